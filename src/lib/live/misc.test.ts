@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from './backoff';
+import { ClockOffset } from './clock-offset';
+import { groupAgents } from './agents';
+import { Ring } from './history';
+import { agent } from './test/fixtures';
+
+describe('backoffDelay', () => {
+	it('grows exponentially up to the cap, with jitter in [cap/4, cap]', () => {
+		const o = { baseMs: 100, maxMs: 1000 };
+		expect(backoffDelay(0, o, () => 0)).toBe(25);
+		expect(backoffDelay(0, o, () => 0.999)).toBeLessThanOrEqual(100);
+		expect(backoffDelay(3, o, () => 0.999)).toBeLessThanOrEqual(800);
+		expect(backoffDelay(3, o, () => 0.999)).toBeGreaterThan(700);
+		expect(backoffDelay(50, o, () => 0.999)).toBeLessThanOrEqual(1000);
+	});
+});
+
+describe('ClockOffset', () => {
+	it('takes the offset of the shortest round trip among recent samples', () => {
+		const c = new ClockOffset(3);
+		expect(c.offset).toBe(0);
+		c.add(0, 5100, 200); // rtt 200, offset 5000
+		c.add(1000, 6020, 1040); // rtt 40, offset 5000
+		c.add(2000, 7500, 2500); // rtt 500
+		expect(c.offset).toBe(5000);
+		expect(c.rtt).toBe(40);
+		c.add(3000, 3010, 3020); // rtt 20: server clock went back
+		c.add(4000, 4010, 4020);
+		c.add(5000, 5010, 5020);
+		expect(c.offset).toBe(0);
+	});
+});
+
+describe('Ring', () => {
+	it('keeps the last `capacity` values, oldest first', () => {
+		const r = new Ring(3);
+		for (let i = 0; i < 10; i++) r.push(i);
+		expect(r.values()).toEqual([7, 8, 9]);
+		expect(r.size).toBe(3);
+	});
+});
+
+describe('groupAgents', () => {
+	it('groups by team and sorts by state or by time in state', () => {
+		const rows = [
+			agent('1', { team: 'B', activity: 'offline', since: 5 }),
+			agent('2', { team: 'A', activity: 'on-contact', since: 30 }),
+			agent('3', { team: 'A', activity: 'available', since: 40 }),
+			agent('4', { team: 'A', activity: 'on-contact', since: 10 })
+		];
+		const byState = groupAgents(rows, 'state');
+		expect(byState.map((g) => g.team)).toEqual(['A', 'B']);
+		expect(byState[0]!.agents.map((a) => a.id)).toEqual(['3', '4', '2']);
+		expect(byState[0]!.counts).toEqual([1, 2, 0, 0, 0]);
+		expect(groupAgents(rows, 'time')[0]!.agents.map((a) => a.id)).toEqual(['4', '2', '3']);
+	});
+});
+
+describe('WallClock', () => {
+	it('ticks on whole seconds and adds the server offset', async () => {
+		const { WallClock } = await import('./clock.svelte');
+		const { vi } = await import('vitest');
+		vi.useFakeTimers();
+		let offset = 5000;
+		const c = new WallClock(() => offset);
+		c.start();
+		const before = c.now;
+		vi.advanceTimersByTime(2100);
+		expect(c.now).toBeGreaterThan(before);
+		expect(c.serverNow - c.now).toBe(5000);
+		offset = 0;
+		c.stop();
+		expect(vi.getTimerCount()).toBe(0);
+		vi.useRealTimers();
+	});
+});

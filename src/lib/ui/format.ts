@@ -1,0 +1,59 @@
+/**
+ * Number and time formatting for the wall. Everything that can be "no data" takes null and
+ * renders an em dash, so an empty denominator never shows as 0 %.
+ */
+
+/** Placeholder shown where a KPI has no value yet. */
+export const NO_VALUE = '—';
+
+/** A fraction as a whole percentage ("83%"), or the placeholder. */
+export function formatPercent(x: number | null | undefined): string {
+	if (x === null || x === undefined || !Number.isFinite(x)) return NO_VALUE;
+	return `${Math.round(x * 100)}%`;
+}
+
+/** A count with thousands separators. */
+export function formatCount(x: number | null | undefined): string {
+	if (x === null || x === undefined || !Number.isFinite(x)) return NO_VALUE;
+	return Math.round(x).toLocaleString('en-US');
+}
+
+/**
+ * A duration in seconds as a clock ("0:07", "4:32", "1:02:09"): the form supervisors read fastest
+ * from across a room, and stable in width as it ticks.
+ */
+export function formatDuration(seconds: number | null | undefined): string {
+	if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return NO_VALUE;
+	const s = Math.max(0, Math.floor(seconds));
+	const h = Math.floor(s / 3600);
+	const m = Math.floor((s % 3600) / 60);
+	const ss = String(s % 60).padStart(2, '0');
+	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** A duration squeezed into at most 3 characters for agent cells ("9s", "42s", "7m", "3h"). */
+export function formatShortDuration(seconds: number): string {
+	const s = Math.max(0, Math.floor(seconds));
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m`;
+	if (s < 86400) return `${Math.floor(s / 3600)}h`;
+	return `${Math.floor(s / 86400)}d`;
+}
+
+/** Wall-clock time of an epoch ms in the browser's zone ("14:03:27"). */
+export function formatTimeOfDay(ms: number): string {
+	const d = new Date(ms);
+	const p = (n: number) => String(n).padStart(2, '0');
+	return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** Hours and minutes of an epoch ms ("14:00"), for chart axes. */
+export function formatHourMinute(ms: number): string {
+	const d = new Date(ms);
+	return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Elapsed seconds between two epoch ms, never negative (clock skew must not show "-0:03"). */
+export function elapsedSeconds(sinceMs: number, nowMs: number): number {
+	return Math.max(0, (nowMs - sinceMs) / 1000);
+}
