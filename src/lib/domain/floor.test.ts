@@ -16,9 +16,10 @@ const config: FloorConfig = {
 };
 
 let n = 0;
+type WithoutId<E> = E extends unknown ? Omit<E, 'id'> : never;
 /** Builds an event with a fresh id. */
-function ev<E extends FloorEvent>(e: Omit<E, 'id'>): E {
-	return { id: `e${++n}`, ...e } as E;
+function ev(e: WithoutId<FloorEvent>): FloorEvent {
+	return { id: `e${++n}`, ...e } as FloorEvent;
 }
 const queued = (contact: string, at: number, queue = 'billing', channel: 'voice' | 'chat' = 'voice', priority?: number) =>
 	ev({ type: 'contact.queued', ts: s(at), contact, queue, channel, ...(priority === undefined ? {} : { priority }) });
