@@ -81,14 +81,25 @@ export function parseBoardConfig(x: unknown): { ok: true; board: BoardConfig } |
 	return { ok: false, errors };
 }
 
+/** Agent time per queue and per agent, for occupancy. */
+interface AgentTime {
+	readonly todayTime: Map<string, KpiCounts>;
+	readonly rollingTime: Map<string, KpiCounts>;
+	/** Each on-board agent's ledger over the rolling window. */
+	readonly rollingLedger: Map<AgentState, Float64Array>;
+}
+
 /** Per-agent facts gathered once per projection. */
-interface AgentPass {
+interface AgentPass extends AgentTime {
 	readonly onBoard: AgentState[];
 	readonly staffed: Map<string, number>;
 	readonly available: Map<string, number>;
-	readonly todayTime: Map<string, KpiCounts>;
-	readonly rollingTime: Map<string, KpiCounts>;
 }
+
+/** Occupancy moves by the second; agent time is summed at most this often. */
+const AGENT_TIME_REFRESH_MS = 1000;
+
+const NO_CHANGES: BoardChanges = Object.freeze(boardChanges({}));
 
 /**
  * Projects the floor for one board. Rows hold timestamps, never ages: a wait or time in state
@@ -109,6 +120,11 @@ export class BoardProjector {
 	#sentChannels = '';
 	#sentTrend = new Map<number, string>();
 	#sentDayStart = 0;
+	#time: AgentTime | null = null;
+	#timeAt = -Infinity;
+	/** Floor version and clock at the last projection: an unchanged floor is re-read once a second, for time-driven KPIs. */
+	#projectedVersion = -1;
+	#projectedAt = -Infinity;
 
 	constructor(board: BoardConfig) {
 		this.#board = board;
@@ -127,6 +143,7 @@ export class BoardProjector {
 		this.#sentTrend.clear();
 		this.#sentTotal = '';
 		this.#sentChannels = '';
+		this.#time = null;
 	}
 
 	/** The whole board now; also the baseline of the next changes(). */
@@ -138,6 +155,8 @@ export class BoardProjector {
 		const agents = pass.onBoard.map(toAgentRow);
 		const trend = this.#trend(floor, queues);
 		this.#boardDirty = false;
+		this.#projectedVersion = floor.version;
+		this.#projectedAt = floor.clock;
 		this.#sentDayStart = floor.dayStart;
 		this.#sentAgents = new Map(pass.onBoard.map((a) => [a.id, a.version]));
 		this.#sentQueues = new Map(queueRows.map((r) => [r.id, JSON.stringify(r)]));
@@ -159,6 +178,10 @@ export class BoardProjector {
 
 	/** What changed since the last snapshot() or changes(); every field null when nothing did. */
 	changes(floor: Floor): BoardChanges {
+		const quiet = floor.version === this.#projectedVersion && floor.clock - this.#projectedAt < AGENT_TIME_REFRESH_MS;
+		if (quiet && !this.#boardDirty) return NO_CHANGES;
+		this.#projectedVersion = floor.version;
+		this.#projectedAt = floor.clock;
 		const queues = this.#queues(floor);
 		const pass = this.#agentPass(floor, queues);
 
@@ -248,26 +271,39 @@ export class BoardProjector {
 			staffed: new Map(),
 			available: new Map(),
 			todayTime: new Map(),
-			rollingTime: new Map()
+			rollingTime: new Map(),
+			rollingLedger: new Map()
 		};
+		const refreshTime = !this.#time || floor.clock - this.#timeAt >= AGENT_TIME_REFRESH_MS || floor.clock < this.#timeAt;
+		const time: AgentTime = refreshTime ? pass : this.#time!;
 		const nowMinute = minuteOf(floor.clock);
 		const rollingMinutes = Math.ceil(floor.config.rollingMs / 60_000);
 		for (const a of floor.agents.values()) {
 			let on = everything;
 			let rolling: Float64Array | null = null;
-			for (const qid of Object.keys(a.skills)) {
+			for (const qid in a.skills) {
 				if (!ids.has(qid)) continue;
 				on = true;
 				const q = floor.queues.get(qid)!;
 				if (a.activity !== 'offline') inc(pass.staffed, qid);
 				if (a.canTake(q.config.channel)) inc(pass.available, qid);
-				addTime(pass.todayTime, qid, a.today);
-				rolling ??= rollingLedger(a, nowMinute, rollingMinutes);
-				addTime(pass.rollingTime, qid, rolling);
+				if (refreshTime) {
+					addTime(pass.todayTime, qid, a.today);
+					rolling ??= rollingLedger(a, nowMinute, rollingMinutes);
+					addTime(pass.rollingTime, qid, rolling);
+				}
 			}
-			if (on) pass.onBoard.push(a);
+			if (on) {
+				pass.onBoard.push(a);
+				if (refreshTime) pass.rollingLedger.set(a, rolling ?? rollingLedger(a, nowMinute, rollingMinutes));
+			}
 		}
-		return pass;
+		if (refreshTime) {
+			this.#time = { todayTime: pass.todayTime, rollingTime: pass.rollingTime, rollingLedger: pass.rollingLedger };
+			this.#timeAt = floor.clock;
+			return pass;
+		}
+		return { ...pass, todayTime: time.todayTime, rollingTime: time.rollingTime, rollingLedger: time.rollingLedger };
 	}
 
 	#queueRow(q: QueueState, pass: AgentPass, floor: Floor): QueueRow {
@@ -294,8 +330,7 @@ export class BoardProjector {
 		pass: AgentPass
 	): { total: RollupRow; channels: RollupRow[] } {
 		const scopes: Array<'total' | Channel> = ['total', ...CHANNELS.filter((c) => queues.some((q) => q.config.channel === c))];
-		const nowMinute = minuteOf(floor.clock);
-		const rollingMinutes = Math.ceil(floor.config.rollingMs / 60_000);
+		const rollingByQueue = new Map(queues.map((q) => [q, rollingCounts(q, floor)]));
 		const rows = scopes.map((scope) => {
 			const qs = scope === 'total' ? queues : queues.filter((q) => q.config.channel === scope);
 			const today = emptyCounts();
@@ -304,7 +339,7 @@ export class BoardProjector {
 			let oldestSince: number | null = null;
 			for (const q of qs) {
 				mergeCounts(today, q.today);
-				mergeCounts(rolling, rollingCounts(q, floor));
+				mergeCounts(rolling, rollingByQueue.get(q)!);
 				waiting += q.waiting.size;
 				const o = q.oldestSince();
 				if (o !== null && (oldestSince === null || o < oldestSince)) oldestSince = o;
@@ -313,7 +348,9 @@ export class BoardProjector {
 			const agents = pass.onBoard.filter((a) => scope === 'total' || a.channels.includes(scope));
 			for (const a of agents) {
 				countAgentTime(today, a.today[BUSY]!, a.today[IDLE]!, a.today[BUSY_SLOTS]!, a.today[OFFERED_SLOTS]!);
-				const r = rollingLedger(a, nowMinute, rollingMinutes);
+				// An agent new since the last agent-time refresh has no ledger yet: it counts from the next one.
+				const r = pass.rollingLedger.get(a);
+				if (!r) continue;
 				countAgentTime(rolling, r[BUSY]!, r[IDLE]!, r[BUSY_SLOTS]!, r[OFFERED_SLOTS]!);
 			}
 			return rollupRow({

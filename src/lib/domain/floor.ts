@@ -156,12 +156,14 @@ export class AgentState {
 	/** True when the agent can take a new contact on `channel` now. */
 	canTake(channel: Channel): boolean {
 		if (this.presence !== 'available') return false;
-		const ci = CHANNELS.indexOf(channel);
 		if (EXCLUSIVE_CHANNELS.has(channel)) return this.contacts.size === 0;
-		for (const ex of EXCLUSIVE_CHANNELS) if (this.slots[CHANNELS.indexOf(ex)]! > 0) return false;
+		for (const i of EXCLUSIVE_INDEXES) if (this.slots[i]! > 0) return false;
+		const ci = CHANNELS.indexOf(channel);
 		return this.slots[ci]! < this.capacity[ci]!;
 	}
 }
+
+const EXCLUSIVE_INDEXES: readonly number[] = CHANNELS.flatMap((c, i) => (EXCLUSIVE_CHANNELS.has(c) ? [i] : []));
 
 function resetCounts(c: KpiCounts): void {
 	Object.assign(c, emptyCounts());
@@ -184,6 +186,8 @@ export class Floor {
 	readonly waitingMaxTotal = new Map<number, number>();
 	/** Bumped on every change of anything. */
 	version = 0;
+	/** Clock of the last accrual of every agent: advance() does it at most once a second. */
+	#accruedAll = -Infinity;
 	readonly stats = { applied: 0, duplicates: 0, anomalies: 0 };
 	/** Anomalies by reason, for diagnosis. */
 	readonly anomalyReasons = new Map<string, number>();
@@ -236,6 +240,9 @@ export class Floor {
 	/** Moves the clock to `now`: day rollover, agent time accrual, old intervals dropped. */
 	advance(now: number): void {
 		if (now > this.#clock) this.#moveClock(now);
+		// Agent time only feeds occupancy, shown to the second; accruing 1,000 agents every 50 ms tick would be waste.
+		if (this.#clock - this.#accruedAll < 1000) return;
+		this.#accruedAll = this.#clock;
 		for (const a of this.agents.values()) this.#accrue(a, this.#clock);
 		const oldest = this.#clock - INTERVAL_HISTORY_MS;
 		for (const q of this.queues.values()) {

@@ -134,12 +134,12 @@ export function countAgentTime(
 	c.offeredSlotTime += offeredSlots;
 }
 
+const SUMMED_KEYS = (Object.keys(emptyCounts()) as (keyof KpiCounts)[]).filter((k) => k !== 'longestWait');
+
 /** Adds `from` into `into` (sums, and the max of longest waits). */
 export function mergeCounts(into: KpiCounts, from: Readonly<KpiCounts>): KpiCounts {
-	for (const k of Object.keys(from) as (keyof KpiCounts)[]) {
-		if (k === 'longestWait') into.longestWait = Math.max(into.longestWait, from.longestWait);
-		else into[k] += from[k];
-	}
+	for (const k of SUMMED_KEYS) into[k] += from[k];
+	if (from.longestWait > into.longestWait) into.longestWait = from.longestWait;
 	return into;
 }
 
