@@ -1,0 +1,161 @@
+import type { Rng } from './rng';
+import type { Arrivals, Dist } from './scenario';
+
+/**
+ * Samplers for the scenario's distributions. One class with a numeric kind instead of one class
+ * per distribution keeps the call site monomorphic on the hot path. Every draw consumes a fixed
+ * number of uniforms (two for lognormal, one otherwise), so common random numbers stay aligned.
+ */
+
+const EXPONENTIAL = 0;
+const LOGNORMAL = 1;
+const EMPIRICAL = 2;
+const CONSTANT = 3;
+
+/** Draws durations (seconds) from one distribution. */
+export class Sampler {
+	private constructor(
+		private readonly kind: number,
+		private readonly a: number,
+		private readonly b: number,
+		private readonly values: Float64Array,
+		/** Cumulative weights, normalised to end at 1; empty for equal weights. */
+		private readonly cdf: Float64Array
+	) {}
+
+	/** A sampler for `d`, which must be valid (see `validateScenario`). */
+	static of(d: Dist): Sampler {
+		const none = new Float64Array(0);
+		switch (d.dist) {
+			case 'exponential':
+				return new Sampler(EXPONENTIAL, d.mean, 0, none, none);
+			case 'lognormal': {
+				// Parameters of the underlying normal that give the requested mean and sd.
+				const s2 = Math.log(1 + (d.sd * d.sd) / (d.mean * d.mean));
+				return new Sampler(LOGNORMAL, Math.log(d.mean) - s2 / 2, Math.sqrt(s2), none, none);
+			}
+			case 'empirical': {
+				const values = Float64Array.from(d.values);
+				if (!d.weights) return new Sampler(EMPIRICAL, 0, 0, values, none);
+				const cdf = new Float64Array(values.length);
+				const total = d.weights.reduce((x, y) => x + y, 0);
+				let acc = 0;
+				for (let i = 0; i < values.length; i++) cdf[i] = acc += d.weights[i]! / total;
+				cdf[values.length - 1] = 1;
+				return new Sampler(EMPIRICAL, 0, 0, values, cdf);
+			}
+			case 'constant':
+				return new Sampler(CONSTANT, d.value, 0, none, none);
+		}
+	}
+
+	/** The mean of the distribution (for sizing and reports). */
+	mean(): number {
+		switch (this.kind) {
+			case EXPONENTIAL:
+			case CONSTANT:
+				return this.a;
+			case LOGNORMAL:
+				return Math.exp(this.a + (this.b * this.b) / 2);
+			default: {
+				let m = 0;
+				const n = this.values.length;
+				for (let i = 0; i < n; i++) m += this.values[i]! * (this.cdf.length ? this.cdf[i]! - (i ? this.cdf[i - 1]! : 0) : 1 / n);
+				return m;
+			}
+		}
+	}
+
+	/** One draw. */
+	draw(rng: Rng): number {
+		switch (this.kind) {
+			case EXPONENTIAL:
+				return -this.a * Math.log(rng.nextOpen());
+			case LOGNORMAL: {
+				// Box–Muller, using both uniforms every time (no cached spare) to keep draws aligned.
+				const r = Math.sqrt(-2 * Math.log(rng.nextOpen()));
+				return Math.exp(this.a + this.b * r * Math.cos(2 * Math.PI * rng.next()));
+			}
+			case EMPIRICAL: {
+				const u = rng.next();
+				const v = this.values;
+				if (this.cdf.length === 0) return v[Math.floor(u * v.length)]!;
+				let lo = 0;
+				let hi = v.length - 1;
+				while (lo < hi) {
+					const mid = (lo + hi) >>> 1;
+					if (this.cdf[mid]! > u) hi = mid;
+					else lo = mid + 1;
+				}
+				return v[lo]!;
+			}
+			default:
+				rng.next();
+				return this.a;
+		}
+	}
+}
+
+/**
+ * Arrival times of one queue: a non-homogeneous Poisson process with a piecewise-constant rate,
+ * drawn by inverting the cumulative rate (one unit exponential per arrival, whatever the
+ * profile), or the times of a trace.
+ */
+export class ArrivalProcess {
+	private readonly rates: Float64Array;
+	private readonly times: Float64Array;
+	private idx = 0;
+
+	/** `interval` and `horizon` in seconds; `a` must be valid for them. */
+	constructor(
+		a: Arrivals,
+		private readonly interval: number,
+		private readonly horizon: number
+	) {
+		if ('perHour' in a) {
+			this.rates = new Float64Array([a.perHour / 3600]);
+			this.interval = Infinity;
+			this.times = new Float64Array(0);
+		} else if ('perInterval' in a) {
+			this.rates = Float64Array.from(a.perInterval, (n) => n / interval);
+			this.times = new Float64Array(0);
+		} else {
+			this.rates = new Float64Array(0);
+			this.times = Float64Array.from(a.trace).sort();
+		}
+	}
+
+	/** Expected number of arrivals over the horizon. */
+	expected(): number {
+		if (this.times.length || this.rates.length === 0) return this.times.length;
+		if (this.interval === Infinity) return this.rates[0]! * this.horizon;
+		let n = 0;
+		for (let i = 0; i < this.rates.length; i++) {
+			n += this.rates[i]! * (Math.min(this.horizon, (i + 1) * this.interval) - i * this.interval);
+		}
+		return n;
+	}
+
+	/** The first arrival after `t`, or Infinity when none falls before the horizon. */
+	next(t: number, rng: Rng): number {
+		if (this.rates.length === 0) return this.idx < this.times.length ? this.times[this.idx++]! : Infinity;
+		let e = -Math.log(rng.nextOpen());
+		const rates = this.rates;
+		if (this.interval === Infinity) {
+			const r = rates[0]!;
+			const x = r > 0 ? t + e / r : Infinity;
+			return x < this.horizon ? x : Infinity;
+		}
+		let i = Math.floor(t / this.interval);
+		while (i < rates.length) {
+			const end = Math.min((i + 1) * this.interval, this.horizon);
+			const r = rates[i]!;
+			const need = e / r;
+			if (r > 0 && t + need < end) return t + need;
+			if (r > 0) e -= (end - t) * r;
+			t = end;
+			i++;
+		}
+		return Infinity;
+	}
+}

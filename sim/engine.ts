@@ -1,0 +1,608 @@
+import { countAbandoned, countAnswered, countHandled, countOffered, emptyCounts, type KpiCounts } from '../src/lib/domain/kpi';
+import { Calendar } from './calendar';
+import { ArrivalProcess } from './distributions';
+import { NCH, type Model } from './model';
+import { STREAM, streamFor, type Rng } from './rng';
+
+/**
+ * The discrete-event engine: one replication of a compiled scenario.
+ *
+ * Contacts and agents live in typed arrays indexed by small integers; the calendar holds only
+ * (time, kind, two ints); contact slots are recycled, so a run of millions of contacts allocates
+ * nothing after warm-up. Canceled events (an abandon after the contact was answered) are not
+ * removed from the calendar but recognised as stale by the contact's serial number.
+ *
+ * Routing keeps, per agent group, channel and load level (contacts of that channel held), a list
+ * of the agents that can take one more contact of that channel, in the order they got there.
+ * Time only moves forward, so appending keeps each list sorted: its head is the agent idle
+ * longest at that level, found in O(1).
+ */
+
+const EV_ARRIVAL = 0;
+const EV_ABANDON = 1;
+const EV_SERVICE_END = 2;
+const EV_WRAP_END = 3;
+const EV_OVERFLOW = 4;
+const EV_SHIFT_START = 5;
+const EV_SHIFT_END = 6;
+
+const C_FREE = 0;
+const C_WAITING = 1;
+const C_SERVING = 2;
+
+const A_OFF = 0;
+const A_ON = 1;
+/** Shift over, finishing the contacts in hand; takes nothing new. */
+const A_LEAVING = 2;
+
+/** Trace record codes (see trace.ts), five numbers per record: code, t, x, y, z. */
+export const TR_QUEUED = 1;
+export const TR_ANSWERED = 2;
+export const TR_ABANDONED = 3;
+export const TR_WRAPUP = 4;
+export const TR_ENDED = 5;
+export const TR_AVAILABLE = 6;
+export const TR_OFFLINE = 7;
+
+/** Options of one replication. */
+export interface EngineOptions {
+	/** Base seed (the scenario's, or the command line's). */
+	readonly seed: number;
+	/** Replication index: replications of a seed use independent streams. */
+	readonly rep?: number;
+	/** Record what happens for `traceEvents`; off on the measured path. */
+	readonly trace?: boolean;
+}
+
+/** Raw output of one replication, before KPIs are formed (see results.ts). */
+export interface EngineOutput {
+	/** Contact counts per queue and interval, `[q * intervals + i]` (agent time is kept per group). */
+	readonly counts: readonly KpiCounts[];
+	/** Agent-seconds per group and interval `[g * intervals + i]`, clipped to [0, horizon). */
+	readonly groupBusy: Float64Array;
+	readonly groupIdle: Float64Array;
+	readonly groupBusySlots: Float64Array;
+	readonly groupOfferedSlots: Float64Array;
+	readonly contacts: number;
+	readonly events: number;
+	/** Time of the last event (the end of the drain). */
+	readonly end: number;
+	/** Trace records, when asked for. */
+	readonly trace: readonly number[] | null;
+}
+
+/** One replication in progress; `step` runs it in slices so a worker can report progress and stop. */
+export class Engine {
+	private readonly cal = new Calendar(4096);
+	private now = 0;
+	private events = 0;
+	private serial = 0;
+
+	// Contacts (slots recycled through a free list threaded on cNext).
+	private cap = 0;
+	private cQueue = new Int32Array(0);
+	private cState = new Uint8Array(0);
+	private cAgent = new Int32Array(0);
+	private cPrev = new Int32Array(0);
+	private cNext = new Int32Array(0);
+	private cSerial = new Int32Array(0);
+	private cInterval = new Int32Array(0);
+	private cArrival = new Float64Array(0);
+	private cHandle = new Float64Array(0);
+	private cWrap = new Float64Array(0);
+	private cPatience = new Float64Array(0);
+	private freeHead = -1;
+
+	// Queues: FIFO doubly-linked lists of waiting contacts.
+	private readonly qHead: Int32Array;
+	private readonly qTail: Int32Array;
+
+	// Agents.
+	private readonly aStatus: Uint8Array;
+	private readonly aLoad: Int32Array;
+	private readonly aTotal: Int32Array;
+	private readonly aExcl: Int32Array;
+	private readonly aLast: Float64Array;
+	private readonly lLevel: Int32Array;
+	private readonly lPrev: Int32Array;
+	private readonly lNext: Int32Array;
+	private readonly lSince: Float64Array;
+	private readonly lHead: Int32Array;
+	private readonly lTail: Int32Array;
+
+	// Output.
+	private readonly counts: KpiCounts[];
+	private readonly gBusy: Float64Array;
+	private readonly gIdle: Float64Array;
+	private readonly gBusySlots: Float64Array;
+	private readonly gOfferedSlots: Float64Array;
+	private readonly tr: number[] | null;
+
+	private readonly arrivals: ArrivalProcess[];
+	private readonly rArr: Rng[];
+	private readonly rHandle: Rng[];
+	private readonly rPatience: Rng[];
+	private readonly rWrap: Rng[];
+	private readonly mostSkilled: boolean;
+	private done = false;
+
+	constructor(
+		private readonly m: Model,
+		opts: EngineOptions
+	) {
+		const Q = m.queueIds.length;
+		const A = m.agents;
+		const G = m.groupNames.length;
+		const rep = opts.rep ?? 0;
+		this.qHead = new Int32Array(Q).fill(-1);
+		this.qTail = new Int32Array(Q).fill(-1);
+		this.aStatus = new Uint8Array(A);
+		this.aLoad = new Int32Array(A * NCH);
+		this.aTotal = new Int32Array(A);
+		this.aExcl = new Int32Array(A);
+		this.aLast = new Float64Array(A);
+		this.lLevel = new Int32Array(A * NCH).fill(-1);
+		this.lPrev = new Int32Array(A * NCH).fill(-1);
+		this.lNext = new Int32Array(A * NCH).fill(-1);
+		this.lSince = new Float64Array(A * NCH);
+		this.lHead = new Int32Array(G * NCH * m.maxCap).fill(-1);
+		this.lTail = new Int32Array(G * NCH * m.maxCap).fill(-1);
+		this.counts = Array.from({ length: Q * m.intervals }, emptyCounts);
+		this.gBusy = new Float64Array(G * m.intervals);
+		this.gIdle = new Float64Array(G * m.intervals);
+		this.gBusySlots = new Float64Array(G * m.intervals);
+		this.gOfferedSlots = new Float64Array(G * m.intervals);
+		this.tr = opts.trace ? [] : null;
+		this.mostSkilled = m.policy === 'most-skilled';
+		this.growContacts(1024);
+
+		this.arrivals = m.queueArrivals.map((a) => new ArrivalProcess(a, m.interval, m.horizon));
+		const id = m.queueIds;
+		this.rArr = id.map((q) => streamFor(opts.seed, rep, STREAM.arrivals, q));
+		this.rHandle = id.map((q) => streamFor(opts.seed, rep, STREAM.handle, q));
+		this.rPatience = id.map((q) => streamFor(opts.seed, rep, STREAM.patience, q));
+		this.rWrap = id.map((q) => streamFor(opts.seed, rep, STREAM.wrapup, q));
+
+		// Shift events first, so agents are in place for arrivals at the same instant.
+		for (let g = 0; g < G; g++) {
+			for (const sh of m.groupShifts[g]!) {
+				this.cal.push(sh.start, EV_SHIFT_START, g, 0);
+				// Shifts that reach the horizon are closing shifts: they stay to drain the queues.
+				if (sh.end < m.horizon) this.cal.push(sh.end, EV_SHIFT_END, g, 0);
+			}
+		}
+		for (let q = 0; q < Q; q++) {
+			const t = this.arrivals[q]!.next(0, this.rArr[q]!);
+			if (t < Infinity) this.cal.push(t, EV_ARRIVAL, q, 0);
+		}
+	}
+
+	/** Runs to the end. */
+	run(): EngineOutput {
+		while (!this.step(1 << 30));
+		return this.output();
+	}
+
+	/** Simulated time reached so far. */
+	get time(): number {
+		return this.now;
+	}
+
+	/** Processes up to `maxEvents` events; true once the run is over (queues drained). */
+	step(maxEvents: number): boolean {
+		if (this.done) return true;
+		const cal = this.cal;
+		let n = 0;
+		while (n < maxEvents && cal.pop()) {
+			n++;
+			this.now = cal.now;
+			const arg = cal.popArg;
+			switch (cal.popKind) {
+				case EV_ARRIVAL:
+					this.arrival(arg);
+					break;
+				case EV_ABANDON:
+					if (this.cSerial[arg] === cal.popTag && this.cState[arg] === C_WAITING) this.abandon(arg);
+					break;
+				case EV_SERVICE_END:
+					this.serviceEnd(arg);
+					break;
+				case EV_WRAP_END:
+					this.release(arg);
+					break;
+				case EV_OVERFLOW:
+					if (this.cSerial[arg] === cal.popTag && this.cState[arg] === C_WAITING) this.widen(arg);
+					break;
+				case EV_SHIFT_START:
+					this.shiftStart(arg);
+					break;
+				case EV_SHIFT_END:
+					this.shiftEnd(arg);
+					break;
+			}
+		}
+		this.events += n;
+		if (cal.size > 0) return false;
+		this.finish();
+		return true;
+	}
+
+	/** What the run produced; call after `step` returned true. */
+	output(): EngineOutput {
+		return {
+			counts: this.counts,
+			groupBusy: this.gBusy,
+			groupIdle: this.gIdle,
+			groupBusySlots: this.gBusySlots,
+			groupOfferedSlots: this.gOfferedSlots,
+			contacts: this.serial,
+			events: this.events,
+			end: this.now,
+			trace: this.tr
+		};
+	}
+
+	private arrival(q: number): void {
+		const m = this.m;
+		const t = this.now;
+		const next = this.arrivals[q]!.next(t, this.rArr[q]!);
+		if (next < Infinity) this.cal.push(next, EV_ARRIVAL, q, 0);
+
+		const c = this.allocContact();
+		const s = ++this.serial;
+		this.cSerial[c] = s;
+		this.cQueue[c] = q;
+		this.cArrival[c] = t;
+		let iv = Math.floor(t / m.interval);
+		if (iv >= m.intervals) iv = m.intervals - 1;
+		this.cInterval[c] = iv;
+		// Every contact draws all its durations now, from per-purpose streams, so the n-th contact
+		// of a queue gets the same numbers in two scenarios (common random numbers).
+		this.cHandle[c] = m.handle[q]!.draw(this.rHandle[q]!);
+		const w = m.wrapup[q];
+		this.cWrap[c] = w === null ? 0 : w!.draw(this.rWrap[q]!);
+		const p = m.patience[q];
+		this.cPatience[c] = p === null ? Infinity : p!.draw(this.rPatience[q]!);
+		countOffered(this.counts[q * m.intervals + iv]!);
+		if (this.tr !== null) this.tr.push(TR_QUEUED, t, s, q, 0);
+
+		const a = this.findAgent(q, t);
+		if (a >= 0) {
+			this.answer(c, a);
+			return;
+		}
+		this.cState[c] = C_WAITING;
+		const tail = this.qTail[q]!;
+		this.cPrev[c] = tail;
+		this.cNext[c] = -1;
+		if (tail >= 0) this.cNext[tail] = c;
+		else this.qHead[q] = c;
+		this.qTail[q] = c;
+		const pat = this.cPatience[c]!;
+		if (pat < Infinity) this.cal.push(t + pat, EV_ABANDON, c, s);
+		const ow = m.overflowWaits[q]!;
+		for (let i = 0; i < ow.length; i++) if (ow[i]! < pat) this.cal.push(t + ow[i]!, EV_OVERFLOW, c, s);
+	}
+
+	/** A waiting contact reached an overflow wait: more groups may take it now. */
+	private widen(c: number): void {
+		const a = this.findAgent(this.cQueue[c]!, this.cArrival[c]!);
+		if (a >= 0) {
+			this.unlinkWaiting(c);
+			this.answer(c, a);
+		}
+	}
+
+	private abandon(c: number): void {
+		const m = this.m;
+		const q = this.cQueue[c]!;
+		this.unlinkWaiting(c);
+		countAbandoned(this.counts[q * m.intervals + this.cInterval[c]!]!, this.now - this.cArrival[c]!, m.queueSl[q]!);
+		if (this.tr !== null) this.tr.push(TR_ABANDONED, this.now, this.cSerial[c]!, q, 0);
+		this.freeContact(c);
+	}
+
+	private answer(c: number, a: number): void {
+		const m = this.m;
+		const q = this.cQueue[c]!;
+		const ch = m.queueChannel[q]!;
+		const t = this.now;
+		countAnswered(this.counts[q * m.intervals + this.cInterval[c]!]!, t - this.cArrival[c]!, m.queueSl[q]!);
+		this.accrue(a);
+		this.cState[c] = C_SERVING;
+		this.cAgent[c] = a;
+		this.aLoad[a * NCH + ch]++;
+		this.aTotal[a]++;
+		if (m.exclusive[ch] === 1) this.aExcl[a]++;
+		this.refresh(a);
+		this.cal.push(t + this.cHandle[c]!, EV_SERVICE_END, c, 0);
+		if (this.tr !== null) this.tr.push(TR_ANSWERED, t, this.cSerial[c]!, q, a);
+	}
+
+	private serviceEnd(c: number): void {
+		if (this.tr !== null) this.tr.push(TR_WRAPUP, this.now, this.cSerial[c]!, this.cAgent[c]!, 0);
+		const w = this.cWrap[c]!;
+		if (w > 0) this.cal.push(this.now + w, EV_WRAP_END, c, 0);
+		else this.release(c);
+	}
+
+	/** Handling and after-contact work are over: the slot is free again. */
+	private release(c: number): void {
+		const m = this.m;
+		const q = this.cQueue[c]!;
+		const ch = m.queueChannel[q]!;
+		const a = this.cAgent[c]!;
+		countHandled(this.counts[q * m.intervals + this.cInterval[c]!]!, this.cHandle[c]! + this.cWrap[c]!);
+		if (this.tr !== null) this.tr.push(TR_ENDED, this.now, this.cSerial[c]!, a, 0);
+		this.freeContact(c);
+		this.accrue(a);
+		this.aLoad[a * NCH + ch]--;
+		this.aTotal[a]--;
+		if (m.exclusive[ch] === 1) this.aExcl[a]--;
+		if (this.aStatus[a] === A_LEAVING) {
+			if (this.aTotal[a] === 0) this.logOff(a);
+			return;
+		}
+		this.refresh(a);
+		this.pickFor(a);
+	}
+
+	private shiftStart(g: number): void {
+		const m = this.m;
+		const first = m.groupFirst[g]!;
+		const end = first + m.groupCount[g]!;
+		for (let a = first; a < end; a++) {
+			this.accrue(a);
+			this.aStatus[a] = A_ON;
+			if (this.tr !== null) this.tr.push(TR_AVAILABLE, this.now, a, 0, 0);
+			this.refresh(a);
+			this.pickFor(a);
+		}
+	}
+
+	private shiftEnd(g: number): void {
+		const m = this.m;
+		const first = m.groupFirst[g]!;
+		const end = first + m.groupCount[g]!;
+		for (let a = first; a < end; a++) {
+			if (this.aStatus[a] !== A_ON) continue;
+			this.accrue(a);
+			if (this.aTotal[a] === 0) this.logOff(a);
+			else {
+				this.aStatus[a] = A_LEAVING;
+				this.refresh(a);
+			}
+		}
+	}
+
+	private logOff(a: number): void {
+		this.accrue(a);
+		this.aStatus[a] = A_OFF;
+		this.refresh(a);
+		if (this.tr !== null) this.tr.push(TR_OFFLINE, this.now, a, 0, 0);
+	}
+
+	/** The calendar ran dry: contacts nobody can serve leave at the close; closing shifts log off. */
+	private finish(): void {
+		this.done = true;
+		const m = this.m;
+		const close = Math.max(this.now, m.horizon);
+		this.now = close;
+		for (let q = 0; q < m.queueIds.length; q++) {
+			for (let c = this.qHead[q]!; c >= 0; c = this.qHead[q]!) this.abandon(c);
+		}
+		for (let a = 0; a < m.agents; a++) {
+			this.accrue(a);
+			if (this.aStatus[a] !== A_OFF) this.logOff(a);
+		}
+	}
+
+	/**
+	 * Best agent for a contact of queue `q` that arrived at `arrived`, or -1. Groups whose entry
+	 * wait (overflow) has not passed are skipped. Longest-idle: fewest contacts of the channel
+	 * in hand, then longest at that load. Most-skilled: highest skill level first.
+	 */
+	private findAgent(q: number, arrived: number): number {
+		const m = this.m;
+		const ch = m.queueChannel[q]!;
+		const now = this.now;
+		const L = m.maxCap;
+		let best = -1;
+		let bestLevel = 0;
+		let bestLoad = 0;
+		let bestSince = 0;
+		for (let e = m.qgStart[q]!, end = m.qgStart[q + 1]!; e < end; e++) {
+			if (now < arrived + m.qgWait[e]!) continue;
+			const g = m.qgGroup[e]!;
+			const cap = m.groupCap[g * NCH + ch]!;
+			const base = (g * NCH + ch) * L;
+			for (let load = 0; load < cap; load++) {
+				const a = this.lHead[base + load]!;
+				if (a < 0) continue;
+				const since = this.lSince[a * NCH + ch]!;
+				const level = m.qgLevel[e]!;
+				let better: boolean;
+				if (best < 0) better = true;
+				else if (this.mostSkilled && level !== bestLevel) better = level > bestLevel;
+				else if (load !== bestLoad) better = load < bestLoad;
+				else better = since < bestSince;
+				if (better) {
+					best = a;
+					bestLevel = level;
+					bestLoad = load;
+					bestSince = since;
+				}
+				break;
+			}
+		}
+		return best;
+	}
+
+	/**
+	 * Agent `a` can take more: give it waiting contacts, highest priority first (priority plus
+	 * aging × wait), then the longest waiting, until it is full or nothing it may take waits.
+	 */
+	private pickFor(a: number): void {
+		const m = this.m;
+		const g = m.agentGroup[a]!;
+		const now = this.now;
+		for (;;) {
+			let best = -1;
+			let bestScore = 0;
+			let bestArr = 0;
+			for (let e = m.gqStart[g]!, end = m.gqStart[g + 1]!; e < end; e++) {
+				const q = m.gqQueue[e]!;
+				const c = this.qHead[q]!;
+				if (c < 0) continue;
+				const arr = this.cArrival[c]!;
+				if (now < arr + m.gqWait[e]!) continue;
+				if (!this.canTake(a, g, m.queueChannel[q]!)) continue;
+				const score = m.queuePriority[q]! + m.queueAging[q]! * (now - arr);
+				if (best < 0 || score > bestScore || (score === bestScore && arr < bestArr)) {
+					best = c;
+					bestScore = score;
+					bestArr = arr;
+				}
+			}
+			if (best < 0) return;
+			this.unlinkWaiting(best);
+			this.answer(best, a);
+		}
+	}
+
+	private canTake(a: number, g: number, ch: number): boolean {
+		if (this.aStatus[a] !== A_ON || this.aExcl[a] !== 0) return false;
+		const i = a * NCH + ch;
+		if (this.aLoad[i]! >= this.m.groupCap[g * NCH + ch]!) return false;
+		return this.m.exclusive[ch] === 0 || this.aTotal[a] === 0;
+	}
+
+	/** Puts agent `a` in the availability list matching its state, for every channel it serves. */
+	private refresh(a: number): void {
+		const m = this.m;
+		const g = m.agentGroup[a]!;
+		const chans = m.groupChannels[g]!;
+		for (let k = 0; k < chans.length; k++) {
+			const ch = chans[k]!;
+			const i = a * NCH + ch;
+			const want = this.canTake(a, g, ch) ? this.aLoad[i]! : -1;
+			const have = this.lLevel[i]!;
+			if (want === have) continue;
+			const L = m.maxCap;
+			if (have >= 0) {
+				const list = (g * NCH + ch) * L + have;
+				const p = this.lPrev[i]!;
+				const n = this.lNext[i]!;
+				if (p >= 0) this.lNext[p * NCH + ch] = n;
+				else this.lHead[list] = n;
+				if (n >= 0) this.lPrev[n * NCH + ch] = p;
+				else this.lTail[list] = p;
+			}
+			this.lLevel[i] = want;
+			if (want >= 0) {
+				const list = (g * NCH + ch) * L + want;
+				const tail = this.lTail[list]!;
+				this.lPrev[i] = tail;
+				this.lNext[i] = -1;
+				if (tail >= 0) this.lNext[tail * NCH + ch] = a;
+				else this.lHead[list] = a;
+				this.lTail[list] = a;
+				this.lSince[i] = this.now;
+			}
+		}
+	}
+
+	/** Adds agent `a`'s time since its last change to its group's interval totals. */
+	private accrue(a: number): void {
+		const last = this.aLast[a]!;
+		const m = this.m;
+		let t1 = this.now;
+		this.aLast[a] = t1;
+		if (t1 > m.horizon) t1 = m.horizon;
+		if (last >= t1 || this.aStatus[a] === A_OFF) return;
+		const g = m.agentGroup[a]!;
+		const total = this.aTotal[a]!;
+		const slots = m.groupSlots[g]!;
+		const I = m.interval;
+		let t0 = last;
+		let i = Math.floor(t0 / I);
+		if (i >= m.intervals) i = m.intervals - 1;
+		const base = g * m.intervals;
+		for (;;) {
+			const boundary = (i + 1) * I;
+			const t = boundary < t1 && i < m.intervals - 1 ? boundary : t1;
+			const dt = t - t0;
+			const k = base + i;
+			if (total > 0) {
+				this.gBusy[k] += dt;
+				this.gBusySlots[k] += total * dt;
+			} else this.gIdle[k] += dt;
+			this.gOfferedSlots[k] += slots * dt;
+			if (t >= t1) return;
+			t0 = t;
+			i++;
+		}
+	}
+
+	private unlinkWaiting(c: number): void {
+		const q = this.cQueue[c]!;
+		const p = this.cPrev[c]!;
+		const n = this.cNext[c]!;
+		if (p >= 0) this.cNext[p] = n;
+		else this.qHead[q] = n;
+		if (n >= 0) this.cPrev[n] = p;
+		else this.qTail[q] = p;
+	}
+
+	private allocContact(): number {
+		if (this.freeHead < 0) this.growContacts(this.cap * 2);
+		const c = this.freeHead;
+		this.freeHead = this.cNext[c]!;
+		return c;
+	}
+
+	private freeContact(c: number): void {
+		this.cState[c] = C_FREE;
+		this.cSerial[c] = 0;
+		this.cNext[c] = this.freeHead;
+		this.freeHead = c;
+	}
+
+	private growContacts(cap: number): void {
+		const old = this.cap;
+		const f64 = (a: Float64Array) => {
+			const b = new Float64Array(cap);
+			b.set(a);
+			return b;
+		};
+		const i32 = (a: Int32Array) => {
+			const b = new Int32Array(cap);
+			b.set(a);
+			return b;
+		};
+		this.cQueue = i32(this.cQueue);
+		this.cAgent = i32(this.cAgent);
+		this.cPrev = i32(this.cPrev);
+		this.cNext = i32(this.cNext);
+		this.cSerial = i32(this.cSerial);
+		this.cInterval = i32(this.cInterval);
+		const st = new Uint8Array(cap);
+		st.set(this.cState);
+		this.cState = st;
+		this.cArrival = f64(this.cArrival);
+		this.cHandle = f64(this.cHandle);
+		this.cWrap = f64(this.cWrap);
+		this.cPatience = f64(this.cPatience);
+		// New slots join the free list, lowest index first.
+		for (let c = cap - 1; c >= old; c--) {
+			this.cNext[c] = this.freeHead;
+			this.freeHead = c;
+		}
+		this.cap = cap;
+	}
+}
+
+/** Runs one replication of `m` to the end. */
+export function runEngine(m: Model, opts: EngineOptions): EngineOutput {
+	return new Engine(m, opts).run();
+}

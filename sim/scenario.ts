@@ -1,0 +1,328 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { CHANNELS } from '../src/lib/domain/channels';
+import { SlSettingsSchema } from '../src/lib/domain/service-level';
+
+/**
+ * The scenario format of DESIGN.md (JSON, seconds), its TypeBox schema and a validator whose
+ * every error names the field at fault. Distributions and arrivals are checked by their
+ * discriminating key first, because a TypeBox union only says "expected union value".
+ */
+
+const NonNegative = Type.Number({ minimum: 0 });
+const Positive = Type.Number({ exclusiveMinimum: 0 });
+const Id = Type.String({ minLength: 1, maxLength: 128 });
+const ChannelSchema = Type.Union(CHANNELS.map((c) => Type.Literal(c)));
+
+export const ExponentialSchema = Type.Object(
+	{ dist: Type.Literal('exponential'), mean: Positive },
+	{ additionalProperties: false }
+);
+export const LognormalSchema = Type.Object(
+	{ dist: Type.Literal('lognormal'), mean: Positive, sd: Positive },
+	{ additionalProperties: false }
+);
+export const EmpiricalSchema = Type.Object(
+	{
+		dist: Type.Literal('empirical'),
+		/** Observed values (seconds), drawn with equal weight unless `weights` is given. */
+		values: Type.Array(NonNegative, { minItems: 1 }),
+		weights: Type.Optional(Type.Array(NonNegative, { minItems: 1 }))
+	},
+	{ additionalProperties: false }
+);
+export const ConstantSchema = Type.Object(
+	{ dist: Type.Literal('constant'), value: NonNegative },
+	{ additionalProperties: false }
+);
+
+/** A distribution of durations, seconds. */
+export const DistSchema = Type.Union([ExponentialSchema, LognormalSchema, EmpiricalSchema, ConstantSchema]);
+export type Dist = Static<typeof DistSchema>;
+
+const DIST_BY_NAME: Readonly<Record<Dist['dist'], TSchema>> = {
+	exponential: ExponentialSchema,
+	lognormal: LognormalSchema,
+	empirical: EmpiricalSchema,
+	constant: ConstantSchema
+};
+
+export const ArrivalsSchema = Type.Union([
+	/** Poisson arrivals at a constant rate over the horizon. */
+	Type.Object({ perHour: NonNegative }, { additionalProperties: false }),
+	/** Poisson arrivals, one expected count per interval (the intraday profile). */
+	Type.Object({ perInterval: Type.Array(NonNegative, { minItems: 1 }) }, { additionalProperties: false }),
+	/** Arrival times (seconds from the start) of a recorded day. */
+	Type.Object({ trace: Type.Array(NonNegative) }, { additionalProperties: false })
+]);
+export type Arrivals = Static<typeof ArrivalsSchema>;
+
+export const OverflowSchema = Type.Object(
+	{
+		/** Seconds a contact waits before these groups may also answer it. */
+		after: NonNegative,
+		groups: Type.Array(Id, { minItems: 1 }),
+		/** Skill level the overflow groups count with under most-skilled routing (default 1). */
+		level: Type.Optional(Positive)
+	},
+	{ additionalProperties: false }
+);
+
+export const QueueSchema = Type.Object(
+	{
+		id: Id,
+		channel: ChannelSchema,
+		sl: Type.Optional(SlSettingsSchema),
+		arrivals: Type.Unknown(),
+		handle: Type.Unknown(),
+		/** After-contact work; part of AHT. None when omitted. */
+		wrapup: Type.Optional(Type.Unknown()),
+		/** Time a customer is willing to wait; nobody abandons when omitted. */
+		patience: Type.Optional(Type.Unknown()),
+		/** Higher is served first (0 by default). */
+		priority: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+		/** Priority points gained per second of waiting, so a low priority is not starved. */
+		aging: Type.Optional(NonNegative),
+		overflow: Type.Optional(Type.Array(OverflowSchema))
+	},
+	{ additionalProperties: false }
+);
+
+export const ShiftSchema = Type.Object({ start: NonNegative, end: Positive }, { additionalProperties: false });
+
+export const AgentGroupSchema = Type.Object(
+	{
+		group: Id,
+		count: Type.Integer({ minimum: 0, maximum: 100_000 }),
+		/** Skill level per queue id; higher is more skilled. */
+		skills: Type.Record(Type.String(), Type.Number({ exclusiveMinimum: 0, maximum: 1000 })),
+		/** Simultaneous contacts per channel (default 1 each); voice is always alone. */
+		capacity: Type.Optional(
+			Type.Partial(
+				Type.Object(
+					Object.fromEntries(CHANNELS.map((c) => [c, Type.Integer({ minimum: 1, maximum: 100 })])),
+					{ additionalProperties: false }
+				)
+			)
+		),
+		/** Logged-in periods, seconds from the start; the whole horizon when omitted. */
+		shifts: Type.Optional(Type.Array(ShiftSchema, { minItems: 1 }))
+	},
+	{ additionalProperties: false }
+);
+
+export const ROUTING_POLICIES = ['longest-idle', 'most-skilled'] as const;
+export type RoutingPolicy = (typeof ROUTING_POLICIES)[number];
+
+/** A scenario as written, with distributions and arrivals left loose for the second pass. */
+const ScenarioShapeSchema = Type.Object(
+	{
+		name: Type.Optional(Type.String({ maxLength: 200 })),
+		description: Type.Optional(Type.String()),
+		seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
+		horizon: Type.Number({ exclusiveMinimum: 0, maximum: 366 * 86400 }),
+		interval: Type.Optional(Type.Number({ minimum: 1, maximum: 86400 })),
+		queues: Type.Array(QueueSchema, { minItems: 1 }),
+		agents: Type.Array(AgentGroupSchema),
+		routing: Type.Optional(
+			Type.Object(
+				{ policy: Type.Optional(Type.Union(ROUTING_POLICIES.map((p) => Type.Literal(p)))) },
+				{ additionalProperties: false }
+			)
+		)
+	},
+	{ additionalProperties: false }
+);
+
+type Shape = Static<typeof ScenarioShapeSchema>;
+type QueueShape = Static<typeof QueueSchema>;
+
+/** A queue of a valid scenario. */
+export interface QueueSpec extends Omit<QueueShape, 'arrivals' | 'handle' | 'wrapup' | 'patience'> {
+	arrivals: Arrivals;
+	handle: Dist;
+	wrapup?: Dist;
+	patience?: Dist;
+}
+
+/** A valid scenario (the input of the engine). */
+export interface Scenario extends Omit<Shape, 'queues'> {
+	queues: QueueSpec[];
+}
+
+export type AgentGroupSpec = Static<typeof AgentGroupSchema>;
+
+/** One problem in a scenario: `path` names the field, e.g. `queues[0].arrivals.perHour`. */
+export interface ScenarioError {
+	readonly path: string;
+	readonly message: string;
+}
+
+/** A valid scenario, or every problem found (up to a cap). */
+export type ScenarioValidation =
+	| { readonly ok: true; readonly scenario: Scenario }
+	| { readonly ok: false; readonly errors: readonly ScenarioError[] };
+
+const MAX_ERRORS = 50;
+const shapeCheck = TypeCompiler.Compile(ScenarioShapeSchema);
+const distChecks = new Map<string, TypeCheck<TSchema>>(
+	Object.entries(DIST_BY_NAME).map(([k, s]) => [k, TypeCompiler.Compile(s)])
+);
+const arrivalChecks = new Map<string, TypeCheck<TSchema>>(
+	ArrivalsSchema.anyOf.map((s) => [Object.keys(s.properties)[0]!, TypeCompiler.Compile(s)])
+);
+
+/** `/queues/0/arrivals/perHour` → `queues[0].arrivals.perHour`. */
+export function pointerToPath(pointer: string): string {
+	let out = '';
+	for (const raw of pointer.split('/').slice(1)) {
+		const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+		if (/^\d+$/.test(part)) out += `[${part}]`;
+		else out += out ? `.${part}` : part;
+	}
+	return out;
+}
+
+function collect(check: TypeCheck<TSchema>, value: unknown, prefix: string, out: ScenarioError[]): void {
+	for (const e of check.Errors(value)) {
+		if (out.length >= MAX_ERRORS) return;
+		const path = pointerToPath(prefix + e.path);
+		// A union error on a parent repeats what its members already said.
+		if (out.some((o) => o.path === path)) continue;
+		out.push({ path, message: e.message });
+	}
+}
+
+function checkDist(value: unknown, pointer: string, out: ScenarioError[]): void {
+	const name = (value as { dist?: unknown } | null)?.dist;
+	const check = typeof value === 'object' && value !== null && typeof name === 'string' ? distChecks.get(name) : undefined;
+	if (!check) {
+		const path = pointerToPath(pointer + (typeof value === 'object' && value !== null ? '/dist' : ''));
+		out.push({ path, message: `expected a distribution with dist one of ${Object.keys(DIST_BY_NAME).join(', ')}` });
+		return;
+	}
+	collect(check, value, pointer, out);
+	if (name === 'empirical') {
+		const d = value as { values: number[]; weights?: number[] };
+		if (d.weights && Array.isArray(d.values) && d.weights.length !== d.values.length) {
+			out.push({ path: pointerToPath(`${pointer}/weights`), message: 'must have one weight per value' });
+		} else if (d.weights && d.weights.every((w) => w === 0)) {
+			out.push({ path: pointerToPath(`${pointer}/weights`), message: 'must not all be zero' });
+		}
+	}
+}
+
+function checkArrivals(value: unknown, pointer: string, intervals: number, horizon: number, out: ScenarioError[]): void {
+	const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+	const check = keys.length === 1 ? arrivalChecks.get(keys[0]!) : undefined;
+	if (!check) {
+		out.push({
+			path: pointerToPath(pointer),
+			message: 'expected exactly one of perHour, perInterval, trace'
+		});
+		return;
+	}
+	const before = out.length;
+	collect(check, value, pointer, out);
+	if (out.length > before) return;
+	const a = value as Arrivals;
+	if ('perInterval' in a && a.perInterval.length !== intervals) {
+		out.push({
+			path: pointerToPath(`${pointer}/perInterval`),
+			message: `has ${a.perInterval.length} entries; horizon / interval needs ${intervals}`
+		});
+	}
+	if ('trace' in a) {
+		const bad = a.trace.findIndex((t) => t >= horizon);
+		if (bad >= 0) out.push({ path: pointerToPath(`${pointer}/trace/${bad}`), message: 'must be before the horizon' });
+	}
+}
+
+/** Number of KPI intervals of a scenario (the last one may be shorter). */
+export function intervalCount(horizon: number, interval: number): number {
+	return Math.max(1, Math.ceil(horizon / interval - 1e-9));
+}
+
+/** The KPI interval of a scenario, seconds (900 when omitted). */
+export function intervalOf(s: Pick<Scenario, 'interval'>): number {
+	return s.interval ?? 900;
+}
+
+/**
+ * Validates parsed JSON as a scenario. Never throws: anything wrong comes back as errors naming
+ * the field (`queues[2].handle.mean`, `agents[0].skills.billing`, ...).
+ */
+export function validateScenario(value: unknown): ScenarioValidation {
+	const errors: ScenarioError[] = [];
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		return { ok: false, errors: [{ path: '', message: 'scenario must be a JSON object' }] };
+	}
+	collect(shapeCheck, value, '', errors);
+	if (errors.length) return { ok: false, errors };
+	const s = value as Shape;
+
+	const interval = s.interval ?? 900;
+	const intervals = intervalCount(s.horizon, interval);
+	const queueIds = new Map<string, number>();
+	s.queues.forEach((q, i) => {
+		const at = `/queues/${i}`;
+		if (queueIds.has(q.id)) errors.push({ path: pointerToPath(`${at}/id`), message: `duplicate queue id ${JSON.stringify(q.id)}` });
+		queueIds.set(q.id, i);
+		checkArrivals(q.arrivals, `${at}/arrivals`, intervals, s.horizon, errors);
+		checkDist(q.handle, `${at}/handle`, errors);
+		if (q.wrapup !== undefined) checkDist(q.wrapup, `${at}/wrapup`, errors);
+		if (q.patience !== undefined) checkDist(q.patience, `${at}/patience`, errors);
+	});
+
+	const groups = new Set<string>();
+	s.agents.forEach((g, i) => {
+		const at = `/agents/${i}`;
+		if (groups.has(g.group)) errors.push({ path: pointerToPath(`${at}/group`), message: `duplicate group ${JSON.stringify(g.group)}` });
+		groups.add(g.group);
+		for (const qid of Object.keys(g.skills)) {
+			if (!queueIds.has(qid)) {
+				errors.push({ path: pointerToPath(`${at}/skills/${qid}`), message: `unknown queue ${JSON.stringify(qid)}` });
+			}
+		}
+		let lastEnd = -Infinity;
+		(g.shifts ?? []).forEach((sh, j) => {
+			const p = `${at}/shifts/${j}`;
+			if (sh.end <= sh.start) errors.push({ path: pointerToPath(`${p}/end`), message: 'must be after start' });
+			else if (sh.start < lastEnd) errors.push({ path: pointerToPath(`${p}/start`), message: 'shifts must be in order and not overlap' });
+			else if (sh.start >= s.horizon) errors.push({ path: pointerToPath(`${p}/start`), message: 'must be before the horizon' });
+			lastEnd = Math.max(lastEnd, sh.end);
+		});
+	});
+
+	s.queues.forEach((q, i) => {
+		(q.overflow ?? []).forEach((o, j) => {
+			o.groups.forEach((g, k) => {
+				if (!groups.has(g)) {
+					errors.push({ path: pointerToPath(`/queues/${i}/overflow/${j}/groups/${k}`), message: `unknown agent group ${JSON.stringify(g)}` });
+				}
+			});
+		});
+	});
+
+	if (errors.length) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
+	return { ok: true, scenario: s as unknown as Scenario };
+}
+
+/** One line naming the first problem (and how many more), for a CLI or a toast. */
+export function formatErrors(errors: readonly ScenarioError[]): string {
+	const first = errors[0];
+	if (!first) return 'invalid scenario';
+	const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+	return `${first.path || '(scenario)'}: ${first.message}${more}`;
+}
+
+/** Parses JSON text and validates it; bad JSON is reported as an error, not thrown. */
+export function parseScenario(text: string): ScenarioValidation {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (e) {
+		return { ok: false, errors: [{ path: '', message: `not valid JSON: ${(e as Error).message}` }] };
+	}
+	return validateScenario(value);
+}
