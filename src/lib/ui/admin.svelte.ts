@@ -1,0 +1,127 @@
+import type { Channel } from '../domain/channels';
+import type { SlFormula, SlSettings } from '../domain/service-level';
+import type { BoardConfig, ThresholdKpi, ThresholdRule } from '../domain/views';
+import { getConfig, listBoards, putBoard, putConfig, TOKEN_KEY } from './api';
+
+/** A queue as the config API lists it. */
+export interface AdminQueue {
+	id: string;
+	name: string;
+	channel: Channel;
+	sl: { threshold: number; target: number; shortAbandon: number; formula: SlFormula };
+}
+
+/** An editable copy of a board (plain arrays so inputs can bind to them). */
+export interface BoardDraft {
+	id: string;
+	name: string;
+	queues: string[] | null;
+	channels: Channel[] | null;
+	slFormula: SlFormula;
+	thresholds: { default: ThresholdRule[]; queues: Record<string, ThresholdRule[]> };
+}
+
+/** Deep copy of a board into a draft. */
+export function toDraft(b: BoardConfig): BoardDraft {
+	return {
+		id: b.id,
+		name: b.name,
+		queues: b.queues ? [...b.queues] : null,
+		channels: b.channels ? [...b.channels] : null,
+		slFormula: b.slFormula,
+		thresholds: {
+			default: b.thresholds.default.map((r) => ({ ...r })),
+			queues: Object.fromEntries(Object.entries(b.thresholds.queues).map(([q, rs]) => [q, rs.map((r) => ({ ...r }))]))
+		}
+	};
+}
+
+/** A draft back as the plain board the API takes (drops empty per-queue override lists). */
+export function fromDraft(d: BoardDraft): BoardConfig {
+	const queues: Record<string, ThresholdRule[]> = {};
+	for (const [q, rs] of Object.entries(d.thresholds.queues)) if (rs.length) queues[q] = rs.map((r) => ({ kpi: r.kpi, warn: r.warn, alert: r.alert }));
+	return {
+		id: d.id,
+		name: d.name,
+		queues: d.queues ? [...d.queues] : null,
+		channels: d.channels ? [...d.channels] : null,
+		slFormula: d.slFormula,
+		thresholds: { default: d.thresholds.default.map((r) => ({ kpi: r.kpi, warn: r.warn, alert: r.alert })), queues }
+	};
+}
+
+/** Sets or clears one rule in a list (null clears). */
+export function setRule(rules: ThresholdRule[], kpi: ThresholdKpi, rule: { warn: number; alert: number } | null): ThresholdRule[] {
+	const rest = rules.filter((r) => r.kpi !== kpi);
+	return rule ? [...rest, { kpi, warn: rule.warn, alert: rule.alert }] : rest;
+}
+
+/**
+ * The admin page's state: the token (kept in localStorage on this browser only), the boards and
+ * queues as the server has them, and the outcome of the last save.
+ */
+export class AdminState {
+	token = $state('');
+	boards = $state.raw<BoardConfig[]>([]);
+	queues = $state.raw<AdminQueue[]>([]);
+	loading = $state(false);
+	message = $state<{ kind: 'ok' | 'error'; text: string } | null>(null);
+
+	constructor() {
+		if (typeof localStorage !== 'undefined') this.token = localStorage.getItem(TOKEN_KEY) ?? '';
+	}
+
+	/** Remembers the token for the next visit. */
+	saveToken(token: string): void {
+		this.token = token.trim();
+		if (typeof localStorage !== 'undefined') {
+			if (this.token) localStorage.setItem(TOKEN_KEY, this.token);
+			else localStorage.removeItem(TOKEN_KEY);
+		}
+	}
+
+	/** Loads boards and queues. */
+	async load(): Promise<void> {
+		this.loading = true;
+		try {
+			const [boards, config] = await Promise.all([listBoards(this.token), getConfig(this.token)]);
+			this.boards = boards;
+			const cfg = (config.config ?? config) as { queues?: AdminQueue[] };
+			this.queues = [...(cfg.queues ?? [])].sort((a, b) => a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name));
+		} catch (e) {
+			this.message = { kind: 'error', text: `Could not load: ${errText(e)}` };
+		} finally {
+			this.loading = false;
+		}
+	}
+
+	/** Saves a board; it applies to every wall showing it with the next frame. */
+	async saveBoard(d: BoardDraft): Promise<boolean> {
+		try {
+			await putBoard(fromDraft(d), this.token);
+			this.message = { kind: 'ok', text: `Board “${d.name}” saved — walls update within a second.` };
+			await this.load();
+			return true;
+		} catch (e) {
+			this.message = { kind: 'error', text: `Board not saved: ${errText(e)}` };
+			return false;
+		}
+	}
+
+	/** Saves service-level settings of queues. */
+	async saveQueues(queues: readonly { id: string; sl: SlSettings }[]): Promise<boolean> {
+		try {
+			await putConfig({ queues: queues.map((q) => ({ id: q.id, sl: { ...q.sl } })) }, this.token);
+			this.message = { kind: 'ok', text: `Service-level settings of ${queues.length} queue${queues.length === 1 ? '' : 's'} saved.` };
+			await this.load();
+			return true;
+		} catch (e) {
+			this.message = { kind: 'error', text: `Queue settings not saved: ${errText(e)}` };
+			return false;
+		}
+	}
+}
+
+function errText(e: unknown): string {
+	return e instanceof Error ? e.message : String(e);
+}

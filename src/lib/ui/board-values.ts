@@ -1,0 +1,45 @@
+import type { BoardView, QueueRow, RollupRow } from '../domain/views';
+import { formatDuration, formatPercent } from './format';
+import { breachesOf, rulesFor, type Breach, type KpiValues } from './thresholds';
+
+/**
+ * The values thresholds are judged on. Rates are today's (since the daily reset), the way the
+ * headline tiles show them; `longestWait` is the age of the oldest contact waiting now, so it
+ * needs the (ticking) server clock.
+ */
+export function scopeValues(row: RollupRow | QueueRow, serverNow: number): KpiValues {
+	return {
+		serviceLevel: row.today.serviceLevel,
+		asa: row.today.asa,
+		abandonRate: row.today.abandonRate,
+		longestWait: waitingFor(row.oldestSince, serverNow),
+		waiting: row.waiting,
+		occupancy: row.today.occupancy
+	};
+}
+
+/** Seconds the oldest waiting contact has waited (0 when nobody waits). */
+export function waitingFor(oldestSince: number | null, serverNow: number): number {
+	return oldestSince === null ? 0 : Math.max(0, (serverNow - oldestSince) / 1000);
+}
+
+/** Every breach on the board: the totals first, then each queue; alerts before warnings. */
+export function boardBreaches(view: BoardView, serverNow: number): Breach[] {
+	const out = breachesOf('Total', scopeValues(view.total, serverNow), rulesFor(view.board, null));
+	for (const q of view.queues) out.push(...breachesOf(q.name, scopeValues(q, serverNow), rulesFor(view.board, q.id)));
+	return out.sort((a, b) => (a.level === b.level ? 0 : a.level === 'alert' ? -1 : 1));
+}
+
+/**
+ * The service-level target as one phrase for the board's queues: "80% in 0:20" when they agree,
+ * otherwise the range of targets ("75–90%, per-queue T").
+ */
+export function slTargetText(queues: readonly QueueRow[]): string {
+	if (queues.length === 0) return '';
+	const targets = new Set(queues.map((q) => q.sl.target));
+	const thresholds = new Set(queues.map((q) => q.sl.threshold));
+	const tl = [...targets].sort((a, b) => a - b);
+	const target = tl.length === 1 ? formatPercent(tl[0]!) : `${formatPercent(tl[0]!)}–${formatPercent(tl.at(-1)!)}`;
+	const t = thresholds.size === 1 ? `in ${formatDuration([...thresholds][0]!)}` : 'in each queue’s T';
+	return `Target ${target} ${t}`;
+}
