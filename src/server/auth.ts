@@ -1,0 +1,109 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Bearer tokens per role. Only SHA-256 hashes are kept on disk, so the plaintext tokens are shown
+ * exactly once, when they are created on first start. Comparison is of equal-length hashes with
+ * `timingSafeEqual`, so neither the token's length nor its content leaks through timing.
+ */
+
+/** The roles of DESIGN.md. */
+export const ROLES = ['viewer', 'supervisor', 'admin', 'ingest'] as const;
+/** A role a token grants. */
+export type Role = (typeof ROLES)[number];
+
+/** What each role's token may do: admin may do everything, supervisor what a viewer may. */
+const GRANTS: Readonly<Record<Role, readonly Role[]>> = {
+	viewer: ['viewer'],
+	supervisor: ['viewer', 'supervisor'],
+	admin: ['viewer', 'supervisor', 'admin', 'ingest'],
+	ingest: ['ingest']
+};
+
+/** File in the data dir that holds the token hashes. */
+export const TOKENS_FILE = 'tokens.json';
+
+interface TokensFile {
+	readonly version: 1;
+	readonly sha256: Readonly<Record<Role, string>>;
+}
+
+const hash = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+
+/** The outcome of checking a request's credentials against a required role. */
+export type AuthResult = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 403; readonly message: string };
+
+/** Checks tokens; built from the hashes in the data dir. */
+export class Auth {
+	readonly #hashes: ReadonlyMap<Role, Buffer>;
+
+	constructor(
+		hashes: Readonly<Record<Role, string>>,
+		/** On a loopback address the viewer role needs no token (a wall display on this machine). */
+		readonly viewerOpen: boolean
+	) {
+		this.#hashes = new Map(ROLES.map((r) => [r, Buffer.from(hashes[r], 'hex')]));
+	}
+
+	/** The role a token grants, or null. Checks every role so timing does not depend on which matched. */
+	roleOf(token: string): Role | null {
+		if (!token) return null;
+		const h = hash(token);
+		let found: Role | null = null;
+		for (const [role, expected] of this.#hashes) {
+			if (expected.length === h.length && timingSafeEqual(expected, h) && found === null) found = role;
+		}
+		return found;
+	}
+
+	/** Whether `token` (may be empty) is enough for `needed`. */
+	check(token: string, needed: Role): AuthResult {
+		if (needed === 'viewer' && this.viewerOpen) return { ok: true };
+		if (!token) return { ok: false, status: 401, message: `a ${needed} token is required (Authorization: Bearer …)` };
+		const role = this.roleOf(token);
+		if (!role) return { ok: false, status: 401, message: 'unknown token' };
+		if (!GRANTS[role].includes(needed)) return { ok: false, status: 403, message: `this token's role (${role}) may not do this; ${needed} needed` };
+		return { ok: true };
+	}
+}
+
+/** Takes the token out of an `Authorization: Bearer …` header value ("" when absent or malformed). */
+export function bearerToken(header: string): string {
+	const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+	return m ? m[1]! : '';
+}
+
+/**
+ * Loads the token hashes from `dataDir`, creating tokens on first start. Returns the plaintext
+ * tokens only when they were just created (so the caller prints them once), else null.
+ */
+export function loadOrCreateTokens(dataDir: string): { hashes: Record<Role, string>; created: Record<Role, string> | null } {
+	const file = join(dataDir, TOKENS_FILE);
+	if (existsSync(file)) {
+		let parsed: TokensFile;
+		try {
+			parsed = JSON.parse(readFileSync(file, 'utf8')) as TokensFile;
+		} catch (e) {
+			throw new Error(`${file} is not valid JSON (${(e as Error).message}); delete it to create new tokens`);
+		}
+		for (const r of ROLES) {
+			if (!/^[0-9a-f]{64}$/.test(parsed.sha256?.[r] ?? '')) {
+				throw new Error(`${file} has no valid sha256 hash for role ${r}; delete it to create new tokens`);
+			}
+		}
+		return { hashes: { ...parsed.sha256 }, created: null };
+	}
+	const created = Object.fromEntries(ROLES.map((r) => [r, `sl_${r}_${randomBytes(24).toString('base64url')}`])) as Record<Role, string>;
+	const hashes = Object.fromEntries(ROLES.map((r) => [r, hash(created[r]).toString('hex')])) as Record<Role, string>;
+	const body: TokensFile = { version: 1, sha256: hashes };
+	// 'wx' refuses to overwrite a file another process created meanwhile; mode 0600 on creation.
+	writeFileSync(file, JSON.stringify(body, null, '\t') + '\n', { mode: 0o600, flag: 'wx' });
+	chmodSync(file, 0o600);
+	return { hashes, created };
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+	return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -1,0 +1,39 @@
+import { DEFAULT_BOARD, parseBoardConfig } from '../lib/domain/board';
+import type { BoardConfig } from '../lib/domain/views';
+import type { Store } from './store';
+
+/**
+ * Board configs: the built-in default board (the whole floor) plus those saved through the API,
+ * each saved change a new version in the store with an audit line.
+ */
+export class BoardRegistry {
+	readonly #boards = new Map<string, BoardConfig>();
+
+	constructor(private readonly store: Store) {
+		this.#boards.set(DEFAULT_BOARD.id, DEFAULT_BOARD);
+		for (const stored of store.latestConfigs<unknown>('board')) {
+			const parsed = parseBoardConfig(stored.body);
+			// A stored config that no longer validates (schema changed) is skipped, not fatal.
+			if (parsed.ok) this.#boards.set(parsed.board.id, parsed.board);
+		}
+	}
+
+	get(id: string): BoardConfig | undefined {
+		return this.#boards.get(id);
+	}
+
+	list(): BoardConfig[] {
+		return [...this.#boards.values()];
+	}
+
+	/** Validates and saves a board under `id`; returns the board and its version, or the problems. */
+	put(id: string, body: unknown, actor: string, now: number): { ok: true; board: BoardConfig; version: number } | { ok: false; errors: string[] } {
+		const withId = body !== null && typeof body === 'object' && !Array.isArray(body) && !('id' in body) ? { ...body, id } : body;
+		const parsed = parseBoardConfig(withId);
+		if (!parsed.ok) return parsed;
+		if (parsed.board.id !== id) return { ok: false, errors: [`/id: ${JSON.stringify(parsed.board.id)} does not match the path's ${JSON.stringify(id)}`] };
+		const version = this.store.saveConfig('board', id, parsed.board, actor, now);
+		this.#boards.set(id, parsed.board);
+		return { ok: true, board: parsed.board, version };
+	}
+}

@@ -1,0 +1,130 @@
+import type { FloorEvent } from '../lib/domain/events';
+import type { Floor } from '../lib/domain/floor';
+import { emptyHistory, type ContactLog, type HistoryRows } from './contact-log';
+import { HttpError } from './http-router';
+import type { Metrics } from './metrics';
+import type { Store } from './store';
+
+/**
+ * Where every validated event enters the floor. Durable events (ingest) are appended to the store
+ * first: batches submitted in the same event-loop turn are grouped into one transaction (one fsync),
+ * and each submitter's promise resolves only after that commit, so a 202 means "on disk".
+ * Playback events (emulator, replay) are reproducible from their source, so they go to the floor only.
+ */
+
+/** What became of a batch. */
+export interface IntakeResult {
+	readonly accepted: number;
+	readonly duplicates: number;
+	readonly anomalies: number;
+}
+
+interface Pending {
+	readonly events: readonly FloorEvent[];
+	readonly resolve: (r: IntakeResult) => void;
+	readonly reject: (e: unknown) => void;
+}
+
+/** Feeds the floor, the store and the history rows from validated events. */
+export class Intake {
+	#pending: Pending[] = [];
+	#scheduled = false;
+
+	constructor(
+		private readonly floor: Floor,
+		private readonly store: Store,
+		private readonly contacts: ContactLog,
+		private readonly metrics: Metrics
+	) {}
+
+	/** Appends a valid batch durably and applies what was new; resolves after the commit. */
+	submit(events: readonly FloorEvent[]): Promise<IntakeResult> {
+		return new Promise((resolve, reject) => {
+			this.#pending.push({ events, resolve, reject });
+			if (!this.#scheduled) {
+				this.#scheduled = true;
+				// setImmediate runs after the I/O callbacks of this turn, so every request read in it joins the group.
+				setImmediate(() => this.#commit());
+			}
+		});
+	}
+
+	/** Applies playback events to the floor only (not stored). */
+	applyVolatile(events: readonly FloorEvent[]): IntakeResult {
+		let accepted = 0;
+		let duplicates = 0;
+		let anomalies = 0;
+		for (const e of events) {
+			const out = this.floor.apply(e);
+			if (out.kind === 'duplicate') duplicates++;
+			else {
+				accepted++;
+				if (out.kind === 'anomaly') anomalies++;
+			}
+		}
+		this.#count(accepted, duplicates, anomalies);
+		return { accepted, duplicates, anomalies };
+	}
+
+	/** Re-applies events already in the store (restart), following contacts without writing rows again. */
+	rebuild(events: readonly FloorEvent[]): IntakeResult {
+		const discard = emptyHistory();
+		for (const e of events) this.contacts.observe(e, discard);
+		let anomalies = 0;
+		let duplicates = 0;
+		for (const e of events) {
+			const out = this.floor.apply(e);
+			if (out.kind === 'anomaly') anomalies++;
+			else if (out.kind === 'duplicate') duplicates++;
+		}
+		return { accepted: events.length - duplicates, duplicates, anomalies };
+	}
+
+	#commit(): void {
+		const group = this.#pending;
+		this.#pending = [];
+		this.#scheduled = false;
+		const received = Date.now();
+		const t0 = performance.now();
+		let fresh: FloorEvent[][];
+		try {
+			fresh = this.store.transaction(() => {
+				const history = emptyHistory();
+				const out = group.map((g) => {
+					const isNew = this.store.appendEvents(g.events, received);
+					const kept = g.events.filter((_, i) => isNew[i]);
+					for (const e of kept) this.contacts.observe(e, history);
+					return kept;
+				});
+				this.#writeHistory(history);
+				return out;
+			});
+		} catch (err) {
+			const fail = new HttpError(503, 'the event store could not commit; retry later');
+			for (const g of group) g.reject(fail);
+			console.error('store commit failed:', err);
+			return;
+		}
+		this.metrics.commitLatency.observe((performance.now() - t0) / 1000);
+		group.forEach((g, i) => {
+			const kept = fresh[i]!;
+			let anomalies = 0;
+			for (const e of kept) if (this.floor.apply(e).kind === 'anomaly') anomalies++;
+			const duplicates = g.events.length - kept.length;
+			this.#count(kept.length, duplicates, anomalies);
+			g.resolve({ accepted: kept.length, duplicates, anomalies });
+		});
+	}
+
+	#writeHistory(h: HistoryRows): void {
+		for (const c of h.contacts) this.store.insertContact(c);
+		for (const i of h.intervals) this.store.addIntervalCounts(i.start, i.queue, i.counts);
+		for (const a of h.agentStates) this.store.insertAgentState(a);
+	}
+
+	#count(accepted: number, duplicates: number, anomalies: number): void {
+		this.metrics.eventsAccepted += accepted;
+		this.metrics.eventsDuplicate += duplicates;
+		this.metrics.anomalies += anomalies;
+	}
+}

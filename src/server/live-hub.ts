@@ -1,0 +1,273 @@
+import { BoardProjector } from '../lib/domain/board';
+import type { Floor } from '../lib/domain/floor';
+import { isEmptyChanges, type BoardConfig } from '../lib/domain/views';
+import { encodeHello, type Codec } from '../lib/protocol/codec';
+import { parseClientFrame, type ErrorFrame, type ServerFrame } from '../lib/protocol/frames';
+import type { Metrics } from './metrics';
+import { SEND_DROPPED, type WebSocket } from './uws';
+
+/**
+ * The fan-out hub of `/live`. Once per flush tick it advances the floor, asks each watched board's
+ * projector what changed, encodes that delta once and sends the same bytes to every client of the
+ * board. Clients that join or resync are marked and served a snapshot at the next tick, encoded
+ * once per board however many asked, with the board's current `seq` so later deltas continue it.
+ *
+ * Backpressure: a client whose buffered bytes exceed the soft limit stops getting deltas (stale)
+ * and gets a fresh snapshot once uWS reports it drained; over the hard limit it is closed. So a
+ * client costs at most the hard limit in buffers, whatever it does.
+ */
+
+/** Per-socket state, kept in uWS user data. */
+export interface LiveSocketData {
+	readonly board: string;
+	/** Set at upgrade when the socket must only be told why and closed. */
+	readonly refusal: ErrorFrame | null;
+	closed: boolean;
+	stale: boolean;
+	needsSnapshot: boolean;
+	badFrames: number;
+}
+
+/** Hub tuning. */
+export interface LiveHubOptions {
+	readonly flushMs: number;
+	/** Buffered bytes above which a client stops getting deltas until it drains. */
+	readonly softLimit: number;
+	/** Buffered bytes above which a client is closed. */
+	readonly hardLimit: number;
+}
+
+/** Closes with this code a client that could not keep up (it reconnects and resyncs). */
+export const CLOSE_TOO_SLOW = 4008;
+/** Closes with this code a client that was refused at connect (see the error frame). */
+export const CLOSE_REFUSED = 4003;
+/** Closes with this code a client that keeps sending bad frames. */
+export const CLOSE_BAD_FRAMES = 4002;
+const MAX_BAD_FRAMES = 20;
+
+type LiveSocket = WebSocket<LiveSocketData>;
+
+class BoardChannel {
+	seq = 0;
+	readonly clients = new Set<LiveSocket>();
+	/** Deltas come from one projector; snapshots from another, so serving a snapshot never moves the deltas' baseline. */
+	readonly deltas: BoardProjector;
+	readonly snapshots: BoardProjector;
+
+	constructor(public board: BoardConfig) {
+		this.deltas = new BoardProjector(board);
+		this.snapshots = new BoardProjector(board);
+	}
+}
+
+/** Fan-out of board changes to wallboard sockets. */
+export class LiveHub {
+	readonly #channels = new Map<string, BoardChannel>();
+	#timer: NodeJS.Timeout | null = null;
+	#staleCount = 0;
+	#clientCount = 0;
+
+	constructor(
+		private readonly floor: Floor,
+		private readonly codec: Codec,
+		private readonly metrics: Metrics,
+		private readonly options: LiveHubOptions,
+		private readonly clock: () => number,
+		/** Runs at the start of each tick, before the floor is projected (sources feed due events here). */
+		private readonly beforeTick: (now: number) => void = () => {}
+	) {
+		metrics.clientsConnected = () => this.#clientCount;
+		metrics.clientsStale = () => this.#staleCount;
+	}
+
+	/** Starts ticking every flush window. */
+	start(): void {
+		if (this.#timer) return;
+		this.#timer = setInterval(() => this.tick(), this.options.flushMs);
+		this.#timer.unref?.();
+	}
+
+	stop(): void {
+		if (this.#timer) clearInterval(this.#timer);
+		this.#timer = null;
+	}
+
+	/** Current sequence number of a board (0 before its first frame). */
+	seqOf(board: string): number {
+		return this.#channels.get(board)?.seq ?? 0;
+	}
+
+	/** Applies a new or changed board config live: every client of it gets a snapshot at the next tick. */
+	setBoard(board: BoardConfig): void {
+		const ch = this.#channels.get(board.id);
+		if (!ch) {
+			this.#channels.set(board.id, new BoardChannel(board));
+			return;
+		}
+		ch.board = board;
+		ch.deltas.setBoard(board);
+		ch.snapshots.setBoard(board);
+		for (const ws of ch.clients) ws.getUserData().needsSnapshot = true;
+	}
+
+	/** Whether a board is known. */
+	hasBoard(id: string): boolean {
+		return this.#channels.has(id);
+	}
+
+	/** A socket opened: hello now, snapshot at the next tick. */
+	open(ws: LiveSocket): void {
+		const data = ws.getUserData();
+		const ch = this.#channels.get(data.board);
+		if (data.refusal || !ch) {
+			const refusal: ErrorFrame = data.refusal ?? { type: 'error', code: 'unknown-board', message: `no board ${JSON.stringify(data.board)}` };
+			// hello first even here: every client decodes hello before anything else.
+			ws.send(encodeHello(data.board, this.clock()), true);
+			ws.send(this.codec.encode(refusal), true);
+			ws.end(CLOSE_REFUSED, refusal.code);
+			return;
+		}
+		ch.clients.add(ws);
+		this.#clientCount++;
+		data.needsSnapshot = true;
+		const hello = encodeHello(ch.board.id, this.clock());
+		ws.send(hello, true);
+		this.#count(hello.byteLength);
+	}
+
+	/** A frame from a wallboard: resync or ping; anything else is refused with an error frame. */
+	message(ws: LiveSocket, bytes: ArrayBuffer, isBinary: boolean): void {
+		const data = ws.getUserData();
+		if (data.closed || data.refusal) return;
+		let frame: ReturnType<typeof parseClientFrame>;
+		if (!isBinary) frame = { error: 'frames must be binary msgpack', code: 'bad-frame' };
+		else {
+			try {
+				frame = parseClientFrame(this.codec.decode(new Uint8Array(bytes)));
+			} catch {
+				frame = { error: 'malformed msgpack', code: 'bad-frame' };
+			}
+		}
+		if ('error' in frame) {
+			this.metrics.badClientFrames++;
+			data.badFrames++;
+			if (data.badFrames > MAX_BAD_FRAMES) {
+				ws.end(CLOSE_BAD_FRAMES, 'too many bad frames');
+				return;
+			}
+			this.#sendSmall(ws, { type: 'error', code: frame.code, message: frame.error });
+			return;
+		}
+		if (frame.type === 'resync') {
+			// A stale client gets its snapshot on drain; asking again cannot jump the queue.
+			if (!data.stale) data.needsSnapshot = true;
+			return;
+		}
+		this.#sendSmall(ws, { type: 'pong', t: frame.t, serverTime: this.clock() });
+	}
+
+	/** uWS drained some of a socket's buffer: a stale client that is back under half the soft limit gets a snapshot. */
+	drain(ws: LiveSocket): void {
+		const data = ws.getUserData();
+		if (data.closed || !data.stale) return;
+		if (ws.getBufferedAmount() > this.options.softLimit / 2) return;
+		data.stale = false;
+		data.needsSnapshot = true;
+		this.#staleCount--;
+	}
+
+	/** A socket closed (by either side): it must not be touched again. */
+	close(ws: LiveSocket): void {
+		const data = ws.getUserData();
+		if (data.closed) return;
+		data.closed = true;
+		const ch = this.#channels.get(data.board);
+		if (ch?.clients.delete(ws)) {
+			this.#clientCount--;
+			if (data.stale) this.#staleCount--;
+		}
+	}
+
+	/** One flush: advance the floor, then per watched board one delta (if anything changed) and the snapshots asked for. */
+	tick(): void {
+		const t0 = performance.now();
+		const now = this.clock();
+		this.beforeTick(now);
+		this.floor.advance(now);
+		for (const ch of this.#channels.values()) {
+			if (ch.clients.size > 0) this.#flush(ch, now);
+		}
+		this.metrics.tickDuration.observe((performance.now() - t0) / 1000);
+	}
+
+	#flush(ch: BoardChannel, now: number): void {
+		const changes = ch.deltas.changes(this.floor);
+		let delta: Uint8Array | null = null;
+		if (!isEmptyChanges(changes)) {
+			ch.seq++;
+			delta = this.codec.encode({ type: 'delta', seq: ch.seq, serverTime: now, changes });
+		}
+		let snapshot: Uint8Array | null = null;
+		for (const ws of ch.clients) {
+			const data = ws.getUserData();
+			if (data.closed || data.stale) continue;
+			if (data.needsSnapshot) {
+				snapshot ??= this.codec.encode({ type: 'snapshot', seq: ch.seq, serverTime: now, floor: ch.snapshots.snapshot(this.floor) });
+				// The snapshot already holds this tick's delta: same seq, so the next delta follows on.
+				if (this.#send(ws, snapshot)) {
+					data.needsSnapshot = false;
+					this.metrics.snapshotsSent++;
+				}
+				continue;
+			}
+			if (!delta) continue;
+			if (ws.getBufferedAmount() > this.options.softLimit) {
+				data.stale = true;
+				this.#staleCount++;
+				this.metrics.staleMarks++;
+				continue;
+			}
+			this.#send(ws, delta);
+		}
+	}
+
+	/** Sends one frame corked; closes the socket over the hard limit. Returns whether it was sent. */
+	#send(ws: LiveSocket, bytes: Uint8Array): boolean {
+		if (ws.getBufferedAmount() + bytes.byteLength > this.options.hardLimit) {
+			this.#tooSlow(ws);
+			return false;
+		}
+		let result = 0;
+		ws.cork(() => {
+			result = ws.send(bytes, true, false);
+		});
+		if (result === SEND_DROPPED) {
+			this.#tooSlow(ws);
+			return false;
+		}
+		this.#count(bytes.byteLength);
+		return true;
+	}
+
+	/** Small answers (pong, error) are skipped for a client over the soft limit rather than buffered. */
+	#sendSmall(ws: LiveSocket, frame: ServerFrame): void {
+		if (ws.getBufferedAmount() > this.options.softLimit) return;
+		const bytes = this.codec.encode(frame);
+		ws.send(bytes, true);
+		this.#count(bytes.byteLength);
+	}
+
+	#tooSlow(ws: LiveSocket): void {
+		this.metrics.slowClientsClosed++;
+		const data = ws.getUserData();
+		// close() runs the close handler synchronously; end() would first try to flush a full buffer.
+		ws.close();
+		this.close(ws);
+		data.closed = true;
+	}
+
+	#count(bytes: number): void {
+		this.metrics.framesSent++;
+		this.metrics.bytesSent += bytes;
+	}
+}

@@ -1,0 +1,37 @@
+/**
+ * Entry point of `npm start`: parses the command line, starts the server and logs where to open
+ * the wallboard. Tokens are printed here, once, when the data directory gets them.
+ */
+import { parseCliArgs, USAGE } from './cli-args';
+import { startServer } from './server';
+
+async function main(): Promise<void> {
+	let args;
+	try {
+		args = parseCliArgs(process.argv.slice(2), process.env);
+	} catch (e) {
+		console.error(`${(e as Error).message}\n\n${USAGE}`);
+		process.exit(2);
+	}
+	if (args.help) {
+		console.log(USAGE);
+		return;
+	}
+	const server = await startServer(args);
+	if (server.createdTokens) {
+		console.log('Access tokens were created (shown this once; only their hashes are kept in the data dir):');
+		for (const [role, token] of Object.entries(server.createdTokens)) console.log(`  ${role.padEnd(10)} ${token}`);
+	}
+	if (server.source) console.log(`source: ${server.source.description}`);
+	console.log(`Sightline wallboard: ${server.url}/wall/default`);
+	const stop = () => {
+		void server.close().then(() => process.exit(0));
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+	console.error(`Sightline could not start: ${(e as Error)?.message ?? String(e)}`);
+	process.exit(1);
+});

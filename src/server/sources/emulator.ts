@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { resolveSl } from '../../lib/domain/service-level';
+import type { FloorEvent } from '../../lib/domain/events';
+import type { QueueConfig } from '../../lib/domain/floor';
+import { formatErrors, parseScenario, type Scenario } from '../../../sim/scenario';
+import { traceEvents } from '../../../sim/trace';
+import { EventCursor, ScaledClock, type Source } from './source';
+
+/**
+ * The embedded default source: the simulator's bundled multi-channel day played at wall-clock
+ * pace (or `speed` × faster). When a day's trace runs out, the next day starts where it ended,
+ * with the next seed, so the floor never goes quiet. The simulator prefixes event and contact ids
+ * with the day's start time, so consecutive days never collide in the floor's duplicate check.
+ */
+
+/** The scenario `npm start` plays when nothing else is configured. */
+export const DEFAULT_SCENARIO = 'sim/scenarios/multichannel-day.json';
+
+/** Options of the emulator. */
+export interface EmulatorOptions {
+	readonly scenarioPath: string;
+	readonly seed: number;
+	readonly speed: number;
+	/** Epoch ms at which the first emulated day starts. */
+	readonly start: number;
+}
+
+/** Reads and validates a scenario file; throws naming the file and the first problems. */
+export function loadScenario(path: string): Scenario {
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (e) {
+		throw new Error(`cannot read scenario ${path}: ${(e as Error).message}`);
+	}
+	const v = parseScenario(text);
+	if (!v.ok) throw new Error(`scenario ${path} is invalid: ${formatErrors(v.errors)}`);
+	return v.scenario;
+}
+
+/** Queues of a scenario as floor queues (the id doubles as the name). */
+export function scenarioQueues(s: Scenario): QueueConfig[] {
+	return s.queues.map((q) => ({ id: q.id, name: q.id, channel: q.channel, sl: resolveSl(q.channel, q.sl) }));
+}
+
+/** The emulator source. */
+export class EmulatorSource implements Source {
+	readonly description: string;
+	readonly queues: readonly QueueConfig[];
+	readonly #scenario: Scenario;
+	readonly #clock: ScaledClock;
+	#seed: number;
+	#dayStart: number;
+	#cursor: EventCursor;
+	/** Days played so far (the first is 1). */
+	days = 1;
+
+	constructor(options: EmulatorOptions) {
+		this.#scenario = loadScenario(options.scenarioPath);
+		this.queues = scenarioQueues(this.#scenario);
+		this.#clock = new ScaledClock(options.start, options.speed);
+		this.#seed = options.seed;
+		this.#dayStart = options.start;
+		this.#cursor = new EventCursor(this.#day());
+		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${options.speed}× speed)`;
+	}
+
+	now(): number {
+		return this.#clock.now();
+	}
+
+	pull(now: number): FloorEvent[] {
+		const out = this.#cursor.pull(now);
+		if (this.#cursor.done && now >= this.#dayStart + this.#scenario.horizon * 1000) {
+			this.#dayStart += this.#scenario.horizon * 1000;
+			this.#seed += 1;
+			this.days += 1;
+			this.#cursor = new EventCursor(this.#day());
+		}
+		return out;
+	}
+
+	#day(): FloorEvent[] {
+		return traceEvents(this.#scenario, { seed: this.#seed, startTs: this.#dayStart });
+	}
+}

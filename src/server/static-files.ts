@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
+import type { HttpContext } from './http-router';
+
+/**
+ * Serves the built SvelteKit app (adapter-static output in `build/`). The build is small, so it is
+ * read into memory once at start: no disk access or path handling per request, hence no traversal.
+ * Paths that are not files get the SPA fallback page, so client-side routes like /wall/x load.
+ */
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+	'.html': 'text/html; charset=utf-8',
+	'.js': 'text/javascript; charset=utf-8',
+	'.mjs': 'text/javascript; charset=utf-8',
+	'.css': 'text/css; charset=utf-8',
+	'.json': 'application/json; charset=utf-8',
+	'.svg': 'image/svg+xml',
+	'.png': 'image/png',
+	'.jpg': 'image/jpeg',
+	'.jpeg': 'image/jpeg',
+	'.gif': 'image/gif',
+	'.webp': 'image/webp',
+	'.ico': 'image/x-icon',
+	'.woff': 'font/woff',
+	'.woff2': 'font/woff2',
+	'.ttf': 'font/ttf',
+	'.txt': 'text/plain; charset=utf-8',
+	'.webmanifest': 'application/manifest+json',
+	'.wasm': 'application/wasm',
+	'.map': 'application/json; charset=utf-8'
+};
+
+/** Content-hashed SvelteKit assets never change under their name. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Everything else (index.html, version.json) must be revalidated so a new build is picked up. */
+const REVALIDATE = 'no-cache';
+
+interface StaticFile {
+	readonly body: Buffer;
+	readonly headers: Readonly<Record<string, string>>;
+	readonly etag: string;
+}
+
+/** The in-memory copy of a build directory. */
+export class StaticFiles {
+	readonly #files = new Map<string, StaticFile>();
+	readonly #fallback: StaticFile | null;
+
+	/** Loads every file under `dir`; a missing dir serves a page that says to build. */
+	constructor(readonly dir: string) {
+		if (existsSync(dir) && statSync(dir).isDirectory()) {
+			for (const file of walk(dir)) {
+				const rel = '/' + relative(dir, file).split(sep).join('/');
+				this.#files.set(rel, load(file, rel));
+			}
+		}
+		this.#fallback = this.#files.get('/index.html') ?? this.#files.get('/200.html') ?? null;
+	}
+
+	/** Number of files loaded. */
+	get size(): number {
+		return this.#files.size;
+	}
+
+	/** Answers a GET/HEAD for `path`; returns false when it should be a 404 instead. */
+	serve(ctx: HttpContext, path: string, head: boolean): boolean {
+		let file = this.#files.get(path) ?? (path.endsWith('/') ? this.#files.get(path + 'index.html') : undefined);
+		if (!file) {
+			// Missing hashed assets are real 404s: serving HTML as JS would only confuse the browser.
+			if (path.startsWith('/_app/') || extname(path) !== '') return false;
+			file = this.#fallback ?? undefined;
+			if (!file) {
+				ctx.send(503, 'Sightline: the web app is not built; run `npm run build` (npm start does it).\n', {
+					'Content-Type': 'text/plain; charset=utf-8'
+				});
+				return true;
+			}
+		}
+		if (ctx.req.ifNoneMatch && ctx.req.ifNoneMatch === file.etag) {
+			ctx.send(304, '', { ETag: file.etag, 'Cache-Control': file.headers['Cache-Control']! });
+			return true;
+		}
+		ctx.send(200, head ? '' : file.body, file.headers);
+		return true;
+	}
+}
+
+function load(file: string, rel: string): StaticFile {
+	const body = readFileSync(file);
+	const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+	return {
+		body,
+		etag,
+		headers: {
+			'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+			'Cache-Control': rel.startsWith('/_app/immutable/') ? IMMUTABLE : REVALIDATE,
+			ETag: etag,
+			'X-Content-Type-Options': 'nosniff'
+		}
+	};
+}
+
+function* walk(dir: string): Generator<string> {
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const p = join(dir, entry.name);
+		if (entry.isDirectory()) yield* walk(p);
+		else if (entry.isFile()) yield p;
+	}
+}
