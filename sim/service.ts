@@ -81,6 +81,7 @@ export function createSimService(
 				}
 				out[s]!.push(collectResult(m, engine.output()));
 				done++;
+				if (progress && done < steps) progress(done / steps);
 			}
 		}
 		progress?.(1);
