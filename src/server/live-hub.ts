@@ -12,9 +12,10 @@ import { SEND_DROPPED, type WebSocket } from './uws';
  * board. Clients that join or resync are marked and served a snapshot at the next tick, encoded
  * once per board however many asked, with the board's current `seq` so later deltas continue it.
  *
- * Backpressure: a client whose buffered bytes exceed the soft limit stops getting deltas (stale)
- * and gets a fresh snapshot once uWS reports it drained; over the hard limit it is closed. So a
- * client costs at most the hard limit in buffers, whatever it does.
+ * Backpressure: a client whose buffered bytes exceed the soft limit stops getting frames (stale)
+ * and gets a fresh snapshot once uWS reports it drained; a client whose next frame would take its
+ * buffer over the hard limit is closed (it reconnects and starts from a snapshot). So a client
+ * costs at most max(hard limit, one frame) in buffers, whatever it does.
  */
 
 /** Per-socket state, kept in uWS user data. */
@@ -210,33 +211,40 @@ export class LiveHub {
 		let snapshot: Uint8Array | null = null;
 		for (const ws of ch.clients) {
 			const data = ws.getUserData();
-			if (data.closed || data.stale) continue;
-			if (data.needsSnapshot) {
-				snapshot ??= this.codec.encode({ type: 'snapshot', seq: ch.seq, serverTime: now, floor: ch.snapshots.snapshot(this.floor) });
-				// The snapshot already holds this tick's delta: same seq, so the next delta follows on.
-				if (this.#send(ws, snapshot)) {
-					data.needsSnapshot = false;
-					this.metrics.snapshotsSent++;
-				}
+			if (data.closed || data.stale || (!data.needsSnapshot && !delta)) continue;
+			// The snapshot already holds this tick's delta: same seq, so the next delta follows on.
+			const frame = data.needsSnapshot
+				? (snapshot ??= this.codec.encode({ type: 'snapshot', seq: ch.seq, serverTime: now, floor: ch.snapshots.snapshot(this.floor) }))
+				: delta!;
+			const buffered = ws.getBufferedAmount();
+			// A client whose buffer is empty always gets its frame, however big; otherwise a frame must fit under the hard limit.
+			if (buffered > 0 && buffered + frame.byteLength > this.options.hardLimit) {
+				this.#tooSlow(ws);
 				continue;
 			}
-			if (!delta) continue;
-			if (ws.getBufferedAmount() > this.options.softLimit) {
+			if (buffered > this.options.softLimit) {
+				// Snapshots wait too: a client that spams resync without reading must not grow its buffer.
 				data.stale = true;
 				this.#staleCount++;
 				this.metrics.staleMarks++;
 				continue;
 			}
-			this.#send(ws, delta);
+			if (this.#send(ws, frame) && frame === snapshot) {
+				data.needsSnapshot = false;
+				this.metrics.snapshotsSent++;
+			}
 		}
 	}
 
-	/** Sends one frame corked; closes the socket over the hard limit. Returns whether it was sent. */
+	/** Bytes buffered in uWS for all wallboard sockets (what slow clients cost in memory). */
+	bufferedBytes(): number {
+		let n = 0;
+		for (const ch of this.#channels.values()) for (const ws of ch.clients) if (!ws.getUserData().closed) n += ws.getBufferedAmount();
+		return n;
+	}
+
+	/** Sends one frame corked; a frame uWS had to drop (its own backpressure cap) closes the socket. */
 	#send(ws: LiveSocket, bytes: Uint8Array): boolean {
-		if (ws.getBufferedAmount() + bytes.byteLength > this.options.hardLimit) {
-			this.#tooSlow(ws);
-			return false;
-		}
 		let result = 0;
 		ws.cork(() => {
 			result = ws.send(bytes, true, false);
