@@ -50,6 +50,8 @@ export interface ServerOptions {
 	readonly maxBodyBytes?: number;
 	readonly softLimitBytes?: number;
 	readonly hardLimitBytes?: number;
+	/** Whether viewers need no token; by default only when listening on a loopback address. */
+	readonly openViewer?: boolean;
 	readonly log?: (line: string) => void;
 }
 
@@ -93,7 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	if (hardLimit <= softLimit) throw new Error('the hard buffer limit must be above the soft limit');
 
 	const tokens = loadOrCreateTokens(dataDir);
-	const auth = new Auth(tokens.hashes, isLoopback(host));
+	const auth = new Auth(tokens.hashes, (options.openViewer ?? true) && isLoopback(host));
 	const store = new Store(dataDir);
 	const metrics = new Metrics();
 	const codec = createCodec();
