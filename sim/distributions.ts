@@ -1,10 +1,13 @@
+import { exp, log } from './detmath';
 import type { Rng } from './rng';
 import type { Arrivals, Dist } from './scenario';
 
 /**
  * Samplers for the scenario's distributions. One class with a numeric kind instead of one class
- * per distribution keeps the call site monomorphic on the hot path. Every draw consumes a fixed
- * number of uniforms (two for lognormal, one otherwise), so common random numbers stay aligned.
+ * per distribution keeps the call site monomorphic on the hot path. Each purpose has its own
+ * stream, so the n-th draw of a stream is the same in two scenarios (common random numbers)
+ * even though a lognormal draw takes a varying number of uniforms. Logarithms and exponentials
+ * come from detmath.ts, so draws are bit-identical in Node and browsers.
  */
 
 const EXPONENTIAL = 0;
@@ -31,8 +34,8 @@ export class Sampler {
 				return new Sampler(EXPONENTIAL, d.mean, 0, none, none);
 			case 'lognormal': {
 				// Parameters of the underlying normal that give the requested mean and sd.
-				const s2 = Math.log(1 + (d.sd * d.sd) / (d.mean * d.mean));
-				return new Sampler(LOGNORMAL, Math.log(d.mean) - s2 / 2, Math.sqrt(s2), none, none);
+				const s2 = log(1 + (d.sd * d.sd) / (d.mean * d.mean));
+				return new Sampler(LOGNORMAL, log(d.mean) - s2 / 2, Math.sqrt(s2), none, none);
 			}
 			case 'empirical': {
 				const values = Float64Array.from(d.values);
@@ -56,7 +59,7 @@ export class Sampler {
 			case CONSTANT:
 				return this.a;
 			case LOGNORMAL:
-				return Math.exp(this.a + (this.b * this.b) / 2);
+				return exp(this.a + (this.b * this.b) / 2);
 			default: {
 				let m = 0;
 				const n = this.values.length;
@@ -70,11 +73,18 @@ export class Sampler {
 	draw(rng: Rng): number {
 		switch (this.kind) {
 			case EXPONENTIAL:
-				return -this.a * Math.log(rng.nextOpen());
+				return -this.a * log(rng.nextOpen());
 			case LOGNORMAL: {
-				// Box–Muller, using both uniforms every time (no cached spare) to keep draws aligned.
-				const r = Math.sqrt(-2 * Math.log(rng.nextOpen()));
-				return Math.exp(this.a + this.b * r * Math.cos(2 * Math.PI * rng.next()));
+				// Marsaglia's polar method: no trigonometry (whose last bit varies between engines).
+				let u = 0;
+				let v = 0;
+				let q = 0;
+				do {
+					u = 2 * rng.next() - 1;
+					v = 2 * rng.next() - 1;
+					q = u * u + v * v;
+				} while (q >= 1 || q === 0);
+				return exp(this.a + this.b * u * Math.sqrt((-2 * log(q)) / q));
 			}
 			case EMPIRICAL: {
 				const u = rng.next();
@@ -139,7 +149,7 @@ export class ArrivalProcess {
 	/** The first arrival after `t`, or Infinity when none falls before the horizon. */
 	next(t: number, rng: Rng): number {
 		if (this.rates.length === 0) return this.idx < this.times.length ? this.times[this.idx++]! : Infinity;
-		let e = -Math.log(rng.nextOpen());
+		let e = -log(rng.nextOpen());
 		const rates = this.rates;
 		if (this.interval === Infinity) {
 			const r = rates[0]!;

@@ -1,16 +1,22 @@
+import { atan } from './detmath';
+
 /**
  * Small statistics for replications: means and Student-t confidence intervals. The t quantile
  * is solved from the exact CDF for integer degrees of freedom (Abramowitz & Stegun 26.7.3–4),
- * so no table is needed and small replication counts get the right, wide intervals.
+ * so no table is needed and small replication counts get the right, wide intervals. Only exact
+ * operations and detmath's atan are used, so intervals are identical in Node and browsers.
  */
 
 /** P(|T| ≤ t) for Student's t with integer `df` ≥ 1. */
 export function tTwoSidedCdf(t: number, df: number): number {
-	const th = Math.atan(Math.abs(t) / Math.sqrt(df));
-	const c2 = Math.cos(th) ** 2;
-	const s = Math.sin(th);
+	const x = Math.abs(t) / Math.sqrt(df);
+	const th = atan(x);
+	const r = Math.sqrt(1 + x * x);
+	const c = 1 / r;
+	const c2 = c * c;
+	const s = x / r;
 	if (df % 2 === 1) {
-		let term = Math.cos(th);
+		let term = c;
 		let sum = df > 1 ? term : 0;
 		for (let k = 3; k <= df - 2; k += 2) {
 			term *= (c2 * (k - 1)) / k;
@@ -59,7 +65,7 @@ export function estimate(xs: readonly (number | null)[]): Estimate | null {
 	mean /= n;
 	if (n < 2) return Object.freeze({ mean, ci95: null, n });
 	let ss = 0;
-	for (const x of v) ss += (x - mean) ** 2;
+	for (const x of v) ss += (x - mean) * (x - mean);
 	const half = (tQuantile(n - 1) * Math.sqrt(ss / (n - 1))) / Math.sqrt(n);
 	return Object.freeze({ mean, ci95: Object.freeze([mean - half, mean + half] as const), n });
 }

@@ -1,0 +1,141 @@
+/**
+ * Deterministic `log`, `exp` and `atan`. JavaScript only requires +, −, ×, ÷ and `Math.sqrt` to
+ * be correctly rounded; `Math.exp` and friends may differ in the last bit between engines and
+ * even between V8 versions (Node 20 and a current Chromium disagree on `Math.exp(1.7)`). These
+ * are ports of fdlibm's e_log.c and e_exp.c (and a series for atan) that use only the exact
+ * operations, so a seed gives bit-identical runs in Node and every browser.
+ */
+
+const buf = new Float64Array(1);
+const words = new Int32Array(buf.buffer);
+// Index of the high word in the Int32 view (1 on little-endian machines).
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
+
+const LN2_HI = 6.9314718036912381649e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const TWO54 = 1.8014398509481984e16;
+const Lg1 = 6.666666666666735130e-1;
+const Lg2 = 3.999999999940941908e-1;
+const Lg3 = 2.857142874366239149e-1;
+const Lg4 = 2.222219843214978396e-1;
+const Lg5 = 1.818357216161805012e-1;
+const Lg6 = 1.531383769920937332e-1;
+const Lg7 = 1.479819860511658591e-1;
+
+/** Natural logarithm (fdlibm __ieee754_log). */
+export function log(x: number): number {
+	buf[0] = x;
+	let hx = words[HI]!;
+	const lx = words[LO]!;
+	let k = 0;
+	if (hx < 0x00100000) {
+		if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
+		if (hx < 0) return NaN;
+		k -= 54;
+		x *= TWO54;
+		buf[0] = x;
+		hx = words[HI]!;
+	}
+	if (hx >= 0x7ff00000) return x + x;
+	k += (hx >> 20) - 1023;
+	hx &= 0x000fffff;
+	const i0 = (hx + 0x95f64) & 0x100000;
+	words[HI] = hx | (i0 ^ 0x3ff00000); // normalise x or x/2
+	x = buf[0]!;
+	k += i0 >> 20;
+	const f = x - 1.0;
+	const dk = k;
+	if ((0x000fffff & (2 + hx)) < 3) {
+		if (f === 0) return k === 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
+		const R = f * f * (0.5 - 0.33333333333333333 * f);
+		return k === 0 ? f - R : dk * LN2_HI - (R - dk * LN2_LO - f);
+	}
+	const s = f / (2.0 + f);
+	const z = s * s;
+	let i = hx - 0x6147a;
+	const w = z * z;
+	const j = 0x6b851 - hx;
+	const t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+	const t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+	i |= j;
+	const R = t2 + t1;
+	if (i > 0) {
+		const hfsq = 0.5 * f * f;
+		return k === 0 ? f - (hfsq - s * (hfsq + R)) : dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
+	}
+	return k === 0 ? f - s * (f - R) : dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
+}
+
+const INV_LN2 = 1.44269504088896338700e0;
+const P1 = 1.66666666666666019037e-1;
+const P2 = -2.77777777770155933842e-3;
+const P3 = 6.61375632143793436117e-5;
+const P4 = -1.65339022054652515390e-6;
+const P5 = 4.13813679705723846039e-8;
+const O_THRESHOLD = 7.09782712893383973096e2;
+const U_THRESHOLD = -7.45133219101941108420e2;
+const TWOM1000 = 9.33263618503218878990e-302;
+
+/** e to the x (fdlibm __ieee754_exp). */
+export function exp(x: number): number {
+	buf[0] = x;
+	let hx = words[HI]!;
+	const xsb = (hx >>> 31) & 1;
+	hx &= 0x7fffffff;
+	if (hx >= 0x40862e42) {
+		if (hx >= 0x7ff00000) {
+			if (((hx & 0xfffff) | words[LO]!) !== 0) return x + x;
+			return xsb === 0 ? x : 0;
+		}
+		if (x > O_THRESHOLD) return Infinity;
+		if (x < U_THRESHOLD) return 0;
+	}
+	let hi = 0;
+	let lo = 0;
+	let k = 0;
+	if (hx > 0x3fd62e42) {
+		if (hx < 0x3ff0a2b2) {
+			hi = x - (xsb === 0 ? LN2_HI : -LN2_HI);
+			lo = xsb === 0 ? LN2_LO : -LN2_LO;
+			k = 1 - xsb - xsb;
+		} else {
+			k = Math.trunc(INV_LN2 * x + (xsb === 0 ? 0.5 : -0.5));
+			hi = x - k * LN2_HI;
+			lo = k * LN2_LO;
+		}
+		x = hi - lo;
+	} else if (hx < 0x3e300000) {
+		return 1 + x;
+	}
+	const t = x * x;
+	const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+	if (k === 0) return 1 - ((x * c) / (c - 2.0) - x);
+	buf[0] = 1 - (lo - (x * c) / (2.0 - c) - hi);
+	if (k >= -1021) {
+		words[HI] = words[HI]! + (k << 20);
+		return buf[0]!;
+	}
+	words[HI] = words[HI]! + ((k + 1000) << 20);
+	return buf[0]! * TWOM1000;
+}
+
+/** Arctangent, by halving the angle twice and a short series (|error| < 1e-16). */
+export function atan(x: number): number {
+	if (x !== x) return NaN;
+	if (x < 0) return -atan(-x);
+	if (x > 1) return Math.PI / 2 - atan(1 / x);
+	// atan(x) = 2·atan(x / (1 + √(1 + x²))), twice: |x| ≤ tan(π/16) ≈ 0.199.
+	let y = x / (1 + Math.sqrt(1 + x * x));
+	y = y / (1 + Math.sqrt(1 + y * y));
+	const y2 = y * y;
+	let term = y;
+	let sum = y;
+	for (let n = 3; n < 60; n += 2) {
+		term *= -y2;
+		const add = term / n;
+		sum += add;
+		if (add < 1e-20 && add > -1e-20) break;
+	}
+	return 4 * sum;
+}
