@@ -65,14 +65,22 @@ export interface Comparison {
 	readonly channels: Readonly<Partial<Record<Channel, KpiSummary>>>;
 }
 
-/** Summarises one KPI record per replication. */
-export function summariseKpis(runs: readonly Kpis[]): KpiSummary {
+/** KPIs that are fractions: their intervals are clipped to [0, 1] (the others to ≥ 0). */
+const FRACTIONS: ReadonlySet<SummaryKpi> = new Set(['serviceLevel', 'abandonRate', 'occupancy', 'slotUtilisation']);
+
+/**
+ * Summarises one KPI record per replication. With `bounded` (levels, not differences) an interval
+ * is clipped to the KPI's range: with few replications a symmetric t interval can reach past it,
+ * and a planner should never read a negative service level.
+ */
+export function summariseKpis(runs: readonly Kpis[], bounded = true): KpiSummary {
 	const out: Record<string, number | null> = {};
 	const ci: Record<string, readonly [number, number] | null> = {};
 	for (const k of SUMMARY_KPIS) {
 		const e = estimate(runs.map((r) => r[k]));
 		out[k] = e ? e.mean : null;
-		ci[k] = e ? e.ci95 : null;
+		const c = e ? e.ci95 : null;
+		ci[k] = c && bounded ? Object.freeze([Math.max(0, c[0]), FRACTIONS.has(k) ? Math.min(1, c[1]) : c[1]] as const) : c;
 	}
 	return Object.freeze({ ...out, ci95: Object.freeze(ci) }) as KpiSummary;
 }
@@ -127,7 +135,7 @@ export function summarise(results: readonly RunResult[]): Summary {
 export function compareResults(base: readonly RunResult[], alt: readonly RunResult[]): Comparison {
 	if (base.length !== alt.length || base.length === 0) throw new RangeError('paired comparison needs the same number of replications');
 	const pair = (a: ScopeCounts[], b: (ScopeCounts | undefined)[]) =>
-		summariseKpis(a.flatMap((x, r) => (b[r] ? [diffKpis(scopeKpis(x), scopeKpis(b[r]!))] : [])));
+		summariseKpis(a.flatMap((x, r) => (b[r] ? [diffKpis(scopeKpis(x), scopeKpis(b[r]!))] : [])), false);
 	const queues: Record<string, KpiSummary> = {};
 	for (const id of Object.keys(base[0]!.queues)) {
 		if (alt[0]!.queues[id]) queues[id] = pair(base.map((r) => r.queues[id]!), alt.map((r) => r.queues[id]));

@@ -308,12 +308,12 @@ export function validateScenario(value: unknown): ScenarioValidation {
 	return { ok: true, scenario: s as unknown as Scenario };
 }
 
-/** One line naming the first problem (and how many more), for a CLI or a toast. */
+/** One line naming the first few problems (and how many more), for a CLI or a toast. */
 export function formatErrors(errors: readonly ScenarioError[]): string {
-	const first = errors[0];
-	if (!first) return 'invalid scenario';
-	const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-	return `${first.path || '(scenario)'}: ${first.message}${more}`;
+	if (errors.length === 0) return 'invalid scenario';
+	const shown = errors.slice(0, 3).map((e) => `${e.path || '(scenario)'}: ${e.message}`);
+	const more = errors.length > shown.length ? ` (and ${errors.length - shown.length} more)` : '';
+	return `${shown.join('; ')}${more}`;
 }
 
 /** Parses JSON text and validates it; bad JSON is reported as an error, not thrown. */
