@@ -14,6 +14,7 @@ interface Sample {
 export class ClockOffset {
 	#samples: Sample[] = [];
 	#seed = 0;
+	#lowerBound: number | null = null;
 	readonly #keep: number;
 
 	/** `keep`: how many recent samples to choose the best from. */
@@ -36,11 +37,22 @@ export class ClockOffset {
 		this.#seed = serverTime - clientTime;
 	}
 
+	/**
+	 * A frame stamped `serverTime` arrived at `clientTime`: the server's clock was at least that
+	 * far ahead (the frame spent time in flight). Only the latest is kept; it matters when the
+	 * server's clock runs faster than real time (an emulator at 60×), where round trips a few
+	 * seconds old are already minutes behind.
+	 */
+	observe(serverTime: number, clientTime: number): void {
+		this.#lowerBound = serverTime - clientTime;
+	}
+
 	/** Current best estimate (the seed, or 0, before any round trip). */
 	get offset(): number {
 		let best: Sample | undefined;
 		for (const s of this.#samples) if (!best || s.rtt < best.rtt) best = s;
-		return best?.offset ?? this.#seed;
+		const est = best?.offset ?? this.#seed;
+		return this.#lowerBound !== null && this.#lowerBound > est ? this.#lowerBound : est;
 	}
 
 	/** Round trip of the best sample, ms; null before any sample. */
@@ -54,5 +66,6 @@ export class ClockOffset {
 	reset(): void {
 		this.#samples = [];
 		this.#seed = 0;
+		this.#lowerBound = null;
 	}
 }

@@ -191,12 +191,14 @@ export class LiveConnection {
 		switch (frame.type) {
 			case 'snapshot':
 				this.stats.snapshots += 1;
+				this.#clock.observe(frame.serverTime, now);
 				this.floor.applySnapshot(frame);
 				this.#resyncing = false;
 				this.#setLive();
 				break;
 			case 'delta': {
 				this.stats.deltas += 1;
+				this.#clock.observe(frame.serverTime, now);
 				if (this.#resyncing) return;
 				const r = this.floor.applyDelta(frame);
 				if (r === 'gap') {

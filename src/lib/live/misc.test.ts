@@ -75,3 +75,14 @@ describe('WallClock', () => {
 		vi.useRealTimers();
 	});
 });
+
+describe('ClockOffset.observe', () => {
+	it('follows a server clock that runs ahead of the round-trip estimate (an accelerated emulator)', () => {
+		const c = new ClockOffset();
+		c.add(0, 1000, 10); // offset 995
+		c.observe(60_000, 1_000); // frame stamped far ahead: at least 59,000
+		expect(c.offset).toBe(59_000);
+		c.observe(1_990, 1_000); // an ordinary frame (in flight a few ms) does not pull the estimate down
+		expect(c.offset).toBe(995);
+	});
+});

@@ -1,0 +1,148 @@
+/**
+ * Wallboard soak check (`npm run bench:wall`, not part of `npm test`): runs the real server's
+ * emulator at 20× speed with 1,000 agents (tests/bench/wall-1000-agents.json), keeps the wall
+ * open in headless Chromium for a sustained period, and reports the JS heap before and after
+ * (each measured after a forced GC, via CDP), DOM/listener counters, and the longest frame
+ * (rAF-to-rAF gap) and long tasks. Targets: heap growth < 10 %, no frame over 50 ms.
+ *
+ *   npm run bench:wall -- [--seconds 600] [--warmup 60] [--speed 20] [--width 1920 --height 1080]
+ *
+ * Needs build/ (npm run build) and Chromium (SIGHTLINE_CHROMIUM or /usr/bin/chromium).
+ */
+import { chromium } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startSightline } from '../e2e/helpers/server';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function arg(name: string, def: number): number {
+	const i = process.argv.indexOf(`--${name}`);
+	const v = i >= 0 ? Number(process.argv[i + 1]) : Number(process.env[`WALL_SOAK_${name.toUpperCase()}`] ?? def);
+	if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
+	return v;
+}
+
+const seconds = arg('seconds', 600);
+const warmup = arg('warmup', 60);
+const speed = arg('speed', 20);
+const width = arg('width', 1920);
+const height = arg('height', 1080);
+
+interface FrameStats {
+	frames: number;
+	maxGap: number;
+	over50: number;
+	over33: number;
+	longTasks: number;
+	maxLongTask: number;
+	gaps: number[];
+}
+
+/**
+ * Frame monitor run in the page: the gap between consecutive animation frames is how long the
+ * page could not paint; long tasks come from the Long Tasks API where there is one.
+ */
+const FRAME_MONITOR = `(() => {
+	const st = { frames: 0, maxGap: 0, over50: 0, over33: 0, longTasks: 0, maxLongTask: 0, gaps: [] };
+	window.__soak = st;
+	let last = performance.now();
+	function tick(t) {
+		const gap = t - last;
+		last = t;
+		st.frames += 1;
+		if (gap > st.maxGap) st.maxGap = gap;
+		if (gap > 50) st.over50 += 1;
+		if (gap > 33.4) st.over33 += 1;
+		if (gap > 25) { st.gaps.push(Math.round(gap)); if (st.gaps.length > 200) st.gaps.shift(); }
+		requestAnimationFrame(tick);
+	}
+	requestAnimationFrame(tick);
+	try {
+		new PerformanceObserver(function (list) {
+			for (const e of list.getEntries()) { st.longTasks += 1; st.maxLongTask = Math.max(st.maxLongTask, e.duration); }
+		}).observe({ type: 'longtask', buffered: false });
+	} catch (e) {}
+})()`;
+
+const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+	if (!existsSync(join(ROOT, 'build/index.html'))) throw new Error('build/ is missing: run `npm run build` first');
+	const exe = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
+	console.log(`wall soak: ${seconds}s measured after ${warmup}s warm-up, emulator ${speed}x, 1,000 agents, ${width}x${height}`);
+	const server = await startSightline({ speed, scenario: join(ROOT, 'tests/bench/wall-1000-agents.json') });
+	const browser = await chromium.launch({
+		executablePath: exe === 'playwright' || !existsSync(exe) ? undefined : exe,
+		args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--js-flags=--expose-gc']
+	});
+	try {
+		const page = await browser.newPage({ viewport: { width, height } });
+		const cdp = await page.context().newCDPSession(page);
+		await cdp.send('Performance.enable');
+		page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+		await page.goto(`${server.url}/wall/default?kiosk=1`);
+		await page.waitForSelector('[data-testid="freshness"][data-status="live"]', { timeout: 60_000 });
+		await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-grid"] li.cell').length >= 1000, null, { timeout: 60_000 });
+		console.log(`live; ${await page.locator('[data-testid="agent-grid"] li.cell').count()} agent cells; warming up ${warmup}s`);
+		await page.waitForTimeout(warmup * 1000);
+
+		const heap = async () => {
+			await cdp.send('HeapProfiler.collectGarbage');
+			await cdp.send('HeapProfiler.collectGarbage');
+			const { metrics } = await cdp.send('Performance.getMetrics');
+			const get = (n: string) => metrics.find((m) => m.name === n)?.value ?? 0;
+			const dom = await cdp.send('Memory.getDOMCounters');
+			return { used: get('JSHeapUsedSize'), total: get('JSHeapTotalSize'), nodes: dom.nodes, listeners: dom.jsEventListeners, documents: dom.documents };
+		};
+		const stats = () =>
+			page.evaluate(() => (window as unknown as { __sightline: { conn: { stats: Record<string, number> } } }).__sightline.conn.stats);
+
+		const before = await heap();
+		const s0 = await stats();
+		// Frame monitor: the gap between consecutive animation frames is how long the page could not paint.
+		// A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+		await page.evaluate(FRAME_MONITOR);
+		console.log(`before: heap ${mb(before.used)} used / ${mb(before.total)} total, ${before.nodes} DOM nodes, ${before.listeners} listeners`);
+
+		const t0 = Date.now();
+		const every = Math.min(60, Math.max(10, Math.floor(seconds / 10)));
+		while ((Date.now() - t0) / 1000 < seconds) {
+			await page.waitForTimeout(Math.min(every, seconds - (Date.now() - t0) / 1000) * 1000);
+			const { metrics } = await cdp.send('Performance.getMetrics');
+			const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+			const f = await page.evaluate(() => (window as unknown as { __soak: FrameStats }).__soak);
+			const status = await page.getAttribute('[data-testid="freshness"]', 'data-status');
+			console.log(
+				`  t=${Math.round((Date.now() - t0) / 1000)}s heap ${mb(used)} (no GC) · frames ${f.frames} · longest ${f.maxGap.toFixed(1)} ms · >50ms ${f.over50} · status ${status}`
+			);
+		}
+
+		const f = await page.evaluate(() => (window as unknown as { __soak: FrameStats }).__soak);
+		const s1 = await stats();
+		const after = await heap();
+		const growth = (after.used - before.used) / before.used;
+		console.log(`after:  heap ${mb(after.used)} used / ${mb(after.total)} total, ${after.nodes} DOM nodes, ${after.listeners} listeners`);
+		console.log('');
+		console.log(`JS heap (after GC): before ${mb(before.used)}, after ${mb(after.used)}, growth ${(growth * 100).toFixed(1)}% (target < 10%)`);
+		console.log(`DOM nodes ${before.nodes} -> ${after.nodes}; JS event listeners ${before.listeners} -> ${after.listeners}`);
+		console.log(
+			`frames: ${f.frames} in ${seconds}s (${(f.frames / seconds).toFixed(1)}/s); longest frame gap ${f.maxGap.toFixed(1)} ms (target <= 50 ms); gaps > 50 ms: ${f.over50}; > 33 ms: ${f.over33}`
+		);
+		console.log(`long tasks: ${f.longTasks}, longest ${f.maxLongTask.toFixed(1)} ms; recent gaps > 25 ms: ${f.gaps.slice(-20).join(', ') || 'none'}`);
+		console.log(
+			`stream: ${s1.deltas! - s0.deltas!} deltas, ${s1.snapshots! - s0.snapshots!} snapshots, ${s1.resyncs! - s0.resyncs!} resyncs, ${s1.publishes! - s0.publishes!} renders, ${s1.connects! - s0.connects!} reconnects`
+		);
+		const ok = growth < 0.1 && f.maxGap <= 50;
+		console.log(ok ? 'PASS' : 'FAIL: a target was missed (see above)');
+		process.exitCode = ok ? 0 : 1;
+	} finally {
+		await browser.close();
+		await server.stop();
+	}
+}
+
+main().catch((e: unknown) => {
+	console.error(e instanceof Error ? e.message : String(e));
+	process.exit(2);
+});

@@ -1,0 +1,118 @@
+import { expect, test } from '@playwright/test';
+import { getBoard, putBoard } from './helpers/api';
+import { startSightline, type Sightline } from './helpers/server';
+import { boardText, saveScreenshot, waitLive } from './helpers/wall';
+
+/** The wallboard against the real server running the emulator at 60× speed. */
+let server: Sightline;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+	server = await startSightline({ speed: 60 });
+});
+
+test.afterAll(async () => {
+	await server?.stop();
+});
+
+test('landing page lists boards that link to their wall', async ({ page }) => {
+	await page.goto(`${server.url}/`);
+	const link = page.getByTestId('board-list').getByRole('link', { name: 'Whole floor' });
+	await expect(link).toBeVisible();
+	await link.click();
+	await expect(page).toHaveURL(/\/wall\/default$/);
+	await waitLive(page);
+});
+
+test('tiles show numbers that change, and the agent grid fills', async ({ page }) => {
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	await expect(page.getByTestId('tile-sl-value')).toHaveText(/^\d+%$|^—$/);
+	await expect(page.getByTestId('tile-aht-value')).toHaveText(/^\d+:\d\d$/, { timeout: 30_000 });
+	await expect(page.getByTestId('tile-occupancy-value')).toHaveText(/^\d+%$/, { timeout: 30_000 });
+	const before = await boardText(page);
+	await expect.poll(() => boardText(page), { timeout: 20_000 }).not.toBe(before);
+
+	const cells = page.getByTestId('agent-grid').locator('li.cell');
+	await expect.poll(() => cells.count(), { timeout: 20_000 }).toBeGreaterThan(20);
+	// Every cell carries its state as data and as a glyph, not colour alone.
+	const activities = await cells.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-activity')))]);
+	expect(activities.length).toBeGreaterThan(1);
+	await expect(page.getByTestId('agents-on-contact')).toContainText(/\d/);
+	await expect(page.getByTestId('queue-row').first()).toBeVisible();
+	await expect(page.getByTestId('tile-sl')).toContainText('SL = answered ≤ T');
+});
+
+test('renders at most once per animation frame while deltas stream in', async ({ page }) => {
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	const r = await page.evaluate(async () => {
+		const conn = (window as unknown as { __sightline: { conn: { stats: { publishes: number; deltas: number } } } }).__sightline.conn;
+		const p0 = conn.stats.publishes;
+		const d0 = conn.stats.deltas;
+		let frames = 0;
+		await new Promise<void>((res) => {
+			const t0 = performance.now();
+			const f = () => {
+				frames += 1;
+				if (performance.now() - t0 < 3000) requestAnimationFrame(f);
+				else res();
+			};
+			requestAnimationFrame(f);
+		});
+		return { publishes: conn.stats.publishes - p0, deltas: conn.stats.deltas - d0, frames };
+	});
+	expect(r.deltas).toBeGreaterThan(5);
+	expect(r.publishes).toBeLessThanOrEqual(r.frames + 1);
+});
+
+test('screenshots at 1920x1080 and 3840x2160, dark and light', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/default?kiosk=1`);
+	await waitLive(page);
+	await page.waitForTimeout(4000);
+	// Nothing spills out of the screen at either size.
+	const overflow = () => page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+	expect(await overflow()).toBeLessThanOrEqual(0);
+	await saveScreenshot(page, 'wall-1920x1080.png');
+
+	await page.setViewportSize({ width: 3840, height: 2160 });
+	await page.waitForTimeout(1500);
+	expect(await overflow()).toBeLessThanOrEqual(0);
+	await saveScreenshot(page, 'wall-3840x2160.png');
+
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/default?theme=light`);
+	await waitLive(page);
+	await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+	await page.waitForTimeout(2000);
+	await saveScreenshot(page, 'wall-1920x1080-light.png');
+});
+
+test('kiosk mode hides navigation and the cursor', async ({ page }) => {
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	await expect(page.getByTestId('nav')).toBeVisible();
+	await page.goto(`${server.url}/wall/default?kiosk=1`);
+	await waitLive(page);
+	await expect(page.getByTestId('nav')).toHaveCount(0);
+	await expect(page.locator('html')).toHaveClass(/kiosk/);
+	expect(await page.evaluate(() => getComputedStyle(document.body).cursor)).toBe('none');
+	expect(await page.getByTestId('tile-sl').evaluate((e) => getComputedStyle(e).cursor)).toBe('none');
+});
+
+test('rotate mode cycles through the boards', async ({ page }) => {
+	const base = await getBoard(server.url, 'default');
+	await putBoard(server.url, server.tokens.admin!, { ...base, id: 'voice', name: 'Voice queues', channels: ['voice'] });
+	await page.goto(`${server.url}/wall/default?kiosk=1&rotate=5`);
+	await waitLive(page);
+	await expect(page.getByTestId('rotating')).toContainText('5s');
+	await expect(page).toHaveURL(/\/wall\/voice\?kiosk=1&rotate=5$/, { timeout: 15_000 });
+	await expect(page.getByTestId('board-name')).toHaveText('Voice queues');
+	await waitLive(page);
+	// The voice board shows voice queues only.
+	await expect(page.getByTestId('queue-row').filter({ hasText: 'chat-support' })).toHaveCount(0);
+	await expect(page).toHaveURL(/\/wall\/default\?kiosk=1&rotate=5$/, { timeout: 15_000 });
+	await expect(page.getByTestId('board-name')).toHaveText('Whole floor');
+});
