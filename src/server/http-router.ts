@@ -14,6 +14,9 @@ export interface RequestInfo {
 	readonly params: readonly string[];
 	readonly authorization: string;
 	readonly contentType: string;
+	/** Content-Length and Transfer-Encoding as sent ("" when absent). */
+	readonly contentLength: string;
+	readonly transferEncoding: string;
 	readonly ifNoneMatch: string;
 }
 
@@ -60,7 +63,11 @@ export class HttpContext {
 			this.#aborted = true;
 		});
 		if (req.method === 'post' || req.method === 'put') {
-			this.#body = readBody(res, bodyLimit);
+			// uWS calls onData only when a body follows; an empty one must not leave the handler waiting.
+			const declared = req.contentLength === '' ? null : Number(req.contentLength);
+			if (declared === 0 || (declared === null && req.transferEncoding === '')) this.#body = Promise.resolve(Buffer.alloc(0));
+			else if (declared !== null && declared > bodyLimit) this.#body = Promise.reject(new HttpError(413, `body larger than ${bodyLimit} bytes`));
+			else this.#body = readBody(res, bodyLimit);
 			// A handler may answer without reading the body (bad token); its rejection must not go unhandled.
 			this.#body.catch(() => {});
 		}
@@ -136,6 +143,8 @@ export function readRequest(req: HttpRequest, paramCount: number): RequestInfo {
 		params,
 		authorization: req.getHeader('authorization'),
 		contentType: req.getHeader('content-type'),
+		contentLength: req.getHeader('content-length'),
+		transferEncoding: req.getHeader('transfer-encoding'),
 		ifNoneMatch: req.getHeader('if-none-match')
 	};
 }

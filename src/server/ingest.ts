@@ -11,6 +11,13 @@ import { HttpError } from './http-router';
 /** Most events one batch may carry. */
 export const MAX_BATCH_EVENTS = 10_000;
 
+/**
+ * How far ahead of the server's clock an event's ts may be. The schema allows any non-negative
+ * integer, but the floor's clock follows event times forward, so one event stamped in the year
+ * 10^300 would make it roll over days for ever; a day covers producer clock skew many times over.
+ */
+export const MAX_FUTURE_MS = 86_400_000;
+
 // Plain msgpack only: producers are not expected to speak the wallboard codec's records.
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
 
@@ -31,7 +38,7 @@ export type DecodedBatch =
 	| { readonly ok: false; readonly message: string; readonly errors: readonly EventError[] };
 
 /** Decodes bytes in `encoding` and validates them as one batch. Never throws. */
-export function decodeBatch(bytes: Uint8Array, encoding: BatchEncoding): DecodedBatch {
+export function decodeBatch(bytes: Uint8Array, encoding: BatchEncoding, now = Date.now()): DecodedBatch {
 	if (bytes.byteLength === 0) return { ok: false, message: 'empty body; expected an array of events', errors: [] };
 	let value: unknown;
 	try {
@@ -39,11 +46,11 @@ export function decodeBatch(bytes: Uint8Array, encoding: BatchEncoding): Decoded
 	} catch (e) {
 		return { ok: false, message: `malformed ${encoding === 'json' ? 'JSON' : 'msgpack'}: ${String((e as Error)?.message ?? e).slice(0, 200)}`, errors: [] };
 	}
-	return validateDecoded(value);
+	return validateDecoded(value, now);
 }
 
-/** Validates an already-decoded batch (an array, or an object with an `events` array). */
-export function validateDecoded(value: unknown): DecodedBatch {
+/** Validates an already-decoded batch (an array, or an object with an `events` array) against the schema and `now`. */
+export function validateDecoded(value: unknown, now = Date.now()): DecodedBatch {
 	const batch =
 		value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray((value as { events?: unknown }).events)
 			? (value as { events: unknown[] }).events
@@ -52,16 +59,24 @@ export function validateDecoded(value: unknown): DecodedBatch {
 	if (batch.length === 0) return { ok: false, message: 'empty batch', errors: [] };
 	if (batch.length > MAX_BATCH_EVENTS) return { ok: false, message: `batch of ${batch.length} events; at most ${MAX_BATCH_EVENTS} per batch`, errors: [] };
 	const v = validateBatch(batch);
-	if (v.ok) return { ok: true, events: v.events };
-	const bad = new Set(v.errors.map((e) => e.index)).size;
-	return { ok: false, message: `${bad} of ${batch.length} events are invalid; nothing was applied`, errors: v.errors };
+	const errors: EventError[] = v.ok ? [] : [...v.errors];
+	batch.forEach((e: unknown, index) => {
+		const ts = (e as { ts?: unknown } | null)?.ts;
+		if (typeof ts === 'number' && ts > now + MAX_FUTURE_MS) {
+			errors.push({ index, path: '/ts', message: `more than ${MAX_FUTURE_MS / 3_600_000} h ahead of the server clock` });
+		}
+	});
+	if (v.ok && !errors.length) return { ok: true, events: v.events };
+	errors.sort((a, b) => a.index - b.index);
+	const bad = new Set(errors.map((e) => e.index)).size;
+	return { ok: false, message: `${bad} of ${batch.length} events are invalid; nothing was applied`, errors: errors.slice(0, 100) };
 }
 
 /** Decodes and validates a request body, throwing the 4xx HttpError that names the problem. */
-export function batchFromBody(body: Buffer, contentType: string): FloorEvent[] {
+export function batchFromBody(body: Buffer, contentType: string, now = Date.now()): FloorEvent[] {
 	const encoding = encodingOf(contentType);
 	if (!encoding) throw new HttpError(415, `unsupported Content-Type ${JSON.stringify(contentType)}; send application/json or application/msgpack`);
-	const d = decodeBatch(body, encoding);
+	const d = decodeBatch(body, encoding, now);
 	if (!d.ok) throw new HttpError(400, d.message, d.errors.length ? { errors: d.errors } : undefined);
 	return d.events;
 }

@@ -205,7 +205,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 			}
 			let events;
 			try {
-				events = batchFromBody(await ctx.body(), ctx.req.contentType);
+				events = batchFromBody(await ctx.body(), ctx.req.contentType, Math.max(Date.now(), clock()));
 			} catch (e) {
 				metrics.batchesRejected++;
 				if (e instanceof HttpError && e.status === 400) metrics.eventsRejected += countOf(e);
@@ -339,7 +339,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 				return;
 			}
 			const ref = refOf(decoded.value);
-			const batch = validateDecoded(decoded.value);
+			const batch = validateDecoded(decoded.value, Math.max(Date.now(), clock()));
 			if (!batch.ok) {
 				metrics.batchesRejected++;
 				metrics.eventsRejected += new Set(batch.errors.map((e) => e.index)).size;

@@ -46,12 +46,15 @@ describe('POST /api/events', () => {
 		const good = ev.queued('b1', 'ingest-b');
 		const bad1 = { ...ev.queued('b2', 'ingest-b'), channel: 'pigeon' };
 		const bad2 = { ...ev.queued('b3', 'ingest-b'), ts: -5 };
-		const r = await postEvents(t.url, t.tokens.ingest, [good, bad1, bad2]);
+		// Valid by the schema, but it would drag the floor's clock centuries ahead.
+		const bad3 = { ...ev.queued('b4', 'ingest-b'), ts: 1e308 };
+		const r = await postEvents(t.url, t.tokens.ingest, [good, bad1, bad2, bad3]);
 		expect(r.status).toBe(400);
 		const indexes = new Set((r.body.errors as { index: number; path: string }[]).map((e) => e.index));
-		expect([...indexes].sort()).toEqual([1, 2]);
+		expect([...indexes].sort()).toEqual([1, 2, 3]);
 		expect(r.body.errors.some((e: { index: number; path: string }) => e.index === 1 && e.path === '/channel')).toBe(true);
 		expect(r.body.errors.some((e: { index: number; path: string }) => e.index === 2 && e.path === '/ts')).toBe(true);
+		expect(r.body.errors.some((e: { index: number; path: string }) => e.index === 3 && e.path === '/ts')).toBe(true);
 		expect(storedEvents()).toBe(before);
 		expect(waitingIn('ingest-b')).toBe(0);
 		expect(t.server.metrics.eventsAccepted).toBe(accepted);

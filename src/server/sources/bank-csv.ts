@@ -11,7 +11,8 @@ import { resolveSl } from '../../lib/domain/service-level';
  * offered. An AGENT row without q_start went straight from the IVR to an agent: it is offered at
  * ser_start with no wait (README: "268 answered calls never waited"). The file records no logins,
  * so each agent is profiled with the call types it served and is available from a minute before its
- * first call until its last call ends (this overstates availability, as the README warns).
+ * first call until its last call ends (this overstates availability, as the README warns). The six
+ * served calls with no agent recorded go to one stand-in agent, "Agent not recorded".
  */
 
 /** Service types of the file, as queues (`type` → queue id). */
@@ -43,12 +44,22 @@ interface Row {
 }
 
 const NO_TIME = '0:00:00';
+/** Six served calls name no agent; they are kept (they were answered) under one stand-in agent. */
+const NO_SERVER = 'NO_SERVER';
 
 /** "h:mm:ss" → seconds after midnight; throws naming the row and column. */
 function seconds(v: string, line: number, column: string): number {
 	const m = /^(\d{1,2}):([0-5]\d):([0-5]\d)$/.exec(v);
 	if (!m) throw new Error(`line ${line}: ${column} must be h:mm:ss, got ${JSON.stringify(v)}`);
 	return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+}
+
+/**
+ * A clock time `t` that follows `ref` on the same day, or just after midnight when it is far
+ * earlier (a call running past midnight). Small negative differences are clock noise and kept.
+ */
+function after(t: number, ref: number): number {
+	return t < ref - 12 * 3600 ? t + 86_400 : Math.max(t, ref);
 }
 
 /**
@@ -76,19 +87,16 @@ export function importBankCsv(text: string, dayStartMs: number): FloorEvent[] {
 		if (r.outcome === 'HANG') {
 			if (!queued) return;
 			const q = seconds(r.q_start, line, 'q_start');
-			let x = seconds(r.q_exit, line, 'q_exit');
-			if (x < q) x += 86_400;
+			const x = after(seconds(r.q_exit, line, 'q_exit'), q);
 			push({ type: 'contact.queued', id: `${contact}:q`, ts: at(q), contact, queue, channel: 'voice' });
 			push({ type: 'contact.abandoned', id: `${contact}:x`, ts: at(x), contact, queue });
 			return;
 		}
 		if (r.outcome !== 'AGENT') throw new Error(`line ${line}: unknown outcome ${JSON.stringify(r.outcome)}`);
-		let s = seconds(r.ser_start, line, 'ser_start');
-		let q = queued ? seconds(r.q_start, line, 'q_start') : s;
-		// Times are clock times of one day; a call that runs past midnight wraps.
-		if (s < q) s += 86_400;
-		let end = seconds(r.ser_exit, line, 'ser_exit');
-		while (end < s) end += 86_400;
+		let q = queued ? seconds(r.q_start, line, 'q_start') : seconds(r.ser_start, line, 'ser_start');
+		const s = after(seconds(r.ser_start, line, 'ser_start'), q);
+		const end = after(seconds(r.ser_exit, line, 'ser_exit'), s);
+		// The log's clocks disagree by a second here and there (service starting before the queue exit).
 		q = Math.min(q, s);
 		const agent = r.server;
 		push({ type: 'contact.queued', id: `${contact}:q`, ts: at(q), contact, queue, channel: 'voice' });
@@ -109,7 +117,7 @@ export function importBankCsv(text: string, dayStartMs: number): FloorEvent[] {
 			id: `bank-agent-${agent}:p`,
 			ts: at(login),
 			agent,
-			name: agent.charAt(0) + agent.slice(1).toLowerCase(),
+			name: agent === NO_SERVER ? 'Agent not recorded' : agent.charAt(0) + agent.slice(1).toLowerCase(),
 			team: 'Anonymous Bank',
 			skills: Object.fromEntries([...a.skills].sort().map((q) => [q, 1])),
 			capacity: { voice: 1 }
