@@ -79,7 +79,9 @@ export class Metrics {
 				c('sightline_slow_clients_closed_total', 'Wallboards closed at the hard buffer limit.', this.slowClientsClosed),
 				c('sightline_bad_client_frames_total', 'Frames from clients that were refused.', this.badClientFrames),
 				this.tickDuration.render('sightline_tick_duration_seconds', 'Time to advance the floor and flush deltas, per tick.'),
-				this.commitLatency.render('sightline_store_commit_seconds', 'Time to commit one group of ingested batches.')
+				this.commitLatency.render('sightline_store_commit_seconds', 'Time to commit one group of ingested batches.'),
+				c('sightline_store_commit_max_seconds', 'Longest commit since start.', this.commitLatency.max, 'gauge'),
+				c('sightline_tick_max_seconds', 'Longest flush tick since start.', this.tickDuration.max, 'gauge')
 			].join('\n') + '\n'
 		);
 	}

@@ -1,0 +1,304 @@
+/**
+ * `npm run bench:server`: measures the live server on this machine (not a timed test).
+ *
+ * 1. Ingest: events per second acknowledged with durable commits (WAL, synchronous=FULL), with
+ *    batches of 100 from 8 producers, and with single-event requests from 64 producers (group commit).
+ * 2. Fan-out: 1,000 wallboard sockets, 500 events/s posted to the server; event-to-client latency
+ *    p50/p99 (event creation at the producer → the delta that includes it, measured on 50 sampled
+ *    clients), and the server's CPU time per delivered frame (from /proc of the server process).
+ *    The same load then goes through a plain `ws` + JSON broadcast server (tests/bench/server-baseline.ts:
+ *    same floor, same projection, same flush window, no storage) as the baseline.
+ *
+ * Server and baseline each run in their own child process; clients and producers run here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import WebSocket from 'ws';
+import type { FloorEvent } from '../../src/lib/domain/events';
+import { createCodec, decodeHello, type Codec } from '../../src/lib/protocol/codec';
+import type { ServerFrame } from '../../src/lib/protocol/frames';
+import { spawnServer } from '../integration/helpers/child-server';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+const SAMPLED = 50;
+const RATE = 500; // events per second
+const WARMUP_MS = 2000;
+const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const QUEUE = 'bench';
+
+/** CPU seconds (user + system) used so far by a process, from /proc. */
+function cpuSeconds(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
+}
+
+function percentile(sorted: number[], p: number): number {
+	if (!sorted.length) return NaN;
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let idCounter = 0;
+const queued = (ts: number): FloorEvent => ({
+	type: 'contact.queued',
+	id: `b${process.pid}-${++idCounter}`,
+	ts,
+	contact: `bc-${idCounter}`,
+	queue: QUEUE,
+	channel: 'voice'
+});
+
+async function post(url: string, token: string | null, events: FloorEvent[]): Promise<number> {
+	const res = await fetch(`${url}/api/events`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+		body: JSON.stringify(events)
+	});
+	await res.arrayBuffer();
+	return res.status;
+}
+
+// ---------------------------------------------------------------- ingest
+
+async function ingestRun(url: string, token: string, producers: number, batch: number, ms: number): Promise<number> {
+	let acked = 0;
+	const end = Date.now() + ms;
+	await Promise.all(
+		Array.from({ length: producers }, async () => {
+			while (Date.now() < end) {
+				const events = Array.from({ length: batch }, () => queued(Date.now()));
+				if ((await post(url, token, events)) === 202) acked += batch;
+			}
+		})
+	);
+	return acked / (ms / 1000);
+}
+
+async function metric(url: string, name: string): Promise<number> {
+	const text = await (await fetch(`${url}/metrics`)).text();
+	const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+	return m ? Number(m[1]) : NaN;
+}
+
+// ---------------------------------------------------------------- fan-out
+
+interface FanoutResult {
+	readonly p50: number;
+	readonly p99: number;
+	readonly frames: number;
+	readonly cpu: number;
+	readonly cpuPerFrame: number;
+	readonly latencies: number;
+	readonly connected: number;
+}
+
+type Decode = (data: Buffer, client: { codec: Codec | null }) => number | null;
+
+/** Offered count of the bench queue in a decoded frame, or null when the frame does not carry it. */
+function offeredIn(frame: ServerFrame | { type: string; changes?: unknown; floor?: unknown }): number | null {
+	const rows =
+		frame.type === 'delta'
+			? ((frame as { changes: { queues: { id: string; today: { offered: number } }[] | null } }).changes.queues ?? [])
+			: frame.type === 'snapshot'
+				? (frame as { floor: { queues: { id: string; today: { offered: number } }[] } }).floor.queues
+				: [];
+	const row = rows.find((q) => q.id === QUEUE);
+	return row ? row.today.offered : null;
+}
+
+const decodeMsgpack: Decode = (data, client) => {
+	const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+	if (!client.codec) {
+		client.codec = createCodec(decodeHello(bytes).structures);
+		return null;
+	}
+	return offeredIn(client.codec.decode(bytes) as ServerFrame);
+};
+const decodeJson: Decode = (data) => offeredIn(JSON.parse(data.toString('utf8')) as ServerFrame);
+
+async function fanout(
+	name: string,
+	httpUrl: string,
+	liveQuery: string,
+	token: string | null,
+	pid: number,
+	decode: Decode,
+	baseOffered: number,
+	clients = CLIENTS
+): Promise<FanoutResult> {
+	const wsUrl = `${httpUrl.replace('http', 'ws')}/live${liveQuery}`;
+	const sendTimes: number[] = []; // creation time of event k (0-based, counting from baseOffered)
+	const latencies: number[] = [];
+	let measuring = false;
+	let measureFrom = 0; // first event index counted
+	let frames = 0;
+	const sockets: WebSocket[] = [];
+	for (let i = 0; i < clients; i += 100) {
+		await Promise.all(
+			Array.from({ length: Math.min(100, clients - i) }, (_, j) => {
+				const sampled = i + j < SAMPLED;
+				const client = { codec: null as Codec | null, delivered: -1, seenFirst: false };
+				const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
+				ws.binaryType = 'nodebuffer';
+				sockets.push(ws);
+				ws.on('message', (data: Buffer) => {
+					if (measuring) frames++;
+					if (!sampled && client.seenFirst) return;
+					client.seenFirst = true;
+					const offered = decode(data, client);
+					if (offered === null || !sampled) return;
+					const reached = offered - baseOffered;
+					if (client.delivered < 0) {
+						client.delivered = reached;
+						return;
+					}
+					const now = Date.now();
+					for (let k = client.delivered; k < reached; k++) if (measuring && k >= measureFrom && sendTimes[k] !== undefined) latencies.push(now - sendTimes[k]!);
+					client.delivered = Math.max(client.delivered, reached);
+				});
+				return new Promise<void>((res) => {
+					ws.once('open', () => res());
+					ws.once('error', () => res());
+				});
+			})
+		);
+	}
+	const connected = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
+	await sleep(500);
+
+	// One producer, in order: every 10 ms five events are created; each POST carries what piled up since the last.
+	let pending: FloorEvent[] = [];
+	let running = true;
+	const tick = setInterval(() => {
+		const now = Date.now();
+		for (let i = 0; i < RATE / 100; i++) {
+			sendTimes.push(now);
+			pending.push(queued(now));
+		}
+	}, 10);
+	const producer = (async () => {
+		while (running) {
+			if (!pending.length) {
+				await sleep(1);
+				continue;
+			}
+			const batch = pending;
+			pending = [];
+			await post(httpUrl, token, batch);
+		}
+	})();
+
+	await sleep(WARMUP_MS);
+	measureFrom = sendTimes.length;
+	const cpu0 = cpuSeconds(pid);
+	measuring = true;
+	await sleep(MEASURE_MS);
+	const cpu = cpuSeconds(pid) - cpu0;
+	const lastCounted = sendTimes.length;
+	clearInterval(tick);
+	// Let the last events of the window arrive before measuring stops.
+	await sleep(500);
+	measuring = false;
+	running = false;
+	await producer;
+	for (const s of sockets) s.terminate();
+	const counted = latencies.filter((l) => l >= 0);
+	counted.sort((a, b) => a - b);
+	const expected = (lastCounted - measureFrom) * Math.min(SAMPLED, clients);
+	console.log(
+		`  ${name}: ${connected}/${clients} clients connected; ${lastCounted - measureFrom} events in the window; ${counted.length}/${expected} deliveries timed on ${Math.min(SAMPLED, clients)} sampled clients`
+	);
+	return {
+		p50: percentile(counted, 50),
+		p99: percentile(counted, 99),
+		frames,
+		cpu,
+		cpuPerFrame: frames ? cpu / frames : NaN,
+		latencies: counted.length,
+		connected
+	};
+}
+
+function spawnBaseline(): Promise<{ proc: ChildProcess; url: string }> {
+	const proc = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'tests/bench/server-baseline.ts'), '50'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+	return new Promise((res, rej) => {
+		let out = '';
+		proc.stdout!.on('data', (d: Buffer) => {
+			out += d.toString();
+			const m = /listening (\d+)/.exec(out);
+			if (m) res({ proc, url: `http://127.0.0.1:${m[1]}` });
+		});
+		proc.on('exit', (c) => rej(new Error(`baseline exited with ${c}`)));
+	});
+}
+
+async function main(): Promise<void> {
+	const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d });
+	console.log(`Sightline server benchmark — ${CLIENTS} clients, ${RATE} events/s, ${MEASURE_MS / 1000} s windows`);
+
+	// 1. Ingest throughput, durable.
+	const dir1 = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+	const s1 = await spawnServer(['ingest', '--port', '0', '--data', dir1]);
+	const batched = await ingestRun(s1.url, s1.tokens.ingest!, 8, 100, 5000);
+	const commitsA = await metric(s1.url, 'sightline_store_commit_seconds_count');
+	const single = await ingestRun(s1.url, s1.tokens.ingest!, 64, 1, 5000);
+	const commits = (await metric(s1.url, 'sightline_store_commit_seconds_count')) - commitsA;
+	const commitSum = await metric(s1.url, 'sightline_store_commit_seconds_sum');
+	const commitCount = await metric(s1.url, 'sightline_store_commit_seconds_count');
+	s1.proc.kill('SIGKILL');
+	rmSync(dir1, { recursive: true, force: true });
+	console.log('\nIngest, 202 only after a durable commit (WAL, synchronous=FULL):');
+	console.log(`  batches of 100, 8 producers:     ${fmt(batched, 0)} events/s`);
+	console.log(`  single events, 64 producers:     ${fmt(single, 0)} events/s (${fmt(single * 5, 0)} requests in 5 s, ${fmt(commits, 0)} commits: group commit)`);
+	console.log(`  mean commit latency:             ${fmt((commitSum / commitCount) * 1000, 2)} ms`);
+
+	// 2. Fan-out through Sightline (uWS + msgpack, encoded once per board), then the same load with no
+	// clients, so the CPU of ingest and projection can be told apart from the CPU of the fan-out itself.
+	console.log('\nFan-out:');
+	const dir2 = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+	const s2 = await spawnServer(['ingest', '--port', '0', '--data', dir2, '--flush-ms', '50']);
+	const uws = await fanout('sightline (uWS + msgpack)', s2.url, '?board=default', s2.tokens.ingest!, s2.proc.pid!, decodeMsgpack, 0);
+	const commitMax = await metric(s2.url, 'sightline_store_commit_max_seconds');
+	const tickMax = await metric(s2.url, 'sightline_tick_max_seconds');
+	const commitMean = (await metric(s2.url, 'sightline_store_commit_seconds_sum')) / (await metric(s2.url, 'sightline_store_commit_seconds_count'));
+	const uwsIdle = await fanout('sightline, no clients', s2.url, '?board=default', s2.tokens.ingest!, s2.proc.pid!, decodeMsgpack, 0, 0);
+	s2.proc.kill('SIGKILL');
+	rmSync(dir2, { recursive: true, force: true });
+
+	// 3. The baseline, same load.
+	const b = await spawnBaseline();
+	const base = await fanout('baseline (ws + JSON)', b.url, '', null, b.proc.pid!, decodeJson, 0);
+	const baseIdle = await fanout('baseline, no clients', b.url, '', null, b.proc.pid!, decodeJson, 0, 0);
+	b.proc.kill('SIGKILL');
+
+	const row = (name: string, r: FanoutResult) =>
+		`  ${name.padEnd(28)} p50 ${fmt(r.p50, 0).padStart(4)} ms   p99 ${fmt(r.p99, 0).padStart(4)} ms   frames ${fmt(r.frames, 0).padStart(8)}   server CPU ${fmt(r.cpu, 2)} s = ${fmt(r.cpuPerFrame * 1e6, 2)} µs/frame`;
+	const fanoutOnly = (r: FanoutResult, idle: FanoutResult) => ((r.cpu - idle.cpu) / r.frames) * 1e6;
+	console.log('\nResults (event created at the producer → delta at the client, incl. the 50 ms flush window):');
+	console.log(row('sightline (uWS + msgpack)', uws));
+	console.log(row('baseline (ws + JSON)', base));
+	console.log(
+		`  same load, no clients: sightline ${fmt(uwsIdle.cpu, 2)} s CPU (ingest with fsync + projection), baseline ${fmt(baseIdle.cpu, 2)} s (ingest in memory + projection)`
+	);
+	console.log(`  fan-out alone (CPU above the no-client run, per frame): sightline ${fmt(fanoutOnly(uws, uwsIdle), 2)} µs, baseline ${fmt(fanoutOnly(base, baseIdle), 2)} µs`);
+	console.log(
+		`  sightline during the 1,000-client run: commit mean ${fmt(commitMean * 1000, 2)} ms, max ${fmt(commitMax * 1000, 1)} ms; flush tick max ${fmt(tickMax * 1000, 1)} ms`
+	);
+	console.log('\nRatios (sightline / baseline):');
+	console.log(
+		`  p50 latency ${fmt(uws.p50 / base.p50, 2)}×, p99 latency ${fmt(uws.p99 / base.p99, 2)}×, CPU per delivered frame ${fmt(uws.cpuPerFrame / base.cpuPerFrame, 2)}×, fan-out CPU per frame ${fmt(fanoutOnly(uws, uwsIdle) / fanoutOnly(base, baseIdle), 2)}×`
+	);
+	console.log(`\nTargets: p99 < 100 ms: ${uws.p99 < 100 ? 'met' : 'NOT met'}; less CPU per frame than the baseline: ${uws.cpuPerFrame < base.cpuPerFrame ? 'met' : 'NOT met'}`);
+}
+
+main().then(
+	() => process.exit(0),
+	(e: unknown) => {
+		console.error(e);
+		process.exit(1);
+	}
+);
