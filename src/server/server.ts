@@ -264,7 +264,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		})
 		.route('get', '/*', (ctx) => {
 			if (ctx.req.path.startsWith('/api/')) throw new HttpError(404, `no API route GET ${ctx.req.path}`);
-			if (!statics.serve(ctx, ctx.req.path, false)) throw new HttpError(404, `not found: ${ctx.req.path}`);
+			if (!statics.serve(ctx, ctx.req.path)) throw new HttpError(404, `not found: ${ctx.req.path}`);
 		})
 		.route('any', '/*', (ctx) => {
 			throw new HttpError(405, `${ctx.req.method.toUpperCase()} is not allowed on ${ctx.req.path}`);

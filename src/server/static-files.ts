@@ -63,8 +63,8 @@ export class StaticFiles {
 		return this.#files.size;
 	}
 
-	/** Answers a GET/HEAD for `path`; returns false when it should be a 404 instead. */
-	serve(ctx: HttpContext, path: string, head: boolean): boolean {
+	/** Answers a GET for `path`; returns false when it should be a 404 instead. */
+	serve(ctx: HttpContext, path: string): boolean {
 		let file = this.#files.get(path) ?? (path.endsWith('/') ? this.#files.get(path + 'index.html') : undefined);
 		if (!file) {
 			// Missing hashed assets are real 404s: serving HTML as JS would only confuse the browser.
@@ -81,7 +81,7 @@ export class StaticFiles {
 			ctx.send(304, '', { ETag: file.etag, 'Cache-Control': file.headers['Cache-Control']! });
 			return true;
 		}
-		ctx.send(200, head ? '' : file.body, file.headers);
+		ctx.send(200, file.body, file.headers);
 		return true;
 	}
 }
