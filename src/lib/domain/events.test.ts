@@ -32,6 +32,7 @@ describe('event schema', () => {
 		['missing queue', { ...base, type: 'contact.queued', contact: 'c1', channel: 'voice' }, '/queue'],
 		['unknown channel', { ...base, type: 'contact.queued', contact: 'c1', queue: 'q', channel: 'fax' }, '/channel'],
 		['negative ts', { ...base, ts: -1, type: 'contact.abandoned', contact: 'c1', queue: 'q' }, '/ts'],
+		['ts past year 9999', { ...base, ts: 1e308, type: 'contact.abandoned', contact: 'c1', queue: 'q' }, '/ts'],
 		['empty id', { ...base, id: '', type: 'contact.abandoned', contact: 'c1', queue: 'q' }, '/id'],
 		['csat out of range', { ...base, type: 'contact.ended', contact: 'c', agent: 'a', csat: 9 }, '/csat'],
 		['unknown state', { ...base, type: 'agent.state', agent: 'a', state: 'asleep' }, '/state'],

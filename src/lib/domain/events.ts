@@ -8,7 +8,9 @@ import { CHANNELS } from './channels';
  */
 
 const Id = Type.String({ minLength: 1, maxLength: 128 });
-const Ts = Type.Integer({ minimum: 0, description: 'epoch milliseconds at the source' });
+/** The latest instant a JavaScript Date can hold is far past any real event; cap at the end of year 9999. */
+const MAX_TS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const Ts = Type.Integer({ minimum: 0, maximum: MAX_TS, description: 'epoch milliseconds at the source' });
 const ChannelSchema = Type.Union(CHANNELS.map((c) => Type.Literal(c)));
 
 function event<T extends string, P extends Record<string, TSchema>>(type: T, props: P) {

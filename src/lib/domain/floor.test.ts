@@ -254,6 +254,16 @@ describe('periods', () => {
 	});
 });
 
+describe('clock jumps', () => {
+	it('a far-future event time starts that day in one step instead of looping day by day', () => {
+		const f = floorWith([queued('c1', 0)]);
+		const far = Date.UTC(9999, 0, 1, 12);
+		f.apply({ id: 'far', type: 'contact.queued', ts: far, contact: 'c2', queue: 'billing', channel: 'voice' });
+		expect(f.dayStart).toBe(Date.UTC(9999, 0, 1));
+		expect(f.queues.get('billing')!.today.offered).toBe(1);
+	});
+});
+
 describe('board projection', () => {
 	it('after a snapshot, nothing changed means an empty delta', () => {
 		const f = floorWith([profile('a1', 0, { billing: 1 }), state('a1', 0, 'available'), queued('c1', 1)]);

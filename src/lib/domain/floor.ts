@@ -255,7 +255,7 @@ export class Floor {
 	/** Moves the clock forward only; agent time is accrued lazily (per agent event, and in advance()). */
 	#moveClock(now: number): void {
 		this.#clock = now;
-		while (now >= this.#nextDayStart) this.#rollDay();
+		if (now >= this.#nextDayStart) this.#rollDay(now);
 	}
 
 	/** Applies one schema-valid event. Never throws for a valid event. */
@@ -545,12 +545,13 @@ export class Floor {
 		}
 	}
 
-	#rollDay(): void {
-		const newStart = this.#nextDayStart;
-		// Close the old day's agent time exactly at the boundary before the ledgers reset.
-		for (const a of this.agents.values()) this.#accrue(a, newStart);
-		this.#dayStart = newStart;
-		this.#nextDayStart = dayStartOf(newStart + 26 * 3600_000, this.#config.timeZone, this.#config.resetTime);
+	/** Starts the day that holds `now`, in one step however many days passed (a quiet weekend, or a bad clock). */
+	#rollDay(now: number): void {
+		// Close the old day's agent time exactly at its end before the ledgers reset.
+		const oldEnd = this.#nextDayStart;
+		for (const a of this.agents.values()) this.#accrue(a, oldEnd);
+		this.#dayStart = dayStartOf(now, this.#config.timeZone, this.#config.resetTime);
+		this.#nextDayStart = dayStartOf(this.#dayStart + 26 * 3600_000, this.#config.timeZone, this.#config.resetTime);
 		for (const q of this.queues.values()) {
 			q.today = emptyCounts();
 			q.version++;
