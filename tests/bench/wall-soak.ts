@@ -37,6 +37,18 @@ interface FrameStats {
 	longTasks: number;
 	maxLongTask: number;
 	gaps: number[];
+	hist: number[];
+}
+
+/** The gap (ms) under which a share `q` of frames fall. */
+function percentile(hist: readonly number[], q: number): number {
+	const total = hist.reduce((a, b) => a + b, 0);
+	let acc = 0;
+	for (let i = 0; i < hist.length; i++) {
+		acc += hist[i]!;
+		if (acc >= q * total) return i;
+	}
+	return hist.length - 1;
 }
 
 /**
@@ -44,7 +56,7 @@ interface FrameStats {
  * page could not paint; long tasks come from the Long Tasks API where there is one.
  */
 const FRAME_MONITOR = `(() => {
-	const st = { frames: 0, maxGap: 0, over50: 0, over33: 0, longTasks: 0, maxLongTask: 0, gaps: [] };
+	const st = { frames: 0, maxGap: 0, over50: 0, over33: 0, longTasks: 0, maxLongTask: 0, gaps: [], hist: new Array(1001).fill(0) };
 	window.__soak = st;
 	let last = performance.now();
 	function tick(t) {
@@ -52,6 +64,7 @@ const FRAME_MONITOR = `(() => {
 		last = t;
 		st.frames += 1;
 		if (gap > st.maxGap) st.maxGap = gap;
+		st.hist[Math.min(1000, Math.round(gap))] += 1;
 		if (gap > 50) st.over50 += 1;
 		if (gap > 33.4) st.over33 += 1;
 		if (gap > 25) { st.gaps.push(Math.round(gap)); if (st.gaps.length > 200) st.gaps.shift(); }
@@ -93,7 +106,16 @@ async function main(): Promise<void> {
 			const { metrics } = await cdp.send('Performance.getMetrics');
 			const get = (n: string) => metrics.find((m) => m.name === n)?.value ?? 0;
 			const dom = await cdp.send('Memory.getDOMCounters');
-			return { used: get('JSHeapUsedSize'), total: get('JSHeapTotalSize'), nodes: dom.nodes, listeners: dom.jsEventListeners, documents: dom.documents };
+			return {
+				used: get('JSHeapUsedSize'),
+				total: get('JSHeapTotalSize'),
+				nodes: dom.nodes,
+				listeners: dom.jsEventListeners,
+				documents: dom.documents,
+				task: get('TaskDuration'),
+				script: get('ScriptDuration'),
+				layout: get('LayoutDuration') + get('RecalcStyleDuration')
+			};
 		};
 		const stats = () =>
 			page.evaluate(() => (window as unknown as { __sightline: { conn: { stats: Record<string, number> } } }).__sightline.conn.stats);
@@ -128,6 +150,13 @@ async function main(): Promise<void> {
 		console.log(`DOM nodes ${before.nodes} -> ${after.nodes}; JS event listeners ${before.listeners} -> ${after.listeners}`);
 		console.log(
 			`frames: ${f.frames} in ${seconds}s (${(f.frames / seconds).toFixed(1)}/s); longest frame gap ${f.maxGap.toFixed(1)} ms (target <= 50 ms); gaps > 50 ms: ${f.over50}; > 33 ms: ${f.over33}`
+		);
+		const busy = (after.task - before.task) / seconds;
+		console.log(
+			`frame gap percentiles: p50 ${percentile(f.hist, 0.5)} ms, p99 ${percentile(f.hist, 0.99)} ms, p99.9 ${percentile(f.hist, 0.999)} ms; ${((f.over50 / Math.max(1, f.frames)) * 100).toFixed(2)}% of frames over 50 ms`
+		);
+		console.log(
+			`renderer main thread busy ${(busy * 100).toFixed(1)}% (script ${(((after.script - before.script) / seconds) * 100).toFixed(1)}%, style+layout ${(((after.layout - before.layout) / seconds) * 100).toFixed(1)}%)`
 		);
 		console.log(`long tasks: ${f.longTasks}, longest ${f.maxLongTask.toFixed(1)} ms; recent gaps > 25 ms: ${f.gaps.slice(-20).join(', ') || 'none'}`);
 		console.log(

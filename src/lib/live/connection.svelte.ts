@@ -46,6 +46,8 @@ export interface LiveOptions {
 	readonly deadAfterMs?: number;
 	readonly pingEveryMs?: number;
 	readonly backoff?: BackoffOptions;
+	/** Least time between two renders (they are also never more than one per animation frame). */
+	readonly renderEveryMs?: number;
 	readonly now?: () => number;
 }
 
@@ -103,10 +105,11 @@ export class LiveConnection {
 			deadAfterMs: opts.deadAfterMs ?? 20_000,
 			pingEveryMs: opts.pingEveryMs ?? 3_000,
 			backoff: opts.backoff ?? DEFAULT_BACKOFF,
+			renderEveryMs: opts.renderEveryMs ?? 100,
 			now: opts.now ?? (() => Date.now())
 		};
 		this.floor = new FloorState();
-		this.#scheduler = new FrameScheduler(() => this.#publish());
+		this.#scheduler = new FrameScheduler(() => this.#publish(), this.#opts.renderEveryMs);
 	}
 
 	/** Opens the stream and starts the freshness watch. */

@@ -101,7 +101,12 @@ export async function startSightline(opts: SightlineOptions = {}): Promise<Sight
 		const c = child as ChildProcess | null;
 		if (!c || c.exitCode !== null || c.signalCode !== null) return;
 		await new Promise<void>((res) => {
-			c.once('exit', () => res());
+			// A graceful stop that hangs must not leave a server behind: SIGKILL after 5 s.
+			const force = signal === 'SIGKILL' ? null : setTimeout(() => c.kill('SIGKILL'), 5_000);
+			c.once('exit', () => {
+				if (force) clearTimeout(force);
+				res();
+			});
 			c.kill(signal);
 		});
 		child = null;
