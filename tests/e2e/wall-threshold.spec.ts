@@ -82,6 +82,15 @@ test('the admin page edits a board with the admin token, and the wall follows', 
 	await expect(wall.getByTestId('board-name')).toHaveText('Floor — renamed');
 	await expect(wall.getByTestId('tile-waiting')).toHaveAttribute('data-level', 'alert');
 
+	// Queue service-level settings save through PUT /api/config.
+	await page.getByLabel('billing target').fill('75');
+	await page.getByLabel('billing target').dispatchEvent('change');
+	await page.getByLabel('billing threshold').fill('25');
+	await page.getByRole('button', { name: 'Save queue settings' }).click();
+	await expect(page.getByTestId('admin-message')).toContainText('Service-level settings');
+	const cfg = (await (await fetch(`${server.url}/api/config`)).json()) as { queues: { id: string; sl: { threshold: number; target: number } }[] };
+	expect(cfg.queues.find((q) => q.id === 'billing')?.sl).toMatchObject({ threshold: 25, target: 0.75 });
+
 	// Without a valid token the server refuses and the page says so.
 	await page.getByTestId('admin-token').fill('wrong');
 	await page.getByTestId('admin-token-save').click();
