@@ -43,3 +43,9 @@ export function slTargetText(queues: readonly QueueRow[]): string {
 	const t = thresholds.size === 1 ? `in ${formatDuration([...thresholds][0]!)}` : 'in each queue’s T';
 	return `Target ${target} ${t}`;
 }
+
+/** The service-level target shared by every queue, or null when they differ (no single line to draw). */
+export function commonTarget(queues: readonly QueueRow[]): number | null {
+	const t = new Set(queues.map((q) => q.sl.target));
+	return t.size === 1 ? [...t][0]! : null;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { BoardConfig } from '../domain/views';
+import { commonTarget, slTargetText, waitingFor } from './board-values';
+import { formatDuration, formatPercent, formatShortDuration } from './format';
+import { fitCellSize } from './grid-fit';
+import { breachesOf, describeBreach, levelOf, rulesFor } from './thresholds';
+import { nextBoard, parseWallParams } from './wall-params';
+import { queue } from '../live/test/fixtures';
+
+const board: BoardConfig = {
+	id: 'b',
+	name: 'B',
+	queues: null,
+	channels: null,
+	slFormula: 'abandons-count-against',
+	thresholds: {
+		default: [
+			{ kpi: 'serviceLevel', warn: 0.8, alert: 0.7 },
+			{ kpi: 'waiting', warn: 5, alert: 10 }
+		],
+		queues: { vip: [{ kpi: 'serviceLevel', warn: 0.9, alert: 0.85 }] }
+	}
+};
+
+describe('thresholds', () => {
+	it('judges lower-is-worse service level and higher-is-worse counts, strictly past the level', () => {
+		const rules = rulesFor(board, null);
+		expect(levelOf('serviceLevel', 0.8, rules.get('serviceLevel'))).toBe('ok');
+		expect(levelOf('serviceLevel', 0.75, rules.get('serviceLevel'))).toBe('warn');
+		expect(levelOf('serviceLevel', 0.69, rules.get('serviceLevel'))).toBe('alert');
+		expect(levelOf('waiting', 11, rules.get('waiting'))).toBe('alert');
+		expect(levelOf('waiting', 6, rules.get('waiting'))).toBe('warn');
+		expect(levelOf('waiting', null, rules.get('waiting'))).toBe('none');
+		expect(levelOf('asa', 100, rules.get('asa'))).toBe('none');
+	});
+
+	it('lets a queue override a KPI and keeps the other defaults', () => {
+		const vip = rulesFor(board, 'vip');
+		expect(vip.get('serviceLevel')!.alert).toBe(0.85);
+		expect(vip.get('waiting')!.alert).toBe(10);
+	});
+
+	it('names breaches, alerts first', () => {
+		const b = breachesOf('Billing', { serviceLevel: 0.6, asa: null, abandonRate: null, longestWait: 0, waiting: 7, occupancy: null }, rulesFor(board, null));
+		expect(b.map((x) => x.level)).toEqual(['alert', 'warn']);
+		expect(describeBreach(b[0]!)).toBe('Service level 60% (Billing) below 70%');
+		expect(describeBreach(b[1]!)).toBe('In queue 7 (Billing) above 5');
+	});
+});
+
+describe('formatting', () => {
+	it('formats rates, clocks and short durations, with a dash for no value', () => {
+		expect(formatPercent(null)).toBe('—');
+		expect(formatPercent(0.834)).toBe('83%');
+		expect(formatDuration(7)).toBe('0:07');
+		expect(formatDuration(3729)).toBe('1:02:09');
+		expect(formatShortDuration(42)).toBe('42s');
+		expect(formatShortDuration(600)).toBe('10m');
+		expect(formatShortDuration(7200)).toBe('2h');
+		expect(waitingFor(null, 5000)).toBe(0);
+		expect(waitingFor(1000, 500)).toBe(0);
+		expect(waitingFor(1000, 31_000)).toBe(30);
+	});
+
+	it('states the SL target of the board’s queues', () => {
+		const a = queue('a');
+		const b = queue('b', { sl: { ...a.sl, target: 0.9, threshold: 30 } });
+		expect(slTargetText([a])).toBe('Target 80% in 0:20');
+		expect(slTargetText([a, b])).toBe('Target 80%–90% in each queue’s T');
+		expect(commonTarget([a])).toBe(0.8);
+		expect(commonTarget([a, b])).toBeNull();
+	});
+});
+
+describe('wall params', () => {
+	it('reads kiosk, rotation (with a floor), theme and sort', () => {
+		const p = parseWallParams(new URLSearchParams('kiosk=1&rotate=2&theme=light&sort=time'));
+		expect(p).toMatchObject({ kiosk: true, rotate: 5, theme: 'light', sort: 'time' });
+		expect(parseWallParams(new URLSearchParams(''))).toMatchObject({ kiosk: false, rotate: null, theme: 'dark', sort: 'state' });
+		expect(nextBoard(['a', 'b', 'c'], 'c')).toBe('a');
+		expect(nextBoard(['a', 'b'], 'gone')).toBe('a');
+	});
+});
+
+describe('fitCellSize', () => {
+	it('shrinks cells until every team fits the box', () => {
+		const big = fitCellSize(1000, 800, [40], 27, 3);
+		const small = fitCellSize(1000, 800, [400, 300, 300], 27, 3);
+		expect(big).toBeGreaterThan(small);
+		const cols = Math.floor((1000 + 3) / (small + 3));
+		const rows = Math.ceil(400 / cols) + Math.ceil(300 / cols) * 2;
+		expect(rows * (small + 3) + 3 * 27).toBeLessThanOrEqual(800);
+	});
+});
