@@ -16,6 +16,10 @@ import { startSightline } from '../e2e/helpers/server';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
+/** Agent cells on screen: DOM cells (large) plus cells drawn on the team canvases (small). A string for page.waitForFunction. */
+const CELLS_ON_SCREEN = `[...document.querySelectorAll('[data-testid="agent-grid"] canvas')].reduce((s, c) => s + Number(c.dataset.drawn || 0), 0) + document.querySelectorAll('[data-testid="agent-grid"] li.cell').length`;
+const CELLS_AT_LEAST_1000 = `${CELLS_ON_SCREEN} >= 1000`;
+
 function arg(name: string, def: number): number {
 	const i = process.argv.indexOf(`--${name}`);
 	const v = i >= 0 ? Number(process.argv[i + 1]) : Number(process.env[`WALL_SOAK_${name.toUpperCase()}`] ?? def);
@@ -96,8 +100,9 @@ async function main(): Promise<void> {
 		page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
 		await page.goto(`${server.url}/wall/default?kiosk=1`);
 		await page.waitForSelector('[data-testid="freshness"][data-status="live"]', { timeout: 60_000 });
-		await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-grid"] li.cell').length >= 1000, null, { timeout: 60_000 });
-		console.log(`live; ${await page.locator('[data-testid="agent-grid"] li.cell').count()} agent cells; warming up ${warmup}s`);
+		await page.waitForFunction(CELLS_AT_LEAST_1000, null, { timeout: 60_000 });
+		const mode = await page.getAttribute('[data-testid="agent-grid"]', 'data-mode');
+		console.log(`live; ${await page.evaluate(CELLS_ON_SCREEN)} agent cells (${mode}); warming up ${warmup}s`);
 		await page.waitForTimeout(warmup * 1000);
 
 		const heap = async () => {

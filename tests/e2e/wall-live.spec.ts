@@ -44,6 +44,31 @@ test('tiles show numbers that change, and the agent grid fills', async ({ page }
 	await expect(page.getByTestId('tile-sl')).toContainText('SL = answered ≤ T');
 });
 
+test('a small floor gets large DOM cells, sortable by state and by time in state', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	const grid = page.getByTestId('agent-grid');
+	await expect(grid).toHaveAttribute('data-mode', 'dom');
+	const cells = grid.locator('li.cell');
+	await expect.poll(() => cells.count(), { timeout: 20_000 }).toBeGreaterThan(20);
+	const rank = ['available', 'on-contact', 'wrap-up', 'not-ready', 'offline'];
+	// By state: within each team, cells run in legend order.
+	const sortedByState = () =>
+		grid.locator('.team').evaluateAll((teams, rank) =>
+			teams.every((t) => {
+				const r = [...t.querySelectorAll('li.cell')].map((c) => rank.indexOf(c.getAttribute('data-activity') ?? ''));
+				return r.every((x, i) => i === 0 || r[i - 1]! <= x);
+			}),
+		rank);
+	expect(await sortedByState()).toBe(true);
+	await page.getByRole('button', { name: 'By time in state' }).click();
+	await expect(page.getByRole('button', { name: 'By time in state' })).toHaveAttribute('aria-pressed', 'true');
+	expect(await cells.count()).toBeGreaterThan(20);
+	await page.getByRole('button', { name: 'By state' }).click();
+	await expect.poll(sortedByState).toBe(true);
+});
+
 test('renders at most once per animation frame while deltas stream in', async ({ page }) => {
 	await page.goto(`${server.url}/wall/default`);
 	await waitLive(page);

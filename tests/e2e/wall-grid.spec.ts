@@ -1,0 +1,99 @@
+import { expect, test, type Page } from '@playwright/test';
+import { join, resolve } from 'node:path';
+import { startSightline, type Sightline } from './helpers/server';
+import { saveScreenshot, waitLive } from './helpers/wall';
+
+/**
+ * The agent grid at 1,000 agents (the soak scenario at 20×): small cells are drawn on one canvas
+ * per team, still grouped by team, sorted by state or time in state, with the counts as text and
+ * the agent named on hover.
+ */
+let server: Sightline;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+	server = await startSightline({ speed: 20, scenario: join(resolve(import.meta.dirname, '../..'), 'tests/bench/wall-1000-agents.json') });
+});
+
+test.afterAll(async () => {
+	await server?.stop();
+});
+
+/** Per team canvas: cells drawn and the run-length order of their states. */
+function canvases(page: Page): Promise<{ drawn: number; order: string; label: string }[]> {
+	return page
+		.getByTestId('agent-grid')
+		.locator('canvas')
+		.evaluateAll((els) => els.map((e) => ({ drawn: Number((e as HTMLElement).dataset.drawn ?? 0), order: (e as HTMLElement).dataset.order ?? '', label: e.textContent ?? '' })));
+}
+
+const RANK = ['available', 'on-contact', 'wrap-up', 'not-ready', 'offline'];
+
+test('1,000 agents: one canvas per team, every agent drawn, sorted by state', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	const grid = page.getByTestId('agent-grid');
+	await expect(grid).toHaveAttribute('data-mode', 'canvas');
+	await expect(grid).toHaveAttribute('data-cells', '1000');
+	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(1000);
+	const teams = await canvases(page);
+	expect(teams.length).toBe(7);
+	for (const t of teams) {
+		// By state: each state is one run, in legend order.
+		const runs = t.order.split(',').map((r) => r.split(':')[0]!);
+		expect(new Set(runs).size).toBe(runs.length);
+		const ranks = runs.map((r) => RANK.indexOf(r));
+		expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+		// The counts are text too (fallback content of the canvas, and the team header).
+		expect(t.label).toMatch(/\d+ agents/);
+	}
+	await expect(grid.locator('h3')).toHaveCount(7);
+	// The legend counts every agent.
+	const legend = await page.locator('[data-testid^="agents-"] .n').allInnerTexts();
+	expect(legend.map((s) => Number(s.replace(/\D/g, ''))).reduce((a, b) => a + b, 0)).toBe(1000);
+	await saveScreenshot(page, 'wall-1000-agents-1920x1080.png');
+});
+
+test('1,000 agents: hovering a cell names the agent and its state', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	const first = page.getByTestId('agent-grid').locator('canvas').first();
+	await expect(first).toHaveAttribute('data-drawn', /^[1-9]/);
+	await first.hover({ position: { x: 4, y: 4 } });
+	await expect(first).toHaveAttribute('title', /— (Available|On contact|Wrap-up|Not ready|Offline)/);
+});
+
+test('1,000 agents: sort by time in state, and back', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(1000);
+	await page.getByRole('button', { name: 'By time in state' }).click();
+	await expect(page.getByRole('button', { name: 'By time in state' })).toHaveAttribute('aria-pressed', 'true');
+	// By time, states interleave: some team shows a state in more than one run.
+	await expect
+		.poll(async () => (await canvases(page)).some((t) => {
+			const runs = t.order.split(',').map((r) => r.split(':')[0]);
+			return new Set(runs).size < runs.length;
+		}), { timeout: 10_000 })
+		.toBe(true);
+	await page.getByRole('button', { name: 'By state' }).click();
+	await expect
+		.poll(async () => (await canvases(page)).every((t) => {
+			const runs = t.order.split(',').map((r) => r.split(':')[0]);
+			return new Set(runs).size === runs.length;
+		}), { timeout: 10_000 })
+		.toBe(true);
+});
+
+test('1,000 agents at 3840x2160 in kiosk mode still draw every agent', async ({ page }) => {
+	await page.setViewportSize({ width: 3840, height: 2160 });
+	await page.goto(`${server.url}/wall/default?kiosk=1`);
+	await waitLive(page);
+	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(1000);
+	expect(await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(0);
+	await saveScreenshot(page, 'wall-1000-agents-3840x2160.png');
+});
