@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	plugins: [sveltekit()],
 	worker: { format: 'es' },
+	// The timing report is for profiling builds; a user starting the board does not need it.
+	build: { rolldownOptions: { checks: { bundlerTimings: false } } },
 	test: {
 		include: [
 			'src/**/*.test.ts',
