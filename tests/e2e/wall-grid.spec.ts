@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
+import { getBoard, putBoard } from './helpers/api';
 import { startSightline, type Sightline } from './helpers/server';
 import { saveScreenshot, waitLive } from './helpers/wall';
 
@@ -96,4 +97,19 @@ test('1,000 agents at 3840x2160 in kiosk mode still draw every agent', async ({ 
 	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(1000);
 	expect(await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(0);
 	await saveScreenshot(page, 'wall-1000-agents-3840x2160.png');
+});
+
+test('a few hundred agents with room to spare: canvas cells with time in state and slots', async ({ page }) => {
+	const base = await getBoard(server.url, 'default');
+	await putBoard(server.url, server.tokens.admin!, { ...base, id: 'chat', name: 'Chat', channels: ['chat'] });
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/chat?kiosk=1`);
+	await waitLive(page);
+	const grid = page.getByTestId('agent-grid');
+	await expect(grid).toHaveAttribute('data-mode', 'canvas');
+	await expect(grid).toHaveAttribute('data-detail', 'true');
+	const n = Number(await grid.getAttribute('data-cells'));
+	expect(n).toBeGreaterThan(150);
+	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(n);
+	await saveScreenshot(page, 'wall-chat-detail-1920x1080.png');
 });

@@ -1,9 +1,11 @@
 import { AGENT_ACTIVITIES, type AgentActivity, type AgentRow } from '$lib/domain/views';
 import { ACTIVITY_GLYPH } from '$lib/ui/agent-style';
+import { formatShortDuration } from '$lib/ui/format';
 import { cellOrigin } from '$lib/ui/grid-fit';
+import { slotMarks } from './slots';
 
 /**
- * Canvas drawing of small agent cells (colour + glyph, no text). A burst of hundreds of state
+ * Canvas drawing of agent cells: colour + glyph, and with `detail` time in state and slots too. A burst of hundreds of state
  * changes then costs one sort and a few hundred `drawImage` calls instead of moving, restyling,
  * relaying out and repainting a thousand DOM nodes (40–50 ms a frame, measured by
  * `npm run bench:wall-flip`).
@@ -41,8 +43,9 @@ type Sprites = Readonly<Record<AgentActivity, ImageBitmap>>;
 // Every team canvas draws the same five cells: keep one set, redrawn only when size or theme changes.
 let cached: { key: string; sprites: Sprites } | null = null;
 
-function sprites(cell: number, dpr: number, style: CellStyle): Sprites {
-	const key = `${cell}|${dpr}|${style.fill.join()}|${style.onState}|${style.muted}|${style.font}`;
+/** Sprites: small cells carry a centred glyph; detail cells a corner glyph, text is drawn per cell. */
+function sprites(cell: number, dpr: number, style: CellStyle, detail: boolean): Sprites {
+	const key = `${cell}|${dpr}|${detail}|${style.fill.join()}|${style.onState}|${style.muted}|${style.font}`;
 	if (cached?.key === key) return cached.sprites;
 	const size = Math.max(1, Math.round(cell * dpr));
 	if (cached) for (const b of Object.values(cached.sprites)) b.close();
@@ -65,10 +68,18 @@ function sprites(cell: number, dpr: number, style: CellStyle): Sprites {
 			g.fill();
 			g.fillStyle = style.onState;
 		}
-		g.font = `400 ${size * 0.42}px ${style.font}`;
-		g.textAlign = 'center';
-		g.textBaseline = 'middle';
-		g.fillText(ACTIVITY_GLYPH[a], size / 2, size / 2);
+		if (detail) {
+			// As the DOM cell: a small glyph in the top-left corner.
+			g.font = `700 ${size * 0.26}px ${style.font}`;
+			g.textAlign = 'left';
+			g.textBaseline = 'top';
+			g.fillText(ACTIVITY_GLYPH[a], size * 0.1, size * 0.08);
+		} else {
+			g.font = `400 ${size * 0.42}px ${style.font}`;
+			g.textAlign = 'center';
+			g.textBaseline = 'middle';
+			g.fillText(ACTIVITY_GLYPH[a], size / 2, size / 2);
+		}
 		out[a] = c.transferToImageBitmap();
 	});
 	cached = { key, sprites: out };
@@ -77,16 +88,49 @@ function sprites(cell: number, dpr: number, style: CellStyle): Sprites {
 
 /**
  * Draws `agents` in order as cells of `cell` CSS px with `gap` between them, `cols` to a row, on a
- * canvas whose backing store is `dpr` times its CSS size. Clears the canvas first.
+ * canvas whose backing store is `dpr` times its CSS size. Clears the canvas first. With `now`
+ * (server ms), cells also show time in state and channel slots in use, like the large DOM cells.
  */
-export function paintCells(canvas: HTMLCanvasElement, agents: readonly AgentRow[], cols: number, cell: number, gap: number, dpr: number, style: CellStyle): void {
+export function paintCells(
+	canvas: HTMLCanvasElement,
+	agents: readonly AgentRow[],
+	cols: number,
+	cell: number,
+	gap: number,
+	dpr: number,
+	style: CellStyle,
+	now: number | null = null
+): void {
 	const g = canvas.getContext('2d');
 	if (!g) return;
-	const s = sprites(cell, dpr, style);
+	const s = sprites(cell, dpr, style, now !== null);
 	g.clearRect(0, 0, canvas.width, canvas.height);
 	for (let i = 0; i < agents.length; i++) {
 		const { x, y } = cellOrigin(i, cols, cell, gap);
 		g.drawImage(s[agents[i]!.activity], Math.round(x * dpr), Math.round(y * dpr));
+	}
+	if (now === null) return;
+	const size = cell * dpr;
+	// Text in two passes (one font each) rather than switching fonts per cell.
+	g.textBaseline = 'middle';
+	g.textAlign = 'center';
+	g.font = `800 ${size * 0.32}px ${style.font}`;
+	for (let i = 0; i < agents.length; i++) {
+		const a = agents[i]!;
+		const { x, y } = cellOrigin(i, cols, cell, gap);
+		g.fillStyle = a.activity === 'offline' ? style.muted : style.onState;
+		g.fillText(formatShortDuration((now - a.since) / 1000), Math.round(x * dpr) + size / 2, Math.round(y * dpr) + size * 0.58);
+	}
+	g.textBaseline = 'top';
+	g.textAlign = 'right';
+	g.font = `800 ${size * 0.22}px ${style.font}`;
+	for (let i = 0; i < agents.length; i++) {
+		const a = agents[i]!;
+		const marks = slotMarks(a.slots);
+		if (!marks) continue;
+		const { x, y } = cellOrigin(i, cols, cell, gap);
+		g.fillStyle = a.activity === 'offline' ? style.muted : style.onState;
+		g.fillText(marks, Math.round(x * dpr) + size * 0.94, Math.round(y * dpr) + size * 0.06);
 	}
 }
 
