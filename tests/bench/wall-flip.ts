@@ -10,6 +10,7 @@
  * style+layout and total main-thread time; the rAF-to-rAF gap is what a viewer would see.
  *
  *   npm run bench:wall-flip -- [--reps 12] [--sizes 100,300,1000] [--sort state|time] [--width 1920 --height 1080] [--trace FILE] [--profile]
+ *     [--scenario FILE|builtin]
  *
  * Needs build/ (npm run build) and Chromium (SIGHTLINE_CHROMIUM or /usr/bin/chromium).
  */
@@ -22,7 +23,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Agent cells on screen: DOM cells (large) plus cells drawn on the team canvases (small). A string for page.waitForFunction. */
 const CELLS_ON_SCREEN = `[...document.querySelectorAll('[data-testid="agent-grid"] canvas')].reduce((s, c) => s + Number(c.dataset.drawn || 0), 0) + document.querySelectorAll('[data-testid="agent-grid"] li.cell').length`;
-const CELLS_AT_LEAST_1000 = `${CELLS_ON_SCREEN} >= 1000`;
 
 function flag(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
@@ -37,6 +37,8 @@ const height = Number(flag('height') ?? 1080);
 const traceFile = flag('trace');
 /** Prints the JS functions with the most self time over 20 bursts of 300 agents (CDP sampling profiler). */
 const profile = process.argv.includes('--profile');
+/** Scenario file for the emulator; `builtin` for the server's own (about 80 agents, large DOM cells). */
+const scenario = flag('scenario') ?? join(ROOT, 'tests/bench/wall-1000-agents.json');
 
 /** One burst as measured in the page. */
 interface Burst {
@@ -108,8 +110,8 @@ function stat(xs: readonly number[]): string {
 async function main(): Promise<void> {
 	if (!existsSync(join(ROOT, 'build/index.html'))) throw new Error('build/ is missing: run `npm run build` first');
 	const exe = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
-	console.log(`wall flip: bursts of ${sizes.join(', ')} agents × ${reps}, sort by ${sort}, 1,000 agents, ${width}x${height}`);
-	const server = await startSightline({ speed: 0.01, scenario: join(ROOT, 'tests/bench/wall-1000-agents.json') });
+	console.log(`wall flip: bursts of ${sizes.join(', ')} agents × ${reps}, sort by ${sort}, ${scenario === 'builtin' ? 'built-in scenario' : scenario.split('/').pop()}, ${width}x${height}`);
+	const server = await startSightline({ speed: 0.01, scenario: scenario === 'builtin' ? undefined : scenario });
 	const browser = await chromium.launch({
 		executablePath: exe === 'playwright' || !existsSync(exe) ? undefined : exe,
 		args: ['--no-sandbox', '--disable-gpu']
@@ -134,7 +136,9 @@ async function main(): Promise<void> {
 		page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
 		await page.goto(`${server.url}/wall/default?kiosk=1&sort=${sort}`);
 		await page.waitForSelector('[data-testid="freshness"][data-status="live"]', { timeout: 60_000 });
-		await page.waitForFunction(CELLS_AT_LEAST_1000, null, { timeout: 60_000 });
+		await page.waitForFunction(`${CELLS_ON_SCREEN} >= Number(document.querySelector('[data-testid="agent-grid"]')?.dataset.cells || Infinity)`, null, { timeout: 60_000 });
+		const mode = await page.getAttribute('[data-testid="agent-grid"]', 'data-mode');
+		console.log(`${await page.evaluate(CELLS_ON_SCREEN)} agent cells (${mode})`);
 		await page.waitForTimeout(2000);
 		await page.evaluate(LOAF_OBSERVER);
 		// Warm-up: first bursts pay for JIT and first-time style sharing.
@@ -184,7 +188,8 @@ async function main(): Promise<void> {
 			console.log(`trace of one burst: ${traceFile}`);
 		}
 		const cells = (await page.evaluate(CELLS_ON_SCREEN)) as number;
-		if (cells < 1000) {
+		const expected = Number(await page.getAttribute('[data-testid="agent-grid"]', 'data-cells'));
+		if (cells < expected) {
 			console.log(`FAIL: only ${cells} cells after the bursts`);
 			failed = true;
 		}
