@@ -9,7 +9,7 @@
  *
  * Needs build/ (npm run build) and Chromium (SIGHTLINE_CHROMIUM or /usr/bin/chromium).
  */
-import { chromium } from '@playwright/test';
+import { chromium, type CDPSession } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startSightline } from '../e2e/helpers/server';
@@ -84,6 +84,47 @@ const FRAME_MONITOR = `(() => {
 
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 
+/** Heap-snapshot node types grouped for the growth breakdown. */
+const KINDS: Readonly<Record<string, string>> = {
+	code: 'compiled code',
+	string: 'strings',
+	'concatenated string': 'strings',
+	'sliced string': 'strings',
+	array: 'arrays',
+	object: 'objects',
+	closure: 'closures',
+	native: 'DOM/native',
+	number: 'numbers',
+	hidden: 'V8 internal',
+	'object shape': 'V8 internal'
+};
+
+/**
+ * Self size per kind of heap node, from a heap snapshot (taken after the GCs of `heap()`). A
+ * growing heap of data (objects, arrays, strings, DOM) is a leak; compiled code grows as V8
+ * optimises more of the page over the first minutes and is bounded.
+ */
+async function heapByKind(cdp: CDPSession): Promise<Map<string, number>> {
+	let json = '';
+	const onChunk = (e: { chunk: string }) => {
+		json += e.chunk;
+	};
+	cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+	await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+	cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+	const snap = JSON.parse(json) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+	const fields = snap.snapshot.meta.node_fields;
+	const typeAt = fields.indexOf('type');
+	const sizeAt = fields.indexOf('self_size');
+	const types = snap.snapshot.meta.node_types[0];
+	const out = new Map<string, number>();
+	for (let i = 0; i < snap.nodes.length; i += fields.length) {
+		const k = KINDS[types[snap.nodes[i + typeAt]!]!] ?? 'other';
+		out.set(k, (out.get(k) ?? 0) + snap.nodes[i + sizeAt]!);
+	}
+	return out;
+}
+
 async function main(): Promise<void> {
 	if (!existsSync(join(ROOT, 'build/index.html'))) throw new Error('build/ is missing: run `npm run build` first');
 	const exe = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -126,6 +167,7 @@ async function main(): Promise<void> {
 			page.evaluate(() => (window as unknown as { __sightline: { conn: { stats: Record<string, number> } } }).__sightline.conn.stats);
 
 		const before = await heap();
+		const kindsBefore = await heapByKind(cdp);
 		const s0 = await stats();
 		// Frame monitor: the gap between consecutive animation frames is how long the page could not paint.
 		// A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
@@ -148,10 +190,19 @@ async function main(): Promise<void> {
 		const f = await page.evaluate(() => (window as unknown as { __soak: FrameStats }).__soak);
 		const s1 = await stats();
 		const after = await heap();
+		const kindsAfter = await heapByKind(cdp);
 		const growth = (after.used - before.used) / before.used;
 		console.log(`after:  heap ${mb(after.used)} used / ${mb(after.total)} total, ${after.nodes} DOM nodes, ${after.listeners} listeners`);
 		console.log('');
 		console.log(`JS heap (after GC): before ${mb(before.used)}, after ${mb(after.used)}, growth ${(growth * 100).toFixed(1)}% (target < 10%)`);
+		const kb = (b: number) => `${b >= 0 ? '+' : ''}${(b / 1024).toFixed(0)} KB`;
+		console.log(
+			`heap growth by kind (snapshot self sizes): ${[...new Set([...kindsBefore.keys(), ...kindsAfter.keys()])]
+				.map((k) => [k, (kindsAfter.get(k) ?? 0) - (kindsBefore.get(k) ?? 0)] as const)
+				.sort((a, b) => b[1] - a[1])
+				.map(([k, d]) => `${k} ${kb(d)}`)
+				.join(', ')}`
+		);
 		console.log(`DOM nodes ${before.nodes} -> ${after.nodes}; JS event listeners ${before.listeners} -> ${after.listeners}`);
 		console.log(
 			`frames: ${f.frames} in ${seconds}s (${(f.frames / seconds).toFixed(1)}/s); longest frame gap ${f.maxGap.toFixed(1)} ms (target <= 50 ms); gaps > 50 ms: ${f.over50}; > 33 ms: ${f.over33}`
