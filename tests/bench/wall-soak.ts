@@ -40,6 +40,8 @@ interface FrameStats {
 	over33: number;
 	longTasks: number;
 	maxLongTask: number;
+	/** The longest animation frames (Long Animation Frames API), with where their time went. */
+	worst: { at: number; duration: number; beforeRender: number; styleLayout: number; scripts: string[] }[];
 	gaps: number[];
 	hist: number[];
 }
@@ -60,7 +62,7 @@ function percentile(hist: readonly number[], q: number): number {
  * page could not paint; long tasks come from the Long Tasks API where there is one.
  */
 const FRAME_MONITOR = `(() => {
-	const st = { frames: 0, maxGap: 0, over50: 0, over33: 0, longTasks: 0, maxLongTask: 0, gaps: [], hist: new Array(1001).fill(0) };
+	const st = { frames: 0, maxGap: 0, over50: 0, over33: 0, longTasks: 0, maxLongTask: 0, worst: [], gaps: [], hist: new Array(1001).fill(0) };
 	window.__soak = st;
 	let last = performance.now();
 	function tick(t) {
@@ -79,6 +81,23 @@ const FRAME_MONITOR = `(() => {
 		new PerformanceObserver(function (list) {
 			for (const e of list.getEntries()) { st.longTasks += 1; st.maxLongTask = Math.max(st.maxLongTask, e.duration); }
 		}).observe({ type: 'longtask', buffered: false });
+	} catch (e) {}
+	try {
+		// Which script or rendering phase made a long frame: keep the five longest.
+		new PerformanceObserver(function (list) {
+			for (const e of list.getEntries()) {
+				const end = e.startTime + e.duration;
+				st.worst.push({
+					at: Math.round(e.startTime / 1000),
+					duration: Math.round(e.duration),
+					beforeRender: Math.round((e.renderStart || end) - e.startTime),
+					styleLayout: Math.round(e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0),
+					scripts: e.scripts.filter(function (x) { return x.duration >= 5; }).map(function (x) { return x.invoker + ' ' + Math.round(x.duration) + 'ms'; })
+				});
+				st.worst.sort(function (a, b) { return b.duration - a.duration; });
+				st.worst.length = Math.min(st.worst.length, 5);
+			}
+		}).observe({ type: 'long-animation-frame', buffered: false });
 	} catch (e) {}
 })()`;
 
@@ -215,6 +234,10 @@ async function main(): Promise<void> {
 			`renderer main thread busy ${(busy * 100).toFixed(1)}% (script ${(((after.script - before.script) / seconds) * 100).toFixed(1)}%, style+layout ${(((after.layout - before.layout) / seconds) * 100).toFixed(1)}%)`
 		);
 		console.log(`long tasks: ${f.longTasks}, longest ${f.maxLongTask.toFixed(1)} ms; recent gaps > 25 ms: ${f.gaps.slice(-20).join(', ') || 'none'}`);
+		for (const w of f.worst)
+			console.log(
+				`  long animation frame at ${w.at}s page time: ${w.duration} ms (${w.beforeRender} ms before rendering, ${w.styleLayout} ms style+layout onwards)${w.scripts.length ? `; scripts: ${w.scripts.join(', ')}` : ''}`
+			);
 		console.log(
 			`stream: ${s1.deltas! - s0.deltas!} deltas, ${s1.snapshots! - s0.snapshots!} snapshots, ${s1.resyncs! - s0.resyncs!} resyncs, ${s1.publishes! - s0.publishes!} renders, ${s1.connects! - s0.connects!} reconnects`
 		);
