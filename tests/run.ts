@@ -15,7 +15,7 @@ const stages: Stage[] = [
 	{ name: 'check', cmd: ['npm', 'run', 'check'] },
 	{ name: 'build', cmd: ['npm', 'run', 'build'] },
 	{ name: 'vitest', cmd: ['npx', 'vitest', 'run'] },
-	{ name: 'playwright', cmd: ['npx', 'playwright', 'test'] }
+	{ name: 'playwright', cmd: ['npx', 'playwright', 'test', '--config', 'tests/playwright.config.ts'] }
 ];
 
 rmSync('test-results/vitest.json', { force: true });

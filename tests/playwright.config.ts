@@ -9,12 +9,12 @@ const chromium = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
 const executablePath = chromium === 'playwright' || !existsSync(chromium) ? undefined : chromium;
 
 export default defineConfig({
-	testDir: 'tests/e2e',
-	outputDir: 'test-results/e2e',
+	testDir: 'e2e',
+	outputDir: '../test-results/e2e',
 	fullyParallel: false,
 	workers: 1,
 	timeout: 120_000,
-	reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+	reporter: [['list'], ['json', { outputFile: '../test-results/playwright.json' }]],
 	use: {
 		headless: true,
 		launchOptions: {
