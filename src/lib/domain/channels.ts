@@ -4,11 +4,6 @@ export const CHANNELS = ['voice', 'chat', 'email', 'social', 'sms'] as const;
 /** A contact channel. */
 export type Channel = (typeof CHANNELS)[number];
 
-/** True when `x` names a channel. */
-export function isChannel(x: unknown): x is Channel {
-	return typeof x === 'string' && (CHANNELS as readonly string[]).includes(x);
-}
-
 /**
  * Default service-level threshold per channel, seconds. Voice, chat and email follow DESIGN.md;
  * social and SMS are asynchronous-but-expected-soon channels, so they sit between chat and email.

@@ -158,10 +158,3 @@ export function validateBatch(batch: unknown): BatchValidation {
 	}
 	return errors.length ? { ok: false, errors: errors.slice(0, MAX_ERRORS) } : { ok: true, events: batch as FloorEvent[] };
 }
-
-/** True when `x` is a contact event (it carries `contact`). */
-export function isContactEvent(
-	e: FloorEvent
-): e is Exclude<FloorEvent, { type: 'agent.state' } | { type: 'agent.profile' }> {
-	return e.type.startsWith('contact.');
-}
