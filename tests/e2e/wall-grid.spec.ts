@@ -90,6 +90,76 @@ test('1,000 agents: sort by time in state, and back', async ({ page }) => {
 		.toBe(true);
 });
 
+/**
+ * Reads every team canvas back: for each cell of the drawn order, is the pixel near its lower-left
+ * corner the fill of the agent's state (transparent inside an offline outline), and are the slots
+ * after a team's last cell empty? Order and pixels are read in one synchronous call, so they
+ * belong to the same paint.
+ */
+function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repainted: { n: number; of: number }[] }> {
+	return page.evaluate(() => {
+		const grid = document.querySelector<HTMLElement>('[data-testid="agent-grid"]')!;
+		const cell = parseFloat(grid.style.getPropertyValue('--cell'));
+		const gap = parseFloat(grid.style.getPropertyValue('--gap'));
+		const dpr = window.devicePixelRatio || 1;
+		const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+		const css = getComputedStyle(grid);
+		const fill: Record<string, number[]> = {};
+		for (const a of ['available', 'on-contact', 'wrap-up', 'not-ready', 'offline']) {
+			probe.clearRect(0, 0, 1, 1);
+			probe.fillStyle = css.getPropertyValue(`--st-${a}`).trim();
+			probe.fillRect(0, 0, 1, 1);
+			fill[a] = [...probe.getImageData(0, 0, 1, 1).data];
+		}
+		const wrong: string[] = [];
+		const repainted: { n: number; of: number }[] = [];
+		let cells = 0;
+		grid.querySelectorAll('canvas').forEach((c, t) => {
+			repainted.push({ n: Number(c.dataset.repainted), of: Number(c.dataset.drawn) });
+			const order = (c.dataset.order ?? '').split(',').filter(Boolean).flatMap((r) => {
+				const [a, n] = r.split(':');
+				return Array<string>(Number(n)).fill(a!);
+			});
+			const cols = Math.max(1, Math.floor((c.clientWidth + gap) / (cell + gap)));
+			const size = Math.round(cell * dpr);
+			const img = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+			const slots = Math.ceil(order.length / cols) * cols;
+			for (let i = 0; i < slots; i++) {
+				const x = Math.round((i % cols) * (cell + gap) * dpr) + Math.floor(size * 0.15);
+				const y = Math.round(Math.floor(i / cols) * (cell + gap) * dpr) + Math.floor(size * 0.85);
+				const at = (y * c.width + x) * 4;
+				const px = [img[at]!, img[at + 1]!, img[at + 2]!, img[at + 3]!];
+				const want = order[i];
+				const ok =
+					want === undefined || want === 'offline'
+						? px[3] === 0
+						: px[3] === 255 && px.slice(0, 3).every((v, k) => Math.abs(v - fill[want]![k]!) <= 2);
+				if (want !== undefined) cells += 1;
+				if (!ok) wrong.push(`team ${t} cell ${i}: want ${want ?? 'empty'}, pixel rgba(${px.join(',')})`);
+			}
+		});
+		return { cells, wrong, repainted };
+	});
+}
+
+test('1,000 agents: after minutes of changes every cell still shows its agent, repainting only what changed', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/default?kiosk=1`);
+	await waitLive(page);
+	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(1000);
+	let partial = 0;
+	// At 20×, 12 s is 4 floor minutes: hundreds of state changes, each repainting a few cells.
+	for (let k = 0; k < 6; k++) {
+		await page.waitForTimeout(2_000);
+		const r = await checkPixels(page);
+		expect(r.cells).toBe(1000);
+		expect(r.wrong).toEqual([]);
+		partial += r.repainted.filter(({ n, of }) => n > 0 && n < of / 2).length;
+	}
+	// Some paint touched under half a team's cells, not the whole canvas.
+	expect(partial).toBeGreaterThan(0);
+});
+
 test('1,000 agents at 3840x2160 in kiosk mode still draw every agent', async ({ page }) => {
 	await page.setViewportSize({ width: 3840, height: 2160 });
 	await page.goto(`${server.url}/wall/default?kiosk=1`);

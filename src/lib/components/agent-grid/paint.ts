@@ -5,10 +5,10 @@ import { cellOrigin } from '$lib/ui/grid-fit';
 import { slotMarks } from './slots';
 
 /**
- * Canvas drawing of agent cells: colour + glyph, and with `detail` time in state and slots too. A burst of hundreds of state
- * changes then costs one sort and a few hundred `drawImage` calls instead of moving, restyling,
- * relaying out and repainting a thousand DOM nodes (40–50 ms a frame, measured by
- * `npm run bench:wall-flip`).
+ * Canvas drawing of agent cells: colour + glyph, and with `detail` time in state and slots too. A
+ * burst of hundreds of state changes then costs one sort and a few `drawImage` calls (only cells
+ * that look different are repainted) instead of moving, restyling, relaying out and repainting a
+ * thousand DOM nodes (40–50 ms a frame, measured by `npm run bench:wall-flip`).
  */
 
 /** What a cell looks like: the resolved theme colours and the font, read from CSS. */
@@ -44,9 +44,9 @@ type Sprites = Readonly<Record<AgentActivity, ImageBitmap>>;
 let cached: { key: string; sprites: Sprites } | null = null;
 
 /** Sprites: small cells carry a centred glyph; detail cells a corner glyph, text is drawn per cell. */
-function sprites(cell: number, dpr: number, style: CellStyle, detail: boolean): Sprites {
+function sprites(cell: number, dpr: number, style: CellStyle, detail: boolean): { key: string; sprites: Sprites } {
 	const key = `${cell}|${dpr}|${detail}|${style.fill.join()}|${style.onState}|${style.muted}|${style.font}`;
-	if (cached?.key === key) return cached.sprites;
+	if (cached?.key === key) return cached;
 	const size = Math.max(1, Math.round(cell * dpr));
 	if (cached) for (const b of Object.values(cached.sprites)) b.close();
 	const out = {} as Record<AgentActivity, ImageBitmap>;
@@ -83,13 +83,33 @@ function sprites(cell: number, dpr: number, style: CellStyle, detail: boolean): 
 		out[a] = c.transferToImageBitmap();
 	});
 	cached = { key, sprites: out };
-	return out;
+	return cached;
+}
+
+/**
+ * What a canvas shows: the layout it was drawn with and, per cell, what the cell looks like (its
+ * activity, and with detail its time and slot text). A redraw compares and repaints only the
+ * cells whose look changed: when a few agents change state, a team sorted by state moves only
+ * the cells at the edges of the runs, not every cell behind them.
+ */
+interface Drawn {
+	readonly layout: string;
+	readonly looks: readonly string[];
+}
+
+const drawnOn = new WeakMap<HTMLCanvasElement, Drawn>();
+
+/** Makes the next `paintCells` on `canvas` repaint every cell (after its context was lost and restored). */
+export function forgetPainted(canvas: HTMLCanvasElement): void {
+	drawnOn.delete(canvas);
 }
 
 /**
  * Draws `agents` in order as cells of `cell` CSS px with `gap` between them, `cols` to a row, on a
- * canvas whose backing store is `dpr` times its CSS size. Clears the canvas first. With `now`
- * (server ms), cells also show time in state and channel slots in use, like the large DOM cells.
+ * canvas whose backing store is `dpr` times its CSS size, repainting only the cells that look
+ * different from the last call (everything after a resize or a change of size, theme or detail).
+ * With `now` (server ms), cells also show time in state and channel slots in use, like the large
+ * DOM cells. Returns how many cells it repainted.
  */
 export function paintCells(
 	canvas: HTMLCanvasElement,
@@ -100,38 +120,69 @@ export function paintCells(
 	dpr: number,
 	style: CellStyle,
 	now: number | null = null
-): void {
+): number {
 	const g = canvas.getContext('2d');
-	if (!g) return;
-	const s = sprites(cell, dpr, style, now !== null);
-	g.clearRect(0, 0, canvas.width, canvas.height);
+	if (!g) return 0;
+	const { key, sprites: s } = sprites(cell, dpr, style, now !== null);
+	const layout = `${canvas.width}x${canvas.height}|${cols}|${gap}|${key}`;
+	const before = drawnOn.get(canvas);
+	const full = before?.layout !== layout;
+	const size = Math.max(1, Math.round(cell * dpr));
+
+	const looks: string[] = new Array(agents.length);
+	const times: string[] | null = now === null ? null : new Array(agents.length);
+	const marks: string[] | null = now === null ? null : new Array(agents.length);
+	const changed: number[] = [];
 	for (let i = 0; i < agents.length; i++) {
+		const a = agents[i]!;
+		let look: string = a.activity;
+		if (times && marks) {
+			times[i] = formatShortDuration((now! - a.since) / 1000);
+			marks[i] = slotMarks(a.slots);
+			look = `${a.activity}|${times[i]}|${marks[i]}`;
+		}
+		looks[i] = look;
+		if (full || before.looks[i] !== look) changed.push(i);
+	}
+
+	if (full) g.clearRect(0, 0, canvas.width, canvas.height);
+	else {
+		// Cells that changed, and cells past the end of a team that shrank, are cleared first.
+		for (const i of changed) clearCell(g, i, cols, cell, gap, dpr, size);
+		for (let i = agents.length; i < before.looks.length; i++) clearCell(g, i, cols, cell, gap, dpr, size);
+	}
+	for (const i of changed) {
 		const { x, y } = cellOrigin(i, cols, cell, gap);
 		g.drawImage(s[agents[i]!.activity], Math.round(x * dpr), Math.round(y * dpr));
 	}
-	if (now === null) return;
-	const size = cell * dpr;
-	// Text in two passes (one font each) rather than switching fonts per cell.
-	g.textBaseline = 'middle';
-	g.textAlign = 'center';
-	g.font = `800 ${size * 0.32}px ${style.font}`;
-	for (let i = 0; i < agents.length; i++) {
-		const a = agents[i]!;
-		const { x, y } = cellOrigin(i, cols, cell, gap);
-		g.fillStyle = a.activity === 'offline' ? style.muted : style.onState;
-		g.fillText(formatShortDuration((now - a.since) / 1000), Math.round(x * dpr) + size / 2, Math.round(y * dpr) + size * 0.58);
+	if (times && marks) {
+		// Text in two passes (one font each) rather than switching fonts per cell.
+		g.textBaseline = 'middle';
+		g.textAlign = 'center';
+		g.font = `800 ${size * 0.32}px ${style.font}`;
+		for (const i of changed) {
+			const { x, y } = cellOrigin(i, cols, cell, gap);
+			g.fillStyle = agents[i]!.activity === 'offline' ? style.muted : style.onState;
+			g.fillText(times[i]!, Math.round(x * dpr) + size / 2, Math.round(y * dpr) + size * 0.58);
+		}
+		g.textBaseline = 'top';
+		g.textAlign = 'right';
+		g.font = `800 ${size * 0.22}px ${style.font}`;
+		for (const i of changed) {
+			if (!marks[i]) continue;
+			const { x, y } = cellOrigin(i, cols, cell, gap);
+			g.fillStyle = agents[i]!.activity === 'offline' ? style.muted : style.onState;
+			g.fillText(marks[i]!, Math.round(x * dpr) + size * 0.94, Math.round(y * dpr) + size * 0.06);
+		}
 	}
-	g.textBaseline = 'top';
-	g.textAlign = 'right';
-	g.font = `800 ${size * 0.22}px ${style.font}`;
-	for (let i = 0; i < agents.length; i++) {
-		const a = agents[i]!;
-		const marks = slotMarks(a.slots);
-		if (!marks) continue;
-		const { x, y } = cellOrigin(i, cols, cell, gap);
-		g.fillStyle = a.activity === 'offline' ? style.muted : style.onState;
-		g.fillText(marks, Math.round(x * dpr) + size * 0.94, Math.round(y * dpr) + size * 0.06);
-	}
+	drawnOn.set(canvas, { layout, looks });
+	return changed.length;
+}
+
+/** Clears cell `i`'s square (sprites are drawn at whole device pixels, `size` square). */
+function clearCell(g: CanvasRenderingContext2D, i: number, cols: number, cell: number, gap: number, dpr: number, size: number): void {
+	const { x, y } = cellOrigin(i, cols, cell, gap);
+	g.clearRect(Math.round(x * dpr), Math.round(y * dpr), size, size);
 }
 
 /** Run-length summary of the drawn order, e.g. `available:3,on-contact:5`: for tests and debugging. */
