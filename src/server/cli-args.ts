@@ -4,7 +4,7 @@ import type { ServerOptions, SourceOption } from './server';
  * Command line of `npm start` / `tsx src/server/main.ts`:
  *
  *   [emulator | replay | ingest] [--trace FILE | --day YYYY-MM-DD] [--speed N] [--seed N]
- *   [--scenario FILE] [--host H] [--port N] [--data DIR] [--flush-ms N] [--static DIR]
+ *   [--scenario FILE] [--from HH:MM] [--host H] [--port N] [--data DIR] [--flush-ms N] [--static DIR]
  *   [--time-zone TZ] [--reset-time HH:MM]
  *
  * PORT in the environment is used when --port is not given.
@@ -20,6 +20,8 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --speed N          playback speed (default 1)
     --seed N           emulator seed (default 1)
     --scenario FILE    emulator scenario (default sim/scenarios/multichannel-day.json)
+    --from HH:MM       start the emulated day this far in; what came before plays at once,
+                       so boards open with the day's history (default 00:00)
     --host H           listen address (default 127.0.0.1; any other needs tokens for everything)
     --port N           port (default $PORT or 8080)
     --data DIR         data directory: SQLite store and tokens (default ./data)
@@ -63,7 +65,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 	let source: SourceOption;
 	switch (mode ?? 'emulator') {
 		case 'emulator':
-			source = { kind: 'emulator', scenario: flags.get('scenario'), seed: num('seed', 0, 0xffffffff), speed };
+			source = { kind: 'emulator', scenario: flags.get('scenario'), seed: num('seed', 0, 0xffffffff), speed, from: elapsed(flags.get('from')) };
 			break;
 		case 'replay':
 			if (!flags.has('trace') === !flags.has('day')) throw new Error('replay needs exactly one of --trace FILE or --day YYYY-MM-DD');
@@ -91,4 +93,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 	};
 }
 
-const KNOWN = new Set(['trace', 'day', 'speed', 'seed', 'scenario', 'host', 'port', 'data', 'flush-ms', 'static', 'time-zone', 'reset-time']);
+/** `--from HH:MM` (hours may exceed 23: scenario days can be longer) in seconds. */
+function elapsed(v: string | undefined): number | undefined {
+	if (v === undefined) return undefined;
+	const m = /^(\d{1,3}):([0-5]\d)$/.exec(v);
+	if (!m) throw new Error(`--from must be HH:MM into the emulated day, got ${JSON.stringify(v)}`);
+	return (Number(m[1]) * 60 + Number(m[2])) * 60;
+}
+
+const KNOWN = new Set(['trace', 'day', 'speed', 'seed', 'scenario', 'from', 'host', 'port', 'data', 'flush-ms', 'static', 'time-zone', 'reset-time']);

@@ -31,7 +31,14 @@ import { closeApp, createApp, listen, NO_COMPRESSION, type WebSocket } from './u
 /** Which playback source feeds the floor (ingest is always on). */
 export type SourceOption =
 	| { readonly kind: 'none' }
-	| { readonly kind: 'emulator'; readonly scenario?: string; readonly seed?: number; readonly speed?: number }
+	| {
+			readonly kind: 'emulator';
+			readonly scenario?: string;
+			readonly seed?: number;
+			readonly speed?: number;
+			/** Seconds into the emulated day at start; the events before play at once. */
+			readonly from?: number;
+	  }
 	| { readonly kind: 'replay'; readonly trace?: string; readonly day?: string; readonly speed?: number };
 
 /** Everything `startServer` can be told; only `dataDir` is required. */
@@ -118,7 +125,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 				scenarioPath: spec.scenario ?? DEFAULT_SCENARIO,
 				seed: spec.seed ?? 1,
 				speed: spec.speed ?? 1,
-				start: Date.now()
+				start: Date.now(),
+				from: spec.from ?? 0
 			});
 		} else if (spec.kind === 'replay') {
 			source = new ReplaySource(

@@ -6,6 +6,9 @@ import { Floor, DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
 import { validateBatch } from '../../src/lib/domain/events';
 import { parseCliArgs } from '../../src/server/cli-args';
 import { bankQueues, importBankCsv } from '../../src/server/sources/bank-csv';
+import { DEFAULT_SCENARIO, loadScenario } from '../../src/server/sources/emulator';
+import { traceEvents } from '../../sim/trace';
+import { zoneAtHour } from '../e2e/helpers/server';
 import { LiveClient } from './helpers/live-client';
 import { ev, startTestServer, type TestServer } from './helpers/server';
 
@@ -70,6 +73,33 @@ describe('sources in the server', () => {
 		c.close();
 	});
 
+	it('the emulator started 4 hours into its day plays those hours at once: the board opens with their history', async () => {
+		const from = 4 * 3600;
+		// The events of the first 4 hours, counted from the simulator directly (the day's timing does not depend on its start).
+		const day = traceEvents(loadScenario(DEFAULT_SCENARIO), { seed: 3, startTs: 0 });
+		const upTo = (s: number) => day.filter((e) => e.ts <= s * 1000).length;
+		// Local noon: no daily reset inside the 4 hours.
+		t = await startTestServer({ source: { kind: 'emulator', speed: 1, seed: 3, from }, timeZone: zoneAtHour(12) });
+		const c = await LiveClient.connect(t.url);
+		await c.until(() => t!.server.metrics.eventsAccepted >= upTo(from), 10_000, 'the first 4 hours played');
+		expect(t.server.metrics.eventsAccepted).toBeLessThanOrEqual(upTo(from + 60));
+		expect(t.server.metrics.anomalies).toBe(0);
+		c.close();
+		const late = await LiveClient.connect(t.url);
+		await late.until(() => late.ofType('snapshot').length > 0, 5000, 'a snapshot');
+		const floor = late.ofType('snapshot')[0]!.floor;
+		// 4 hours of 15-minute intervals: 16, or 17 when the day did not start on an interval boundary.
+		expect(floor.trend.length).toBeGreaterThanOrEqual(16);
+		expect(floor.trend.length).toBeLessThanOrEqual(17);
+		const arrived = day.filter((e) => e.type === 'contact.queued' && e.ts <= from * 1000).length;
+		expect(floor.total.today.offered).toBeGreaterThanOrEqual(arrived * 0.99);
+		late.close();
+	});
+
+	it('refuses an emulator start outside the emulated day', async () => {
+		await expect(startTestServer({ source: { kind: 'emulator', from: 13 * 3600 } })).rejects.toThrow(/--from 13:00 is outside the emulated day of 12:00/);
+	});
+
 	it('replays a JSONL trace moved to today, and refuses a trace with a bad line naming it', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'sightline-trace-'));
 		try {
@@ -105,5 +135,7 @@ describe('command line', () => {
 		expect(() => parseCliArgs(['--speed', 'fast'])).toThrow(/--speed/);
 		expect(() => parseCliArgs(['--bogus', '1'])).toThrow(/unknown option --bogus/);
 		expect(() => parseCliArgs(['teleport'])).toThrow(/unknown source/);
+		expect(parseCliArgs(['--from', '04:30']).source).toMatchObject({ kind: 'emulator', from: 16_200 });
+		expect(() => parseCliArgs(['--from', '4h'])).toThrow(/--from must be HH:MM/);
 	});
 });

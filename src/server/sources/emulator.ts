@@ -21,8 +21,13 @@ export interface EmulatorOptions {
 	readonly scenarioPath: string;
 	readonly seed: number;
 	readonly speed: number;
-	/** Epoch ms at which the first emulated day starts. */
+	/** Epoch ms at which the emulator starts. */
 	readonly start: number;
+	/**
+	 * Seconds into the first emulated day at `start` (default 0): that day began `from` earlier, and
+	 * its events up to `start` are handed out at once, so boards open with the day's history.
+	 */
+	readonly from?: number;
 }
 
 /** Reads and validates a scenario file; throws naming the file and the first problems. */
@@ -58,11 +63,16 @@ export class EmulatorSource implements Source {
 	constructor(options: EmulatorOptions) {
 		this.#scenario = loadScenario(options.scenarioPath);
 		this.queues = scenarioQueues(this.#scenario);
+		const from = options.from ?? 0;
+		if (!(from >= 0 && from < this.#scenario.horizon))
+			throw new Error(
+				`--from ${formatElapsed(from)} is outside the emulated day of ${formatElapsed(this.#scenario.horizon)} (${options.scenarioPath})`
+			);
 		this.#clock = new ScaledClock(options.start, options.speed);
 		this.#seed = options.seed;
-		this.#dayStart = options.start;
+		this.#dayStart = options.start - from * 1000;
 		this.#cursor = new EventCursor(this.#day());
-		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${options.speed}× speed)`;
+		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${options.speed}× speed${from ? `, from ${formatElapsed(from)}` : ''})`;
 	}
 
 	now(): number {
@@ -83,4 +93,10 @@ export class EmulatorSource implements Source {
 	#day(): FloorEvent[] {
 		return traceEvents(this.#scenario, { seed: this.#seed, startTs: this.#dayStart });
 	}
+}
+
+/** Seconds as H:MM. */
+function formatElapsed(seconds: number): string {
+	const m = Math.floor(seconds / 60);
+	return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
 }

@@ -38,6 +38,18 @@ export interface SightlineOptions {
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
+/**
+ * A fixed-offset IANA zone (`Etc/GMT±N`) in which the local time is now about `hour` o'clock: a test
+ * that plays hours of a day ending now picks the zone so that no midnight reset falls inside.
+ */
+export function zoneAtHour(hour: number, now = Date.now()): string {
+	let offset = hour - new Date(now).getUTCHours();
+	if (offset > 14) offset -= 24;
+	if (offset < -12) offset += 24;
+	// POSIX sign convention: Etc/GMT-5 is five hours east of UTC.
+	return offset === 0 ? 'Etc/GMT' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
 	return new Promise((res, rej) => {
