@@ -23,11 +23,15 @@ export function sparkPaths(values: readonly (number | null)[], width: number, he
 		.range([1, width - 1]);
 	const y = scaleLinear().domain([lo, hi]).range([height - 1, 1]).clamp(true);
 	const isDef = (v: number | null): v is number => v !== null && Number.isFinite(v);
+	// One decimal is a tenth of a viewBox unit: invisible, and it keeps the path strings (rebuilt
+	// with every sample) short.
 	const ln = line<number | null>()
+		.digits(1)
 		.defined(isDef)
 		.x((_, i) => x(i))
 		.y((v) => y(v ?? 0));
 	const ar = area<number | null>()
+		.digits(1)
 		.defined(isDef)
 		.x((_, i) => x(i))
 		.y0(height)

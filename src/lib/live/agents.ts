@@ -32,10 +32,13 @@ export function groupAgents(agents: readonly AgentRow[], sort: AgentSort): TeamG
 		if (t) t.push(a);
 		else teams.set(a.team, [a]);
 	}
+	// Ties break on the id by code unit: any fixed order keeps cells still, and a locale-aware
+	// compare costs more than the rest of the sort of 1,000 agents ten times a second.
+	const byId = (a: AgentRow, b: AgentRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 	const cmp =
 		sort === 'time'
-			? (a: AgentRow, b: AgentRow) => a.since - b.since || a.id.localeCompare(b.id)
-			: (a: AgentRow, b: AgentRow) => ACTIVITY_RANK[a.activity] - ACTIVITY_RANK[b.activity] || a.since - b.since || a.id.localeCompare(b.id);
+			? (a: AgentRow, b: AgentRow) => a.since - b.since || byId(a, b)
+			: (a: AgentRow, b: AgentRow) => ACTIVITY_RANK[a.activity] - ACTIVITY_RANK[b.activity] || a.since - b.since || byId(a, b);
 	return [...teams.entries()]
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(([team, rows]) => {

@@ -12,10 +12,14 @@ export function formatPercent(x: number | null | undefined): string {
 	return `${Math.round(x * 100)}%`;
 }
 
+// One formatter for every count: `toLocaleString` builds a new one per call, and the queue table
+// formats a hundred counts per render.
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** A count with thousands separators. */
 export function formatCount(x: number | null | undefined): string {
 	if (x === null || x === undefined || !Number.isFinite(x)) return NO_VALUE;
-	return Math.round(x).toLocaleString('en-US');
+	return COUNT.format(Math.round(x));
 }
 
 /**
