@@ -63,6 +63,20 @@ test('a threshold crossing turns a tile red and the banner names it', async ({ p
 	const billing = page.locator('[data-testid="queue-row"][data-queue="billing"]');
 	await expect(billing).toHaveClass(/alert/, { timeout: 10_000 });
 	await expect(page.getByTestId('alert-banner')).toContainText('(billing)');
+
+	// A rule on the rolling window: the tile shows that window large, and the banner names the period.
+	await putBoard(server.url, server.tokens.admin!, {
+		...board,
+		thresholds: { default: [{ kpi: 'serviceLevel', warn: 1.5, alert: 1.2, window: 'rolling' }], queues: {} }
+	});
+	const sl = page.getByTestId('tile-sl');
+	await expect(sl).toContainText('Service level last 30 min', { timeout: 10_000 });
+	await expect(sl).toContainText(/Today \d+%/);
+	await expect(sl).toHaveAttribute('data-level', 'alert');
+	await expect(page.getByTestId('alert-banner')).toContainText(/Service level last 30 min \d+% below 120%/);
+	// In the queue table the rolling column carries the level, today's does not.
+	await expect(billing.locator('td').nth(3)).toHaveAttribute('data-level', 'alert');
+	await expect(billing.locator('td').nth(2)).toHaveAttribute('data-level', 'none');
 });
 
 test('the admin page edits a board with the admin token, and the wall follows', async ({ page, context }) => {
@@ -75,8 +89,16 @@ test('the admin page edits a board with the admin token, and the wall follows', 
 	await page.getByTestId('default-waiting-on').check();
 	await page.getByTestId('default-waiting-alert').fill('-1');
 	await page.getByTestId('default-waiting-alert').dispatchEvent('change');
-	await page.getByTestId('board-save').click();
-	await expect(page.getByTestId('admin-message')).toContainText('saved');
+	// Rates can be judged today or on the rolling window; counts and waits are always now.
+	await expect(page.getByTestId('default-waiting-window')).toHaveCount(0);
+	await page.getByTestId('default-serviceLevel-on').check();
+	const slRule = async () => (await getBoard(server.url, 'default')).thresholds.default.find((r) => r.kpi === 'serviceLevel');
+	for (const window of ['today', 'rolling'] as const) {
+		await page.getByTestId('default-serviceLevel-window').selectOption(window);
+		await page.getByTestId('board-save').click();
+		await expect(page.getByTestId('admin-message')).toContainText('saved');
+		await expect.poll(async () => (await slRule())?.window ?? 'today').toBe(window);
+	}
 	expect(await page.evaluate(() => localStorage.getItem('sightline.adminToken'))).toBe(server.tokens.admin);
 
 	const wall = await context.newPage();

@@ -7,6 +7,7 @@ import { minuteOf } from './rolling';
 import { SL_FORMULAS } from './service-level';
 import {
 	THRESHOLD_KPIS,
+	WINDOWED_KPIS,
 	agentCounts,
 	agentRow,
 	boardChanges,
@@ -48,7 +49,8 @@ const RuleSchema = Type.Object(
 	{
 		kpi: Type.Union(THRESHOLD_KPIS.map((k) => Type.Literal(k))),
 		warn: Type.Number(),
-		alert: Type.Number()
+		alert: Type.Number(),
+		window: Type.Optional(Type.Union([Type.Literal('today'), Type.Literal('rolling')]))
 	},
 	{ additionalProperties: false }
 );
@@ -76,9 +78,20 @@ const boardChecker = TypeCompiler.Compile(BoardConfigSchema);
 
 /** Validates a board config, naming each bad field. */
 export function parseBoardConfig(x: unknown): { ok: true; board: BoardConfig } | { ok: false; errors: string[] } {
-	if (boardChecker.Check(x)) return { ok: true, board: x };
-	const errors = [...boardChecker.Errors(x)].slice(0, 20).map((e) => `${e.path || '/'}: ${e.message}`);
-	return { ok: false, errors };
+	if (!boardChecker.Check(x)) {
+		const errors = [...boardChecker.Errors(x)].slice(0, 20).map((e) => `${e.path || '/'}: ${e.message}`);
+		return { ok: false, errors };
+	}
+	// What the schema cannot say: a period only for KPIs that have two.
+	const errors: string[] = [];
+	const check = (rules: readonly ThresholdRule[], path: string) =>
+		rules.forEach((r, i) => {
+			if (r.window !== undefined && !WINDOWED_KPIS.has(r.kpi))
+				errors.push(`${path}/${i}/window: ${r.kpi} is judged on its current value; a window applies to ${[...WINDOWED_KPIS].join(', ')}`);
+		});
+	check(x.thresholds.default, '/thresholds/default');
+	for (const [q, rules] of Object.entries(x.thresholds.queues)) check(rules, `/thresholds/queues/${q}`);
+	return errors.length ? { ok: false, errors } : { ok: true, board: x };
 }
 
 /** Agent time per queue and per agent, for occupancy. */

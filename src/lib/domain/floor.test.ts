@@ -310,5 +310,16 @@ describe('board projection', () => {
 			expect(bad.errors.some((e) => e.startsWith('/slFormula'))).toBe(true);
 			expect(bad.errors.some((e) => e.startsWith('/channels'))).toBe(true);
 		}
+		const rolling = { ...DEFAULT_BOARD, thresholds: { default: [{ kpi: 'serviceLevel', warn: 0.8, alert: 0.7, window: 'rolling' }], queues: {} } };
+		expect(parseBoardConfig(rolling).ok).toBe(true);
+		const badWindow = parseBoardConfig({
+			...DEFAULT_BOARD,
+			thresholds: { default: [], queues: { billing: [{ kpi: 'waiting', warn: 5, alert: 10, window: 'rolling' }] } }
+		});
+		expect(badWindow).toEqual({
+			ok: false,
+			errors: ['/thresholds/queues/billing/0/window: waiting is judged on its current value; a window applies to serviceLevel, asa, abandonRate, occupancy']
+		});
+		expect(parseBoardConfig({ ...rolling, thresholds: { default: [{ kpi: 'asa', warn: 1, alert: 2, window: 'week' }], queues: {} } }).ok).toBe(false);
 	});
 });

@@ -22,11 +22,22 @@ export type ThresholdKpi = (typeof THRESHOLD_KPIS)[number];
 /** For these KPIs a lower value is worse; for the others a higher one. */
 export const LOWER_IS_WORSE: ReadonlySet<ThresholdKpi> = new Set<ThresholdKpi>(['serviceLevel']);
 
+/** KPIs kept over two periods (today and the rolling window): a rule says which one it judges. */
+export const WINDOWED_KPIS: ReadonlySet<ThresholdKpi> = new Set<ThresholdKpi>(['serviceLevel', 'asa', 'abandonRate', 'occupancy']);
+
+/**
+ * The period a rule judges: `today` (since the daily reset, the default) or `rolling` (the last
+ * `rollingMs`, which shows a bad half hour that a good morning would hide).
+ */
+export type ThresholdWindow = 'today' | 'rolling';
+
 /** Warn and alert levels of one KPI (fractions for rates, seconds for times, a count for `waiting`). */
 export interface ThresholdRule {
 	readonly kpi: ThresholdKpi;
 	readonly warn: number;
 	readonly alert: number;
+	/** Only for WINDOWED_KPIS; absent means `today`. `longestWait` and `waiting` are always now. */
+	readonly window?: ThresholdWindow;
 }
 
 /** A board: which queues and channels it shows, and how it colours them. */

@@ -63,6 +63,7 @@ const TEMPLATES: readonly object[] = [
 	board,
 	board.thresholds,
 	{ kpi: '', warn: 0, alert: 0 },
+	{ kpi: '', warn: 0, alert: 0, window: 'today' },
 	kpis,
 	sl,
 	counts,

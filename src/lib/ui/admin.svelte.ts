@@ -1,6 +1,6 @@
 import type { Channel } from '../domain/channels';
 import type { SlFormula, SlSettings } from '../domain/service-level';
-import type { BoardConfig, ThresholdKpi, ThresholdRule } from '../domain/views';
+import type { BoardConfig, ThresholdKpi, ThresholdRule, ThresholdWindow } from '../domain/views';
 import { getConfig, listBoards, putBoard, putConfig, TOKEN_KEY } from './api';
 
 /** A queue as the config API lists it. */
@@ -21,6 +21,14 @@ export interface BoardDraft {
 	thresholds: { default: ThresholdRule[]; queues: Record<string, ThresholdRule[]> };
 }
 
+/**
+ * A rule as it is stored: its levels, and its period only when that is the rolling window (today
+ * is the default), with nothing else a form may have added.
+ */
+function storedRule(kpi: ThresholdKpi, r: { warn: number; alert: number; window?: ThresholdWindow }): ThresholdRule {
+	return r.window === 'rolling' ? { kpi, warn: r.warn, alert: r.alert, window: 'rolling' } : { kpi, warn: r.warn, alert: r.alert };
+}
+
 /** Deep copy of a board into a draft. */
 export function toDraft(b: BoardConfig): BoardDraft {
 	return {
@@ -39,21 +47,25 @@ export function toDraft(b: BoardConfig): BoardDraft {
 /** A draft back as the plain board the API takes (drops empty per-queue override lists). */
 export function fromDraft(d: BoardDraft): BoardConfig {
 	const queues: Record<string, ThresholdRule[]> = {};
-	for (const [q, rs] of Object.entries(d.thresholds.queues)) if (rs.length) queues[q] = rs.map((r) => ({ kpi: r.kpi, warn: r.warn, alert: r.alert }));
+	for (const [q, rs] of Object.entries(d.thresholds.queues)) if (rs.length) queues[q] = rs.map((r) => storedRule(r.kpi, r));
 	return {
 		id: d.id,
 		name: d.name,
 		queues: d.queues ? [...d.queues] : null,
 		channels: d.channels ? [...d.channels] : null,
 		slFormula: d.slFormula,
-		thresholds: { default: d.thresholds.default.map((r) => ({ kpi: r.kpi, warn: r.warn, alert: r.alert })), queues }
+		thresholds: { default: d.thresholds.default.map((r) => storedRule(r.kpi, r)), queues }
 	};
 }
 
-/** Sets or clears one rule in a list (null clears). */
-export function setRule(rules: ThresholdRule[], kpi: ThresholdKpi, rule: { warn: number; alert: number } | null): ThresholdRule[] {
+/** Sets or clears one rule in a list (null clears), keeping its period when it has one. */
+export function setRule(
+	rules: ThresholdRule[],
+	kpi: ThresholdKpi,
+	rule: { warn: number; alert: number; window?: ThresholdWindow } | null
+): ThresholdRule[] {
 	const rest = rules.filter((r) => r.kpi !== kpi);
-	return rule ? [...rest, { kpi, warn: rule.warn, alert: rule.alert }] : rest;
+	return rule ? [...rest, storedRule(kpi, rule)] : rest;
 }
 
 /**

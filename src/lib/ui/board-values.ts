@@ -1,20 +1,26 @@
-import type { BoardView, QueueRow, RollupRow } from '../domain/views';
+import type { BoardView, QueueRow, RollupRow, ThresholdKpi, ThresholdRule, ThresholdWindow } from '../domain/views';
 import { formatDuration, formatPercent } from './format';
 import { breachesOf, rulesFor, type Breach, type KpiValues } from './thresholds';
 
+/** The period `rules` judge `kpi` over: the rule's window, today when there is none. */
+export function windowOf(rules: ReadonlyMap<ThresholdKpi, ThresholdRule>, kpi: ThresholdKpi): ThresholdWindow {
+	return rules.get(kpi)?.window ?? 'today';
+}
+
 /**
- * The values thresholds are judged on. Rates are today's (since the daily reset), the way the
- * headline tiles show them; `longestWait` is the age of the oldest contact waiting now, so it
+ * The values thresholds are judged on. Rates are today's (since the daily reset) or the rolling
+ * window's, as each rule says; `longestWait` is the age of the oldest contact waiting now, so it
  * needs the (ticking) server clock.
  */
-export function scopeValues(row: RollupRow | QueueRow, serverNow: number): KpiValues {
+export function scopeValues(row: RollupRow | QueueRow, serverNow: number, rules: ReadonlyMap<ThresholdKpi, ThresholdRule> = new Map()): KpiValues {
+	const w = (k: ThresholdKpi) => row[windowOf(rules, k)];
 	return {
-		serviceLevel: row.today.serviceLevel,
-		asa: row.today.asa,
-		abandonRate: row.today.abandonRate,
+		serviceLevel: w('serviceLevel').serviceLevel,
+		asa: w('asa').asa,
+		abandonRate: w('abandonRate').abandonRate,
 		longestWait: waitingFor(row.oldestSince, serverNow),
 		waiting: row.waiting,
-		occupancy: row.today.occupancy
+		occupancy: w('occupancy').occupancy
 	};
 }
 
@@ -25,8 +31,12 @@ export function waitingFor(oldestSince: number | null, serverNow: number): numbe
 
 /** Every breach on the board: the totals first, then each queue; alerts before warnings. */
 export function boardBreaches(view: BoardView, serverNow: number): Breach[] {
-	const out = breachesOf('Total', scopeValues(view.total, serverNow), rulesFor(view.board, null));
-	for (const q of view.queues) out.push(...breachesOf(q.name, scopeValues(q, serverNow), rulesFor(view.board, q.id)));
+	const totals = rulesFor(view.board, null);
+	const out = breachesOf('Total', scopeValues(view.total, serverNow, totals), totals);
+	for (const q of view.queues) {
+		const rules = rulesFor(view.board, q.id);
+		out.push(...breachesOf(q.name, scopeValues(q, serverNow, rules), rules));
+	}
 	return out.sort((a, b) => (a.level === b.level ? 0 : a.level === 'alert' ? -1 : 1));
 }
 

@@ -1,4 +1,4 @@
-import { LOWER_IS_WORSE, THRESHOLD_KPIS, type BoardConfig, type ThresholdKpi, type ThresholdRule } from '../domain/views';
+import { LOWER_IS_WORSE, THRESHOLD_KPIS, WINDOWED_KPIS, type BoardConfig, type ThresholdKpi, type ThresholdRule, type ThresholdWindow } from '../domain/views';
 import { formatCount, formatDuration, formatPercent } from './format';
 
 /**
@@ -69,6 +69,8 @@ export interface Breach {
 	readonly level: 'warn' | 'alert';
 	readonly value: number;
 	readonly limit: number;
+	/** The period a rate was judged over; null for the KPIs that are always now. */
+	readonly window: ThresholdWindow | null;
 }
 
 /** Evaluates every rule of a scope; returns the breaches, worst first. */
@@ -79,17 +81,27 @@ export function breachesOf(scope: string, values: KpiValues, rules: ReadonlyMap<
 		const value = values[kpi];
 		const level = levelOf(kpi, value, rule);
 		if ((level === 'warn' || level === 'alert') && rule && value !== null) {
-			out.push({ scope, kpi, level, value, limit: level === 'alert' ? rule.alert : rule.warn });
+			const window = WINDOWED_KPIS.has(kpi) ? (rule.window ?? 'today') : null;
+			out.push({ scope, kpi, level, value, limit: level === 'alert' ? rule.alert : rule.warn, window });
 		}
 	}
 	return out.sort((a, b) => (a.level === b.level ? 0 : a.level === 'alert' ? -1 : 1));
 }
 
-/** One sentence naming a breach: "Service level 62% (Billing) below 70%". */
-export function describeBreach(b: Breach): string {
+/** How a period reads next to a value: "" for today (what the tiles show first), "last 30 min". */
+export function windowLabel(window: ThresholdWindow | null, rollingMs: number): string {
+	return window === 'rolling' ? `last ${Math.round(rollingMs / 60_000)} min` : '';
+}
+
+/**
+ * One sentence naming a breach: "Service level 62% (Billing) below 70%", or with a rolling rule
+ * "Service level last 30 min 55% below 70%".
+ */
+export function describeBreach(b: Breach, rollingMs = 30 * 60_000): string {
 	const dir = LOWER_IS_WORSE.has(b.kpi) ? 'below' : 'above';
 	const where = b.scope === 'Total' ? '' : ` (${b.scope})`;
-	return `${KPI_LABEL[b.kpi]} ${formatKpi(b.kpi, b.value)}${where} ${dir} ${formatKpi(b.kpi, b.limit)}`;
+	const period = windowLabel(b.window, rollingMs);
+	return `${KPI_LABEL[b.kpi]}${period ? ` ${period}` : ''} ${formatKpi(b.kpi, b.value)}${where} ${dir} ${formatKpi(b.kpi, b.limit)}`;
 }
 
 /** The icon that goes with a level, so colour is never the only signal. */

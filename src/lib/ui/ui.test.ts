@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardConfig } from '../domain/views';
-import { commonTarget, slTargetText, waitingFor } from './board-values';
+import { boardBreaches, commonTarget, scopeValues, slTargetText, waitingFor } from './board-values';
 import { formatDuration, formatPercent, formatShortDuration } from './format';
 import { fitCellSize } from './grid-fit';
 import { breachesOf, describeBreach, levelOf, rulesFor } from './thresholds';
 import { nextBoard, parseWallParams } from './wall-params';
-import { queue } from '../live/test/fixtures';
+import { kpis, queue, view } from '../live/test/fixtures';
+import { fromDraft, setRule, toDraft } from './admin.svelte';
 
 const board: BoardConfig = {
 	id: 'b',
@@ -45,6 +46,44 @@ describe('thresholds', () => {
 		expect(b.map((x) => x.level)).toEqual(['alert', 'warn']);
 		expect(describeBreach(b[0]!)).toBe('Service level 60% (Billing) below 70%');
 		expect(describeBreach(b[1]!)).toBe('In queue 7 (Billing) above 5');
+	});
+
+	// A queue whose day went well (SL 90% today) and whose last half hour did not (55%).
+	const goodDayBadHour = queue('billing', {
+		today: { ...kpis, serviceLevel: 0.9, abandonRate: 0.02 },
+		rolling: { ...kpis, serviceLevel: 0.55, abandonRate: 0.2 }
+	});
+	const withRules = (rules: BoardConfig['thresholds']['default']) =>
+		view({ queues: [goodDayBadHour], board: { ...board, thresholds: { default: rules, queues: {} } } });
+
+	it.each([
+		{ window: undefined, sl: 0.9, ab: 0.02, banner: [] },
+		{ window: 'today' as const, sl: 0.9, ab: 0.02, banner: [] },
+		{
+			window: 'rolling' as const,
+			sl: 0.55,
+			ab: 0.2,
+			banner: ['Service level last 30 min 55% (billing) below 70%', 'Abandon rate last 30 min 20% (billing) above 10%']
+		}
+	])('judges rates over the period the rule names ($window)', ({ window, sl, ab, banner }) => {
+		const rules = [
+			{ kpi: 'serviceLevel' as const, warn: 0.8, alert: 0.7, ...(window ? { window } : {}) },
+			{ kpi: 'abandonRate' as const, warn: 0.05, alert: 0.1, ...(window ? { window } : {}) }
+		];
+		const v = scopeValues(goodDayBadHour, 0, rulesFor(withRules(rules).board, 'billing'));
+		expect([v.serviceLevel, v.abandonRate]).toEqual([sl, ab]);
+		const breaches = boardBreaches(withRules(rules), 0).filter((b) => b.scope === 'billing');
+		expect(breaches.map((b) => describeBreach(b, 30 * 60_000))).toEqual(banner);
+	});
+
+	it('keeps a rule\'s period when its levels are edited, and stores none for today', () => {
+		const r = setRule([], 'serviceLevel', { warn: 0.8, alert: 0.7, window: 'rolling' });
+		expect(r).toEqual([{ kpi: 'serviceLevel', warn: 0.8, alert: 0.7, window: 'rolling' }]);
+		expect(setRule(r, 'serviceLevel', { ...r[0]!, warn: 0.85 })[0]).toEqual({ kpi: 'serviceLevel', warn: 0.85, alert: 0.7, window: 'rolling' });
+		expect(setRule(r, 'serviceLevel', { warn: 0.8, alert: 0.7, window: 'today' })[0]).toEqual({ kpi: 'serviceLevel', warn: 0.8, alert: 0.7 });
+		// And a board goes through the admin form's draft and back with its periods.
+		const withWindows: BoardConfig = { ...board, thresholds: { default: r, queues: { vip: [{ kpi: 'asa', warn: 30, alert: 60, window: 'rolling' }] } } };
+		expect(fromDraft(toDraft(withWindows))).toEqual(withWindows);
 	});
 });
 
