@@ -92,6 +92,67 @@ test('renders at most once per animation frame while deltas stream in', async ({
 	expect(r.publishes).toBeLessThanOrEqual(r.frames + 1);
 });
 
+/**
+ * Headless Chromium keeps every page visible (Playwright pages are always "active", see
+ * microsoft/playwright#2286), so the page is told it is hidden the way a background tab is: the
+ * document reports `hidden`, `visibilitychange` fires, and animation frames stop until it is
+ * visible again (what Chrome does); the socket, the server and the timers are real.
+ */
+const BACKGROUND_TAB = () => {
+	let hidden = false;
+	const raf = window.requestAnimationFrame.bind(window);
+	const held: FrameRequestCallback[] = [];
+	Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+	Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => hidden });
+	window.requestAnimationFrame = (cb) => (hidden ? (held.push(cb), 0) : raf(cb));
+	(window as unknown as { __setHidden: (h: boolean) => void }).__setHidden = (h) => {
+		hidden = h;
+		document.dispatchEvent(new Event('visibilitychange'));
+		if (!h) for (const cb of held.splice(0)) raf(cb);
+	};
+};
+
+test('a background tab keeps its floor current, and shows it at once when it comes back', async ({ page }) => {
+	await page.addInitScript(BACKGROUND_TAB);
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	type Stats = { deltas: number; publishes: number; connects: number; resyncs: number };
+	const read = () =>
+		page.evaluate(() => {
+			const c = (window as unknown as { __sightline: { conn: { status: string; stats: Stats; floor: { seq: number | null } } } }).__sightline.conn;
+			return { status: c.status, seq: c.floor.seq ?? -1, ...c.stats };
+		});
+	const setHidden = (h: boolean) => page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), h);
+	await setHidden(true);
+	const a = await read();
+	const text = await boardText(page);
+	const frames = await page.evaluate(() => new Promise<number>((res) => {
+		// No animation frame runs while hidden: count any that do over 5 s.
+		let n = 0;
+		requestAnimationFrame(() => (n += 1));
+		setTimeout(() => res(n), 5_000);
+	}));
+	const b = await read();
+	expect(frames).toBe(0);
+	// Frames kept arriving and were applied (seq moved on without gaps), and the board re-rendered
+	// without animation frames: no reconnect, no resync, never stale.
+	expect(b.deltas - a.deltas).toBeGreaterThan(10);
+	expect(b.seq - a.seq).toBe(b.deltas - a.deltas);
+	expect(b.publishes - a.publishes).toBeGreaterThan(2);
+	expect([b.status, b.connects, b.resyncs]).toEqual(['live', a.connects, a.resyncs]);
+	expect(await boardText(page)).not.toBe(text);
+
+	// Back in front, the board shows the floor as of now: the view is published in the
+	// visibilitychange handler itself, before any animation frame or socket message can run.
+	const current = await page.evaluate(() => {
+		(window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(false);
+		const f = (window as unknown as { __sightline: { conn: { floor: { view: unknown; working: unknown } } } }).__sightline.conn.floor;
+		return f.view === f.working;
+	});
+	expect(current).toBe(true);
+	await expect(page.getByTestId('freshness')).toHaveAttribute('data-status', 'live');
+});
+
 test('screenshots at 1920x1080 and 3840x2160, dark and light', async ({ page }) => {
 	await page.setViewportSize({ width: 1920, height: 1080 });
 	await page.goto(`${server.url}/wall/default?kiosk=1`);

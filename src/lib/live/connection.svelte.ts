@@ -85,6 +85,8 @@ export class LiveConnection {
 	#lastPing = -Infinity;
 	/** Client ms of the last sign of life on the current socket (its creation, then every frame). */
 	#alive = 0;
+	/** When the freshness watch last ran (a hidden tab's timers run late: see #onWatch). */
+	#lastWatch = 0;
 	#resyncing = false;
 	#watch: ReturnType<typeof setInterval> | null = null;
 	#retry: ReturnType<typeof setTimeout> | null = null;
@@ -116,6 +118,7 @@ export class LiveConnection {
 	start(): void {
 		if (this.#started || this.#disposed) return;
 		this.#started = true;
+		this.#lastWatch = this.#opts.now();
 		this.#watch = setInterval(this.#onWatch, WATCH_MS);
 		if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisibility);
 		if (typeof window !== 'undefined') window.addEventListener('online', this.#onOnline);
@@ -280,7 +283,16 @@ export class LiveConnection {
 
 	#onWatch = (): void => {
 		const now = this.#opts.now();
+		// A background tab's timers are throttled (to once a minute after a while): then the watch
+		// itself was asleep, and silence since the last ping says nothing about the server. Ping,
+		// and judge on a tick that comes on time.
+		const late = now - this.#lastWatch > 3 * WATCH_MS;
+		this.#lastWatch = now;
 		if (this.#socket && this.#codec && now - this.#lastPing >= this.#opts.pingEveryMs) this.#ping(now);
+		if (late) {
+			this.#scheduler.request();
+			return;
+		}
 		const since = this.#lastFrame === null ? Infinity : now - this.#lastFrame;
 		if (this.#socket && now - this.#alive >= this.#opts.deadAfterMs) {
 			// Half-open: the server vanished without a close. Drop it and go through the backoff.

@@ -140,6 +140,25 @@ describe('LiveConnection', () => {
 		expect(sockets.length).toBeGreaterThanOrEqual(2);
 	});
 
+	it('does not drop a quiet socket on a watch tick that came late (a throttled background tab), but pings', () => {
+		const s = sockets[0]!;
+		s.hello();
+		s.frame(snapshot(1));
+		// The tab's timers slept for a minute: no frame came meanwhile (a quiet floor).
+		vi.setSystemTime(Date.now() + 60_000);
+		const pings = s.sent.length;
+		vi.advanceTimersByTime(1_000);
+		expect(s.closed).toBe(false);
+		expect(s.sent.length).toBe(pings + 1);
+		const t = (s.sent.at(-1) as { t: number }).t;
+		s.frame({ type: 'pong', t, serverTime: t });
+		vi.advanceTimersByTime(1_000);
+		expect([s.closed, conn.status]).toEqual([false, 'live']);
+		// The same silence judged on time still drops the socket.
+		vi.advanceTimersByTime(13_000);
+		expect(s.closed).toBe(true);
+	});
+
 	it('leaves no timers behind when disposed', () => {
 		sockets[0]!.hello();
 		sockets[0]!.frame(snapshot(1));
