@@ -48,7 +48,7 @@ interface FrameStats {
 	longTasks: number;
 	maxLongTask: number;
 	/** The longest animation frames (Long Animation Frames API), with where their time went. */
-	worst: { at: number; duration: number; beforeRender: number; styleLayout: number; scripts: string[] }[];
+	worst: { at: number; duration: number; beforeRender: number; styleLayout: number; scripts: string[]; board: string }[];
 	gaps: number[];
 	hist: number[];
 }
@@ -71,6 +71,14 @@ function percentile(hist: readonly number[], q: number): number {
 const FRAME_MONITOR = `(() => {
 	const st = { frames: 0, maxGap: 0, over50: 0, over33: 0, longTasks: 0, maxLongTask: 0, worst: [], gaps: [], hist: new Array(1001).fill(0) };
 	window.__soak = st;
+	// What the board looked like when a long frame ended: a change of layout (cell size, cells, banner, trend) is a suspect.
+	function boardState() {
+		const grid = document.querySelector('[data-testid="agent-grid"]');
+		const banner = document.querySelector('[data-testid="alert-banner"]');
+		return 'cell ' + (grid ? grid.style.getPropertyValue('--cell') : '?') + ', cells ' + (grid ? grid.dataset.cells : '?') +
+			', banner ' + (banner ? banner.className.split(' ')[1] : '?') + ', trend bars ' + document.querySelectorAll('[data-testid="trend-panel"] rect.bar').length +
+			', levels ' + document.querySelectorAll('.warn, .alert').length;
+	}
 	let last = performance.now();
 	function tick(t) {
 		const gap = t - last;
@@ -99,7 +107,8 @@ const FRAME_MONITOR = `(() => {
 					duration: Math.round(e.duration),
 					beforeRender: Math.round((e.renderStart || end) - e.startTime),
 					styleLayout: Math.round(e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0),
-					scripts: e.scripts.filter(function (x) { return x.duration >= 5; }).map(function (x) { return x.invoker + ' ' + Math.round(x.duration) + 'ms'; })
+					scripts: e.scripts.filter(function (x) { return x.duration >= 5; }).map(function (x) { return x.invoker + ' ' + Math.round(x.duration) + 'ms'; }),
+					board: boardState()
 				});
 				st.worst.sort(function (a, b) { return b.duration - a.duration; });
 				st.worst.length = Math.min(st.worst.length, 5);
@@ -303,7 +312,7 @@ async function main(): Promise<void> {
 		console.log(`long tasks: ${f.longTasks}, longest ${f.maxLongTask.toFixed(1)} ms; recent gaps > 25 ms: ${f.gaps.slice(-20).join(', ') || 'none'}`);
 		for (const w of f.worst)
 			console.log(
-				`  long animation frame at ${w.at}s page time: ${w.duration} ms (${w.beforeRender} ms before rendering, ${w.styleLayout} ms style+layout onwards)${w.scripts.length ? `; scripts: ${w.scripts.join(', ')}` : ''}`
+				`  long animation frame at ${w.at}s page time: ${w.duration} ms (${w.beforeRender} ms before rendering, ${w.styleLayout} ms style+layout onwards)${w.scripts.length ? `; scripts: ${w.scripts.join(', ')}` : ''}; board: ${w.board}`
 			);
 		console.log(
 			`stream: ${s1.deltas! - s0.deltas!} deltas, ${s1.snapshots! - s0.snapshots!} snapshots, ${s1.resyncs! - s0.resyncs!} resyncs, ${s1.publishes! - s0.publishes!} renders, ${s1.connects! - s0.connects!} reconnects`
