@@ -91,12 +91,13 @@ test('1,000 agents: sort by time in state, and back', async ({ page }) => {
 });
 
 /**
- * Reads every team canvas back: for each cell of the drawn order, is the pixel near its lower-left
- * corner the fill of the agent's state (transparent inside an offline outline), and are the slots
- * after a team's last cell empty? Order and pixels are read in one synchronous call, so they
- * belong to the same paint.
+ * Reads every team canvas back: for each cell of the drawn order, is the pixel on its left edge
+ * halfway down the fill of the agent's state (transparent inside an offline outline), and are the
+ * slots after a team's last cell empty? Also counts cells with an age bar (the bottom-left pixel
+ * in the on-state colour): none may be offline. Order and pixels are read in one synchronous
+ * call, so they belong to the same paint.
  */
-function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repainted: { n: number; of: number }[] }> {
+function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repainted: { n: number; of: number }[]; bars: number }> {
 	return page.evaluate(() => {
 		const grid = document.querySelector<HTMLElement>('[data-testid="agent-grid"]')!;
 		const cell = parseFloat(grid.style.getPropertyValue('--cell'));
@@ -111,9 +112,14 @@ function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repa
 			probe.fillRect(0, 0, 1, 1);
 			fill[a] = [...probe.getImageData(0, 0, 1, 1).data];
 		}
+		probe.clearRect(0, 0, 1, 1);
+		probe.fillStyle = css.getPropertyValue('--on-state').trim();
+		probe.fillRect(0, 0, 1, 1);
+		const onState = [...probe.getImageData(0, 0, 1, 1).data];
 		const wrong: string[] = [];
 		const repainted: { n: number; of: number }[] = [];
 		let cells = 0;
+		let bars = 0;
 		grid.querySelectorAll('canvas').forEach((c, t) => {
 			repainted.push({ n: Number(c.dataset.repainted), of: Number(c.dataset.drawn) });
 			const order = (c.dataset.order ?? '').split(',').filter(Boolean).flatMap((r) => {
@@ -124,12 +130,20 @@ function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repa
 			const size = Math.round(cell * dpr);
 			const img = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
 			const slots = Math.ceil(order.length / cols) * cols;
-			for (let i = 0; i < slots; i++) {
-				const x = Math.round((i % cols) * (cell + gap) * dpr) + Math.floor(size * 0.15);
-				const y = Math.round(Math.floor(i / cols) * (cell + gap) * dpr) + Math.floor(size * 0.85);
+			const pixel = (x: number, y: number) => {
 				const at = (y * c.width + x) * 4;
-				const px = [img[at]!, img[at + 1]!, img[at + 2]!, img[at + 3]!];
+				return [img[at]!, img[at + 1]!, img[at + 2]!, img[at + 3]!];
+			};
+			for (let i = 0; i < slots; i++) {
+				const x0 = Math.round((i % cols) * (cell + gap) * dpr);
+				const y0 = Math.round(Math.floor(i / cols) * (cell + gap) * dpr);
+				const px = pixel(x0 + Math.floor(size * 0.15), y0 + Math.floor(size * 0.5));
 				const want = order[i];
+				const bar = pixel(x0 + Math.floor(size * 0.3), y0 + size - 1);
+				if (bar.every((v, k) => Math.abs(v - onState[k]!) <= 2)) {
+					bars += 1;
+					if (want === 'offline' || want === undefined) wrong.push(`team ${t} cell ${i}: an age bar on ${want ?? 'an empty slot'}`);
+				}
 				const ok =
 					want === undefined || want === 'offline'
 						? px[3] === 0
@@ -138,7 +152,7 @@ function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repa
 				if (!ok) wrong.push(`team ${t} cell ${i}: want ${want ?? 'empty'}, pixel rgba(${px.join(',')})`);
 			}
 		});
-		return { cells, wrong, repainted };
+		return { cells, wrong, repainted, bars };
 	});
 }
 
@@ -148,6 +162,7 @@ test('1,000 agents: after minutes of changes every cell still shows its agent, r
 	await waitLive(page);
 	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(1000);
 	let partial = 0;
+	let bars = 0;
 	// At 20×, 12 s is 4 floor minutes: hundreds of state changes, each repainting a few cells.
 	for (let k = 0; k < 6; k++) {
 		await page.waitForTimeout(2_000);
@@ -155,7 +170,11 @@ test('1,000 agents: after minutes of changes every cell still shows its agent, r
 		expect(r.cells).toBe(1000);
 		expect(r.wrong).toEqual([]);
 		partial += r.repainted.filter(({ n, of }) => n > 0 && n < of / 2).length;
+		bars = Math.max(bars, r.bars);
 	}
+	// Agents a minute or more in their state carry an age bar, and the grid says what it means.
+	expect(bars).toBeGreaterThan(0);
+	await expect(page.getByTestId('agent-key')).toContainText('minutes in state');
 	// Some paint touched under half a team's cells, not the whole canvas.
 	expect(partial).toBeGreaterThan(0);
 });

@@ -11,6 +11,14 @@ import { slotMarks } from './slots';
  * thousand DOM nodes (40–50 ms a frame, measured by `npm run bench:wall-flip`).
  */
 
+/**
+ * Small cells have no room for text: time in state is a bar along the bottom that grows a tenth
+ * of the cell per minute (full at AGE_FULL_MIN), and contacts in progress are dots along the top
+ * (at most SLOT_DOTS_MAX), both readable from across a room.
+ */
+export const AGE_FULL_MIN = 10;
+const SLOT_DOTS_MAX = 4;
+
 /** What a cell looks like: the resolved theme colours and the font, read from CSS. */
 export interface CellStyle {
 	/** Fill per activity, AGENT_ACTIVITIES order. */
@@ -108,8 +116,8 @@ export function forgetPainted(canvas: HTMLCanvasElement): void {
  * Draws `agents` in order as cells of `cell` CSS px with `gap` between them, `cols` to a row, on a
  * canvas whose backing store is `dpr` times its CSS size, repainting only the cells that look
  * different from the last call (everything after a resize or a change of size, theme or detail).
- * With `now` (server ms), cells also show time in state and channel slots in use, like the large
- * DOM cells. Returns how many cells it repainted.
+ * Cells show time in state (at `now`, server ms) and channel slots in use: with `detail` as text,
+ * like the large DOM cells; without, as an age bar and dots. Returns how many cells it repainted.
  */
 export function paintCells(
 	canvas: HTMLCanvasElement,
@@ -119,27 +127,36 @@ export function paintCells(
 	gap: number,
 	dpr: number,
 	style: CellStyle,
-	now: number | null = null
+	now: number,
+	detail: boolean
 ): number {
 	const g = canvas.getContext('2d');
 	if (!g) return 0;
-	const { key, sprites: s } = sprites(cell, dpr, style, now !== null);
+	const { key, sprites: s } = sprites(cell, dpr, style, detail);
 	const layout = `${canvas.width}x${canvas.height}|${cols}|${gap}|${key}`;
 	const before = drawnOn.get(canvas);
 	const full = before?.layout !== layout;
 	const size = Math.max(1, Math.round(cell * dpr));
 
 	const looks: string[] = new Array(agents.length);
-	const times: string[] | null = now === null ? null : new Array(agents.length);
-	const marks: string[] | null = now === null ? null : new Array(agents.length);
+	const times: string[] | null = detail ? new Array(agents.length) : null;
+	const marks: string[] | null = detail ? new Array(agents.length) : null;
+	// Without detail: minutes in state (the bar's length) and contacts in progress (dots).
+	const ages = detail ? null : new Uint8Array(agents.length);
+	const dots = detail ? null : new Uint8Array(agents.length);
 	const changed: number[] = [];
 	for (let i = 0; i < agents.length; i++) {
 		const a = agents[i]!;
-		let look: string = a.activity;
+		let look: string;
 		if (times && marks) {
-			times[i] = formatShortDuration((now! - a.since) / 1000);
+			times[i] = formatShortDuration((now - a.since) / 1000);
 			marks[i] = slotMarks(a.slots);
 			look = `${a.activity}|${times[i]}|${marks[i]}`;
+		} else {
+			const offline = a.activity === 'offline';
+			ages![i] = offline ? 0 : Math.min(AGE_FULL_MIN, Math.floor(Math.max(0, now - a.since) / 60_000));
+			dots![i] = offline ? 0 : Math.min(SLOT_DOTS_MAX, a.slots.reduce((n, x) => n + x, 0));
+			look = `${a.activity}|${ages![i]}|${dots![i]}`;
 		}
 		looks[i] = look;
 		if (full || before.looks[i] !== look) changed.push(i);
@@ -154,6 +171,18 @@ export function paintCells(
 	for (const i of changed) {
 		const { x, y } = cellOrigin(i, cols, cell, gap);
 		g.drawImage(s[agents[i]!.activity], Math.round(x * dpr), Math.round(y * dpr));
+	}
+	if (ages && dots) {
+		g.fillStyle = style.onState;
+		const bar = Math.max(dpr, Math.round(size * 0.14));
+		const dot = Math.max(dpr, Math.round(size * 0.13));
+		for (const i of changed) {
+			const { x, y } = cellOrigin(i, cols, cell, gap);
+			const px = Math.round(x * dpr);
+			const py = Math.round(y * dpr);
+			if (ages[i]! > 0) g.fillRect(px, py + size - bar, Math.round((size * ages[i]!) / AGE_FULL_MIN), bar);
+			for (let d = 0; d < dots[i]!; d++) g.fillRect(px + Math.round(size * 0.1) + d * (dot + dpr), py + Math.round(size * 0.1), dot, dot);
+		}
 	}
 	if (times && marks) {
 		// Text in two passes (one font each) rather than switching fonts per cell.
