@@ -62,6 +62,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		return n;
 	};
 	const speed = num('speed', 0.01, 10_000);
+	if (flags.has('from') && (mode ?? 'emulator') !== 'emulator') throw new Error('--from applies to the emulator only');
 	let source: SourceOption;
 	switch (mode ?? 'emulator') {
 		case 'emulator':

@@ -137,5 +137,6 @@ describe('command line', () => {
 		expect(() => parseCliArgs(['teleport'])).toThrow(/unknown source/);
 		expect(parseCliArgs(['--from', '04:30']).source).toMatchObject({ kind: 'emulator', from: 16_200 });
 		expect(() => parseCliArgs(['--from', '4h'])).toThrow(/--from must be HH:MM/);
+		expect(() => parseCliArgs(['replay', '--trace', 'x.csv', '--from', '04:00'])).toThrow(/--from applies to the emulator only/);
 	});
 });
