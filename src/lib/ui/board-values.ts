@@ -1,11 +1,6 @@
-import type { BoardView, QueueRow, RollupRow, ThresholdKpi, ThresholdRule, ThresholdWindow } from '../domain/views';
+import type { BoardView, QueueRow, RollupRow, ThresholdKpi, ThresholdRule } from '../domain/views';
 import { formatDuration, formatPercent } from './format';
-import { breachesOf, rulesFor, type Breach, type KpiValues } from './thresholds';
-
-/** The period `rules` judge `kpi` over: the rule's window, today when there is none. */
-export function windowOf(rules: ReadonlyMap<ThresholdKpi, ThresholdRule>, kpi: ThresholdKpi): ThresholdWindow {
-	return rules.get(kpi)?.window ?? 'today';
-}
+import { breachesOf, rulesFor, windowOf, type Breach, type KpiValues } from './thresholds';
 
 /**
  * The values thresholds are judged on. Rates are today's (since the daily reset) or the rolling

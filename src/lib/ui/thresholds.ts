@@ -49,6 +49,11 @@ export function rulesFor(board: BoardConfig, queueId: string | null): ReadonlyMa
 	return out;
 }
 
+/** The period `rules` judge `kpi` over: the rule's window, today when there is none. */
+export function windowOf(rules: ReadonlyMap<ThresholdKpi, ThresholdRule>, kpi: ThresholdKpi): ThresholdWindow {
+	return rules.get(kpi)?.window ?? 'today';
+}
+
 /** Level of `value` for `kpi` under `rule`. */
 export function levelOf(kpi: ThresholdKpi, value: number | null | undefined, rule: ThresholdRule | undefined): Level {
 	if (!rule || value === null || value === undefined || !Number.isFinite(value)) return 'none';
@@ -81,7 +86,7 @@ export function breachesOf(scope: string, values: KpiValues, rules: ReadonlyMap<
 		const value = values[kpi];
 		const level = levelOf(kpi, value, rule);
 		if ((level === 'warn' || level === 'alert') && rule && value !== null) {
-			const window = WINDOWED_KPIS.has(kpi) ? (rule.window ?? 'today') : null;
+			const window = WINDOWED_KPIS.has(kpi) ? windowOf(rules, kpi) : null;
 			out.push({ scope, kpi, level, value, limit: level === 'alert' ? rule.alert : rule.warn, window });
 		}
 	}
