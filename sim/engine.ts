@@ -311,9 +311,7 @@ export class Engine {
 		this.accrue(a);
 		this.cState[c] = C_SERVING;
 		this.cAgent[c] = a;
-		this.aLoad[a * NCH + ch]++;
-		this.aTotal[a]++;
-		if (m.exclusive[ch] === 1) this.aExcl[a]++;
+		this.addLoad(a, ch, 1);
 		this.refresh(a);
 		this.cal.push(t + this.cHandle[c]!, EV_SERVICE_END, c, 0);
 		if (this.tr !== null) this.tr.push(TR_ANSWERED, t, this.cSerial[c]!, q, a);
@@ -336,9 +334,7 @@ export class Engine {
 		if (this.tr !== null) this.tr.push(TR_ENDED, this.now, this.cSerial[c]!, a, 0);
 		this.freeContact(c);
 		this.accrue(a);
-		this.aLoad[a * NCH + ch]--;
-		this.aTotal[a]--;
-		if (m.exclusive[ch] === 1) this.aExcl[a]--;
+		this.addLoad(a, ch, -1);
 		if (this.aStatus[a] === A_LEAVING) {
 			if (this.aTotal[a] === 0) this.logOff(a);
 			return;
@@ -470,6 +466,15 @@ export class Engine {
 		}
 	}
 
+	/** One more (`d` = 1) or one fewer (-1) contact of channel `ch` in agent `a`'s hands. */
+	private addLoad(a: number, ch: number, d: number): void {
+		// Indexes are in range by construction: a < agents, ch < NCH (arrays sized in the constructor).
+		const i = a * NCH + ch;
+		this.aLoad[i] = this.aLoad[i]! + d;
+		this.aTotal[a] = this.aTotal[a]! + d;
+		if (this.m.exclusive[ch] === 1) this.aExcl[a] = this.aExcl[a]! + d;
+	}
+
 	private canTake(a: number, g: number, ch: number): boolean {
 		if (this.aStatus[a] !== A_ON || this.aExcl[a] !== 0) return false;
 		const i = a * NCH + ch;
@@ -533,11 +538,12 @@ export class Engine {
 			const t = boundary < t1 && i < m.intervals - 1 ? boundary : t1;
 			const dt = t - t0;
 			const k = base + i;
+			// k < groups × intervals: i is clamped to the last interval above.
 			if (total > 0) {
-				this.gBusy[k] += dt;
-				this.gBusySlots[k] += total * dt;
-			} else this.gIdle[k] += dt;
-			this.gOfferedSlots[k] += slots * dt;
+				this.gBusy[k] = this.gBusy[k]! + dt;
+				this.gBusySlots[k] = this.gBusySlots[k]! + total * dt;
+			} else this.gIdle[k] = this.gIdle[k]! + dt;
+			this.gOfferedSlots[k] = this.gOfferedSlots[k]! + slots * dt;
 			if (t >= t1) return;
 			t0 = t;
 			i++;

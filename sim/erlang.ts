@@ -177,7 +177,7 @@ function absorbedBy(
 				next = tmp;
 				w *= lt / k;
 				cum += w;
-				for (let i = 0; i < K; i++) acc[i] += w * cur[i]!;
+				for (let i = 0; i < K; i++) acc[i] = acc[i]! + w * cur[i]!;
 				accServed += w * ps;
 				accGone += w * pg;
 			}

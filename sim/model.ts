@@ -131,12 +131,14 @@ export function compile(s: Scenario): Model {
 	s.agents.forEach((g, gi) => {
 		const chans = [...new Set(entries.filter((e) => e.g === gi).map((e) => queueChannel[e.q]!))].sort();
 		groupChannels.push(Int32Array.from(chans));
+		let slots = 0;
 		for (const ch of chans) {
 			const cap = EXCLUSIVE_CHANNELS.has(CHANNELS[ch]!) ? 1 : (g.capacity?.[CHANNELS[ch]!] ?? 1);
 			groupCap[gi * NCH + ch] = cap;
-			groupSlots[gi] += cap;
+			slots += cap;
 			maxCap = Math.max(maxCap, cap);
 		}
+		groupSlots[gi] = slots;
 	});
 
 	const groupFirst = new Int32Array(G);
