@@ -17,6 +17,8 @@ import { Intake } from './intake';
 import { LiveHub, type LiveSocketData } from './live-hub';
 import { Metrics } from './metrics';
 import { EmulatorSource, DEFAULT_SCENARIO } from './sources/emulator';
+import { ReportService } from './reports/report-service';
+import { registerReportRoutes } from './routes/reports';
 import { ReplaySource } from './sources/replay';
 import type { Source } from './sources/source';
 import { StaticFiles } from './static-files';
@@ -266,7 +268,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		.route('get', '/api/audit', (ctx) => {
 			require(ctx, 'admin');
 			ctx.json(200, { audit: store.auditLog() });
-		})
+		});
+	registerReportRoutes(router, { reports: new ReportService({ store, floorConfig: () => currentConfig(floor) }), require });
+	router
 		.route('any', '/api/*', (ctx) => {
 			throw new HttpError(404, `no API route ${ctx.req.method.toUpperCase()} ${ctx.req.path}`);
 		})

@@ -230,6 +230,12 @@ export class Store {
 		}));
 	}
 
+	/** Every version of one config, oldest first (reports judge a past day by the version in force then). */
+	configVersions<T>(kind: string, key: string): StoredConfig<T>[] {
+		const rows = this.#db.prepare('SELECT * FROM configs WHERE kind = ? AND key = ? ORDER BY version').all(kind, key) as (Omit<StoredConfig, 'body'> & { body: string })[];
+		return rows.map((r) => ({ ...r, body: JSON.parse(r.body) as T }));
+	}
+
 	/** Saves a new version of a config and its audit line in one transaction; returns the version. */
 	saveConfig(kind: string, key: string, body: unknown, actor: string, now: number): number {
 		return this.transaction(() => {

@@ -1,0 +1,238 @@
+import type { Channel } from '../domain/channels';
+import { computeKpis, emptyCounts, mergeCounts, sumCounts, type KpiCounts, type Kpis } from '../domain/kpi';
+import { resolveSl, type SlFormula } from '../domain/service-level';
+import { AGENT_STATE_COLUMNS, type AgentInput, type AgentStateColumn, type DayInput } from './input';
+import { MET_RULE_LABEL, type MetRule, type ReportSettings } from './settings';
+
+/**
+ * A day's report, computed only from the history's interval counts with the wallboard's KPI
+ * module (`computeKpis`), so a report and the board never disagree about a day. Pure.
+ */
+
+/** KPIs judged against a target on the headline. */
+export const HEADLINE_TARGETS = ['serviceLevel', 'asa', 'abandonRate', 'aht', 'occupancy', 'csat'] as const;
+/** One KPI that has a target. */
+export type TargetKpi = (typeof HEADLINE_TARGETS)[number];
+
+/** Whether a KPI is good when high ('min' target) or when low ('max' target). */
+export const TARGET_DIRECTION: Readonly<Record<TargetKpi, 'min' | 'max'>> = {
+	serviceLevel: 'min',
+	asa: 'max',
+	abandonRate: 'max',
+	aht: 'max',
+	occupancy: 'max',
+	csat: 'min'
+};
+
+/** A KPI held against its target; `met` null when there is no value or no target. */
+export interface Judgement {
+	readonly kpi: TargetKpi;
+	readonly value: number | null;
+	readonly target: number | null;
+	readonly met: boolean | null;
+}
+
+/** One row of the per-queue or per-channel table. */
+export interface GroupRow {
+	/** Queue id, or channel name. */
+	readonly key: string;
+	readonly name: string;
+	readonly channel: Channel | '*';
+	readonly counts: KpiCounts;
+	readonly kpis: Kpis;
+	readonly slFormula: SlFormula;
+	readonly slThreshold: number | null;
+	readonly slTarget: number;
+	/** SL at or above target; null without traffic that counts. */
+	readonly met: boolean | null;
+}
+
+/** One interval of the day (all queues together). */
+export interface IntervalRow {
+	readonly start: number;
+	readonly counts: KpiCounts;
+	readonly kpis: Kpis;
+}
+
+/** One agent's line. */
+export interface AgentRow {
+	readonly agent: string;
+	readonly name: string;
+	readonly team: string;
+	readonly handled: number;
+	readonly aht: number | null;
+	readonly occupancy: number | null;
+	readonly states: Readonly<Record<AgentStateColumn, number>>;
+}
+
+/** Whether the day met its service-level target, by the rule in force, and why, in words. */
+export interface MetVerdict {
+	readonly rule: MetRule;
+	readonly ruleText: string;
+	/** null: no traffic that counts, nothing to judge. */
+	readonly met: boolean | null;
+	readonly text: string;
+}
+
+/** A day's report. Rates are fractions, times seconds; null where nothing counts or nothing was recorded. */
+export interface DayReport extends Pick<DayInput, 'date' | 'source' | 'timeZone' | 'intervalMs' | 'dayStart' | 'dayEnd' | 'settings' | 'configVersion' | 'settingsVersion'> {
+	/** Any contact offered. */
+	readonly traffic: boolean;
+	/** Figures the source recorded: occupancy needs agent states, CSAT needs survey answers. */
+	readonly recorded: { readonly agentTime: boolean; readonly csat: boolean };
+	/** Formula of the floor-wide (total, channel, interval) service level; queues use their own. */
+	readonly slFormula: SlFormula;
+	readonly totalCounts: KpiCounts;
+	readonly total: Kpis;
+	readonly judgements: readonly Judgement[];
+	readonly met: MetVerdict;
+	readonly intervals: readonly IntervalRow[];
+	readonly queues: readonly GroupRow[];
+	readonly channels: readonly GroupRow[];
+	/** null when the source recorded no agent states (or they were not asked for). */
+	readonly agents: readonly AgentRow[] | null;
+}
+
+/** Builds the report of one day. */
+export function buildDayReport(input: DayInput): DayReport {
+	const formula = input.settings.slFormula;
+	const n = Math.max(1, Math.round((input.dayEnd - input.dayStart) / input.intervalMs));
+	const slot = (start: number) => Math.floor((start - input.dayStart) / input.intervalMs);
+
+	// The history gives per-queue rows and may give channel and total roll-ups; where a roll-up is
+	// missing it is the sum of its queues (counts are additive by construction).
+	const hasTotal = input.intervals.some((r) => r.queue === '*' && r.channel === '*');
+	const hasChannel = input.intervals.some((r) => r.queue === '*' && r.channel !== '*');
+	const perInterval = Array.from({ length: n }, emptyCounts);
+	const perQueue = new Map<string, { channel: Channel; counts: KpiCounts }>();
+	const perChannel = new Map<Channel, KpiCounts>();
+	for (const r of input.intervals) {
+		const i = slot(r.start);
+		if (i < 0 || i >= n) continue;
+		if (r.queue !== '*') {
+			if (r.channel === '*') continue;
+			const q = perQueue.get(r.queue) ?? { channel: r.channel, counts: emptyCounts() };
+			mergeCounts(q.counts, r.counts);
+			perQueue.set(r.queue, q);
+			if (!hasChannel) mergeInto(perChannel, r.channel, r.counts);
+			if (!hasTotal) mergeCounts(perInterval[i] ?? emptyCounts(), r.counts);
+		} else if (r.channel === '*') {
+			mergeCounts(perInterval[i] ?? emptyCounts(), r.counts);
+		} else {
+			mergeInto(perChannel, r.channel, r.counts);
+		}
+	}
+
+	const totalCounts = sumCounts(perInterval);
+	const agentTime = input.agentStatesRecorded;
+	const csat = totalCounts.csatAnswers > 0;
+	const total = recordedKpis(totalCounts, formula, agentTime);
+	const floorTarget = input.settings.targets.serviceLevel;
+
+	const configured = new Map(input.queues.map((q) => [q.id, q]));
+	const queues: GroupRow[] = [...perQueue.entries()]
+		.map(([id, q]) => {
+			const cfg = configured.get(id);
+			const sl = cfg?.sl ?? resolveSl(q.channel);
+			// Per-queue rows carry no agent time (an agent's time is not one queue's): occupancy is the floor's.
+			const kpis = recordedKpis(q.counts, sl.formula, false);
+			return group(id, cfg?.name ?? id, q.channel, q.counts, kpis, sl.formula, sl.threshold, sl.target);
+		})
+		.sort((a, b) => a.key.localeCompare(b.key));
+	const channels: GroupRow[] = [...perChannel.entries()]
+		.map(([ch, c]) => group(ch, ch, ch, c, recordedKpis(c, formula, agentTime && hasChannel), formula, null, floorTarget))
+		.sort((a, b) => a.key.localeCompare(b.key));
+
+	const judgements = HEADLINE_TARGETS.map((kpi): Judgement => {
+		const value = total[kpi];
+		const target = kpi === 'serviceLevel' ? floorTarget : input.settings.targets[kpi];
+		return { kpi, value, target, met: judge(value, target, TARGET_DIRECTION[kpi]) };
+	});
+
+	return {
+		date: input.date,
+		source: input.source,
+		timeZone: input.timeZone,
+		intervalMs: input.intervalMs,
+		dayStart: input.dayStart,
+		dayEnd: input.dayEnd,
+		traffic: totalCounts.offered > 0,
+		recorded: { agentTime, csat },
+		settings: input.settings,
+		configVersion: input.configVersion,
+		settingsVersion: input.settingsVersion,
+		slFormula: formula,
+		totalCounts,
+		total,
+		judgements,
+		met: verdict(input.settings, total, queues),
+		intervals: perInterval.map((c, i) => ({ start: input.dayStart + i * input.intervalMs, counts: c, kpis: recordedKpis(c, formula, agentTime) })),
+		queues,
+		channels,
+		agents: input.agents && agentTime ? input.agents.map(agentRow) : null
+	};
+}
+
+function mergeInto<K>(map: Map<K, KpiCounts>, key: K, c: Readonly<KpiCounts>): void {
+	const into = map.get(key) ?? emptyCounts();
+	mergeCounts(into, c);
+	map.set(key, into);
+}
+
+/** KPIs of `c`, with occupancy and slot utilisation null when the source did not record agent time. */
+function recordedKpis(c: Readonly<KpiCounts>, formula: SlFormula, agentTime: boolean): Kpis {
+	const k = computeKpis(c, formula);
+	return agentTime ? k : { ...k, occupancy: null, slotUtilisation: null };
+}
+
+function group(
+	key: string,
+	name: string,
+	channel: Channel | '*',
+	counts: KpiCounts,
+	kpis: Kpis,
+	slFormula: SlFormula,
+	slThreshold: number | null,
+	slTarget: number
+): GroupRow {
+	return { key, name, channel, counts, kpis, slFormula, slThreshold, slTarget, met: judge(kpis.serviceLevel, slTarget, 'min') };
+}
+
+function judge(value: number | null, target: number | null, direction: 'min' | 'max'): boolean | null {
+	if (value === null || target === null) return null;
+	return direction === 'min' ? value >= target : value <= target;
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+function verdict(settings: ReportSettings, total: Kpis, queues: readonly GroupRow[]): MetVerdict {
+	const rule = settings.metRule;
+	const base = { rule, ruleText: MET_RULE_LABEL[rule] };
+	if (rule === 'floor-total') {
+		const sl = total.serviceLevel;
+		const target = settings.targets.serviceLevel;
+		if (sl === null) return { ...base, met: null, text: total.offered > 0 ? 'nothing answered or abandoned to judge' : 'no traffic' };
+		const met = sl >= target;
+		return { ...base, met, text: `${met ? 'met' : 'missed'}: ${pct(sl)} ${met ? '≥' : '<'} ${pct(target)} (all queues together)` };
+	}
+	const judged = queues.filter((q) => q.met !== null);
+	if (judged.length === 0) return { ...base, met: null, text: total.offered > 0 ? 'nothing answered or abandoned to judge' : 'no traffic' };
+	const missed = judged.filter((q) => q.met === false);
+	if (missed.length === 0) return { ...base, met: true, text: `met: all ${judged.length} queues at or above their targets` };
+	const named = missed
+		.slice(0, 4)
+		.map((q) => `${q.name} ${pct(q.kpis.serviceLevel ?? 0)} < ${pct(q.slTarget)}`)
+		.join(', ');
+	return { ...base, met: false, text: `missed: ${missed.length} of ${judged.length} queues below target (${named}${missed.length > 4 ? ', …' : ''})` };
+}
+
+function agentRow(a: AgentInput): AgentRow {
+	const c = emptyCounts();
+	c.handled = a.handled;
+	c.handleSum = a.handleSum;
+	c.busyTime = a.busy;
+	c.idleTime = a.idle;
+	const k = computeKpis(c, 'answered-only');
+	const states = Object.fromEntries(AGENT_STATE_COLUMNS.map((s) => [s, a.states[s] ?? 0])) as Record<AgentStateColumn, number>;
+	return { agent: a.agent, name: a.name, team: a.team, handled: a.handled, aht: k.aht, occupancy: k.occupancy, states };
+}

@@ -1,0 +1,115 @@
+import type { Channel } from '../../lib/domain/channels';
+import type { FloorConfig, QueueConfig } from '../../lib/domain/floor';
+import type { KpiCounts } from '../../lib/domain/kpi';
+import { compareDays, type Comparison } from '../../lib/reports/compare';
+import { dayBounds } from '../../lib/reports/dates';
+import { datesBetween } from '../../lib/reports/range';
+import { buildDayReport, type DayReport } from '../../lib/reports/day';
+import type { DayInput, IntervalInput } from '../../lib/reports/input';
+import { buildRange, type RangeReport } from '../../lib/reports/range';
+import { DEFAULT_REPORT_SETTINGS, parseReportSettings, versionInForce, type ReportSettings } from '../../lib/reports/settings';
+import type { Store } from '../store';
+
+/**
+ * Assembles reports from the store: a day's interval rows (what the Floor decided), the floor
+ * config and report settings in force that day (both versioned), into the pure report builders.
+ */
+
+/** Longest range one request may ask for. */
+export const MAX_RANGE_DAYS = 366;
+
+/** Config kind and key of the report settings. */
+const SETTINGS_KIND = 'reports';
+const SETTINGS_KEY = 'default';
+
+/** What the service reads. */
+export interface ReportServiceDeps {
+	readonly store: Store;
+	/** The live floor's config (time zone, reset, interval length, queues including those events added). */
+	readonly floorConfig: () => FloorConfig;
+}
+
+/** Day, range and comparison reports from the store. */
+export class ReportService {
+	constructor(private readonly deps: ReportServiceDeps) {}
+
+	/** The report settings in force now, and their version (null: defaults). */
+	currentSettings(): { settings: ReportSettings; version: number | null } {
+		const v = this.deps.store.latestConfig<ReportSettings>(SETTINGS_KIND, SETTINGS_KEY);
+		return v ? { settings: v.body, version: v.version } : { settings: DEFAULT_REPORT_SETTINGS, version: null };
+	}
+
+	/** Validates and saves new settings (a new version, audited). */
+	saveSettings(input: unknown, actor: string, now: number): { ok: true; version: number; settings: ReportSettings } | { ok: false; errors: string[] } {
+		const r = parseReportSettings(input);
+		if (!r.ok) return r;
+		const version = this.deps.store.saveConfig(SETTINGS_KIND, SETTINGS_KEY, r.settings, actor, now);
+		return { ok: true, version, settings: r.settings };
+	}
+
+	/** What the day's report is built from; null when the store holds nothing for that day. */
+	dayInput(date: string): DayInput | null {
+		const live = this.deps.floorConfig();
+		// The day's bounds come from the live time zone; the config in force that day is then read back.
+		const approx = dayBounds(date, live.timeZone, live.resetTime);
+		const floorV = versionInForce(this.deps.store.configVersions<FloorConfig>('floor', 'default'), approx.end);
+		const cfg: FloorConfig = floorV ? { ...live, ...floorV.body } : live;
+		const { start, end } = dayBounds(date, cfg.timeZone, cfg.resetTime);
+		const stored = this.deps.store.intervals(start, end);
+		if (stored.length === 0) return null;
+		const queues = mergeQueues(cfg.queues, live.queues);
+		const channelOf = new Map<string, Channel>(queues.map((q) => [q.id, q.channel]));
+		const settingsV = versionInForce(this.deps.store.configVersions<ReportSettings>(SETTINGS_KIND, SETTINGS_KEY), end);
+		const intervals: IntervalInput[] = stored.map((r) => ({ start: r.start, queue: r.queue, channel: channelOf.get(r.queue) ?? 'voice', counts: countsOf(r) }));
+		return {
+			date,
+			source: 'ingest',
+			timeZone: cfg.timeZone,
+			intervalMs: cfg.intervalMs,
+			dayStart: start,
+			dayEnd: end,
+			intervals,
+			agents: null,
+			agentStatesRecorded: false,
+			queues,
+			settings: settingsV?.body ?? DEFAULT_REPORT_SETTINGS,
+			configVersion: floorV?.version ?? null,
+			settingsVersion: settingsV?.version ?? null
+		};
+	}
+
+	/** A day's report, or null when the store holds nothing for it. */
+	day(date: string): DayReport | null {
+		const input = this.dayInput(date);
+		return input ? buildDayReport(input) : null;
+	}
+
+	/** Daily figures from `from` to `to` inclusive. */
+	range(from: string, to: string): RangeReport {
+		const reports = datesBetween(from, to)
+			.map((d) => this.day(d))
+			.filter((r): r is DayReport => r !== null);
+		return buildRange(from, to, reports);
+	}
+
+	/** `day` against `other`; null (with which one) when either has no history. */
+	compare(day: string, other: string): { ok: true; comparison: Comparison } | { ok: false; missing: string } {
+		const a = this.day(day);
+		if (!a) return { ok: false, missing: day };
+		const b = this.day(other);
+		if (!b) return { ok: false, missing: other };
+		return { ok: true, comparison: compareDays(a, b) };
+	}
+}
+
+/** Queues of the config in force, then any the live floor knows that it did not name. */
+function mergeQueues(inForce: readonly QueueConfig[], live: readonly QueueConfig[]): QueueConfig[] {
+	const ids = new Set(inForce.map((q) => q.id));
+	return [...inForce, ...live.filter((q) => !ids.has(q.id))];
+}
+
+/** The counts of a stored row without its key columns. */
+function countsOf(r: KpiCounts & { start: number; queue: string }): KpiCounts {
+	const { start: _s, queue: _q, ...counts } = r;
+	return counts;
+}
