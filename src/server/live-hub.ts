@@ -2,7 +2,7 @@ import { BoardProjector } from '../lib/domain/board';
 import type { Floor } from '../lib/domain/floor';
 import { isEmptyChanges, type BoardConfig } from '../lib/domain/views';
 import { encodeHello, type Codec } from '../lib/protocol/codec';
-import { parseClientFrame, type ErrorFrame, type ServerFrame } from '../lib/protocol/frames';
+import { parseClientFrame, type ErrorFrame, type ServerFrame, type SourceInfo } from '../lib/protocol/frames';
 import type { Metrics } from './metrics';
 import { SEND_DROPPED, type WebSocket } from './uws';
 
@@ -67,6 +67,7 @@ export class LiveHub {
 	#timer: NodeJS.Timeout | null = null;
 	#staleCount = 0;
 	#clientCount = 0;
+	#source: SourceInfo = { kind: 'ingest' };
 
 	constructor(
 		private readonly floor: Floor,
@@ -111,6 +112,13 @@ export class LiveHub {
 		for (const ws of ch.clients) ws.getUserData().needsSnapshot = true;
 	}
 
+	/** Names what feeds the floor: in every `hello`, and to every open socket when it changes (by reference). */
+	setSource(source: SourceInfo): void {
+		if (source === this.#source) return;
+		this.#source = source;
+		for (const ch of this.#channels.values()) for (const ws of ch.clients) if (!ws.getUserData().closed) this.#sendSmall(ws, { type: 'source', source });
+	}
+
 	/** Whether a board is known. */
 	hasBoard(id: string): boolean {
 		return this.#channels.has(id);
@@ -123,7 +131,7 @@ export class LiveHub {
 		if (data.refusal || !ch) {
 			const refusal: ErrorFrame = data.refusal ?? { type: 'error', code: 'unknown-board', message: `no board ${JSON.stringify(data.board)}` };
 			// hello first even here: every client decodes hello before anything else.
-			ws.send(encodeHello(data.board, this.clock()), true);
+			ws.send(encodeHello(data.board, this.clock(), this.#source), true);
 			ws.send(this.codec.encode(refusal), true);
 			ws.end(CLOSE_REFUSED, refusal.code);
 			return;
@@ -131,7 +139,7 @@ export class LiveHub {
 		ch.clients.add(ws);
 		this.#clientCount++;
 		data.needsSnapshot = true;
-		const hello = encodeHello(ch.board.id, this.clock());
+		const hello = encodeHello(ch.board.id, this.clock(), this.#source);
 		ws.send(hello, true);
 		this.#count(hello.byteLength);
 	}

@@ -166,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const hub = new LiveHub(floor, codec, metrics, { flushMs, softLimit, hardLimit }, clock, (now) => {
 		if (!source) return;
 		const due = source.pull(now);
+		hub.setSource(source.info);
 		if (!due.length) return;
 		// Playback goes through the same validation as ingest: a bad trace line must not reach the floor.
 		const v = validateBatch(due);
@@ -176,6 +177,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 			log(`source produced invalid events, skipped: ${v.errors.slice(0, 3).map((e) => `#${e.index} ${e.path} ${e.message}`).join('; ')}`);
 		}
 	});
+	if (source) hub.setSource(source.info);
 	const boards = new BoardRegistry(store);
 	for (const b of boards.list()) hub.setBoard(b);
 

@@ -28,6 +28,9 @@ test('landing page lists boards that link to their wall', async ({ page }) => {
 test('tiles show numbers that change, and the agent grid fills', async ({ page }) => {
 	await page.goto(`${server.url}/wall/default`);
 	await waitLive(page);
+	// The emulator is never passed off as live.
+	await expect(page.getByTestId('source')).toHaveAttribute('data-kind', 'emulator');
+	await expect(page.getByTestId('source')).toHaveText('Emulator · 60×');
 	await expect(page.getByTestId('tile-sl-value')).toHaveText(/^\d+%$|^—$/);
 	await expect(page.getByTestId('tile-aht-value')).toHaveText(/^\d+:\d\d$/, { timeout: 30_000 });
 	await expect(page.getByTestId('tile-occupancy-value')).toHaveText(/^\d+%$/, { timeout: 30_000 });

@@ -6,11 +6,14 @@ import { computeKpis, countAgentTime, emptyCounts, mergeCounts, serviceLevel, ty
 import { minuteOf } from './rolling';
 import { SL_FORMULAS } from './service-level';
 import {
+	AGENT_ACTIVITIES,
+	DENSITIES,
 	THRESHOLD_KPIS,
 	WINDOWED_KPIS,
 	agentCounts,
 	agentRow,
 	boardChanges,
+	isEmptyChanges,
 	queueRow,
 	rollupRow,
 	trendPoint,
@@ -69,6 +72,21 @@ export const BoardConfigSchema = Type.Object(
 				queues: Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.Array(RuleSchema, { maxItems: 50 }))
 			},
 			{ additionalProperties: false }
+		),
+		display: Type.Optional(
+			Type.Object(
+				{
+					density: Type.Optional(Type.Union(DENSITIES.map((d) => Type.Literal(d)))),
+					staleAfterSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
+					longState: Type.Optional(
+						Type.Object(
+							Object.fromEntries(AGENT_ACTIVITIES.map((a) => [a, Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 }))])),
+							{ additionalProperties: false }
+						)
+					)
+				},
+				{ additionalProperties: false }
+			)
 		)
 	},
 	{ additionalProperties: false }
@@ -133,6 +151,7 @@ export class BoardProjector {
 	#sentChannels = '';
 	#sentTrend = new Map<number, string>();
 	#sentDayStart = 0;
+	#sentLastEventAt: number | null = null;
 	#time: AgentTime | null = null;
 	#timeAt = -Infinity;
 	/** Floor version and clock at the last projection: an unchanged floor is re-read once a second, for time-driven KPIs. */
@@ -171,6 +190,7 @@ export class BoardProjector {
 		this.#projectedVersion = floor.version;
 		this.#projectedAt = floor.clock;
 		this.#sentDayStart = floor.dayStart;
+		this.#sentLastEventAt = floor.lastEventAt;
 		this.#sentAgents = new Map(pass.onBoard.map((a) => [a.id, a.version]));
 		this.#sentQueues = new Map(queueRows.map((r) => [r.id, JSON.stringify(r)]));
 		this.#sentTotal = JSON.stringify(total);
@@ -181,6 +201,7 @@ export class BoardProjector {
 			dayStart: floor.dayStart,
 			intervalMs: floor.config.intervalMs,
 			rollingMs: floor.config.rollingMs,
+			lastEventAt: floor.lastEventAt,
 			total,
 			channels,
 			queues: queueRows,
@@ -249,7 +270,7 @@ export class BoardProjector {
 		const board = this.#boardDirty ? this.#board : null;
 		this.#boardDirty = false;
 
-		return boardChanges({
+		const changes = boardChanges({
 			board,
 			dayStart: dayChanged ? floor.dayStart : null,
 			total: totalChanged ? total : null,
@@ -259,6 +280,13 @@ export class BoardProjector {
 			removedAgents: removedAgents.length ? removedAgents : null,
 			trend: trend.length ? trend : null
 		});
+		// Events on queues this board does not show still say the producers are alive: tell it, but
+		// alone at most once a second so a busy floor does not add a frame per tick per board.
+		const last = floor.lastEventAt;
+		if (last === null || last === this.#sentLastEventAt) return changes;
+		if (isEmptyChanges(changes) && this.#sentLastEventAt !== null && last - this.#sentLastEventAt < AGENT_TIME_REFRESH_MS) return changes;
+		this.#sentLastEventAt = last;
+		return { ...changes, lastEventAt: last };
 	}
 
 	/** The queues this board shows, in floor order. */

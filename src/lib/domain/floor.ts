@@ -186,6 +186,8 @@ export class Floor {
 	readonly waitingMaxTotal = new Map<number, number>();
 	/** Bumped on every change of anything. */
 	version = 0;
+	/** The floor clock when an event was last applied (null before any): how fresh a wall's data is. */
+	lastEventAt: number | null = null;
 	/** Clock of the last accrual of every agent: advance() does it at most once a second. */
 	#accruedAll = -Infinity;
 	readonly stats = { applied: 0, duplicates: 0, anomalies: 0 };
@@ -270,6 +272,7 @@ export class Floor {
 			this.#seen.add(e.id);
 			this.stats.applied++;
 			this.version++;
+			this.lastEventAt = this.#clock;
 		} else if (outcome.kind === 'anomaly') {
 			this.stats.anomalies++;
 			this.anomalyReasons.set(outcome.reason, (this.anomalyReasons.get(outcome.reason) ?? 0) + 1);

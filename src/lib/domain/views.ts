@@ -40,6 +40,20 @@ export interface ThresholdRule {
 	readonly window?: ThresholdWindow;
 }
 
+/** How far away the wall is read from: the type is sized for it. */
+export const DENSITIES = ['kiosk', 'room', 'desk'] as const;
+/** A viewing distance: `kiosk` across a room (largest type), `room` a few metres, `desk` at arm's length. */
+export type Density = (typeof DENSITIES)[number];
+
+/** How a board is shown and when it warns about itself; every key has a default (DEFAULT_DISPLAY). */
+export interface BoardDisplay {
+	readonly density?: Density;
+	/** A live wall with no event for this long (in real seconds) turns stale: its producers went quiet. */
+	readonly staleAfterSeconds?: number;
+	/** An agent in one activity longer than this many minutes is flagged on the grid; absent or 0: never. */
+	readonly longState?: Readonly<Partial<Record<AgentActivity, number>>>;
+}
+
 /** A board: which queues and channels it shows, and how it colours them. */
 export interface BoardConfig {
 	readonly id: string;
@@ -52,6 +66,25 @@ export interface BoardConfig {
 	readonly slFormula: SlFormula;
 	/** Rules for every queue and the totals, then per-queue overrides by queue id. */
 	readonly thresholds: { readonly default: readonly ThresholdRule[]; readonly queues: Readonly<Record<string, readonly ThresholdRule[]>> };
+	/** Layout and self-warnings; absent keys take DEFAULT_DISPLAY. */
+	readonly display?: BoardDisplay;
+}
+
+/** What a board without `display` settings gets. */
+export const DEFAULT_DISPLAY: Required<BoardDisplay> = {
+	density: 'room',
+	staleAfterSeconds: 120,
+	longState: { 'not-ready': 30, 'on-contact': 60, 'wrap-up': 10 }
+};
+
+/** A board's display settings with every default filled in. */
+export function displayOf(board: BoardConfig): Required<BoardDisplay> {
+	const d = board.display ?? {};
+	return {
+		density: d.density ?? DEFAULT_DISPLAY.density,
+		staleAfterSeconds: d.staleAfterSeconds ?? DEFAULT_DISPLAY.staleAfterSeconds,
+		longState: d.longState ?? DEFAULT_DISPLAY.longState
+	};
 }
 
 /** One agent cell on the board. */
@@ -130,6 +163,8 @@ export interface BoardView {
 	readonly dayStart: number;
 	readonly intervalMs: number;
 	readonly rollingMs: number;
+	/** Server-clock ms when the floor last took in an event (null: none since the server started). */
+	readonly lastEventAt: number | null;
 	readonly total: RollupRow;
 	readonly channels: readonly RollupRow[];
 	readonly queues: readonly QueueRow[];
@@ -144,6 +179,8 @@ export interface BoardView {
 export interface BoardChanges {
 	readonly board: BoardConfig | null;
 	readonly dayStart: number | null;
+	/** Sent with other changes, or alone at most once a second while events keep coming. */
+	readonly lastEventAt: number | null;
 	readonly total: RollupRow | null;
 	readonly channels: readonly RollupRow[] | null;
 	readonly queues: readonly QueueRow[] | null;
@@ -224,6 +261,7 @@ export function boardChanges(c: Partial<BoardChanges>): BoardChanges {
 	return {
 		board: c.board ?? null,
 		dayStart: c.dayStart ?? null,
+		lastEventAt: c.lastEventAt ?? null,
 		total: c.total ?? null,
 		channels: c.channels ?? null,
 		queues: c.queues ?? null,

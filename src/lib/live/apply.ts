@@ -49,6 +49,7 @@ export function applyChanges(view: BoardView, changes: BoardChanges, trendCap = 
 		dayStart: changes.dayStart ?? view.dayStart,
 		intervalMs: view.intervalMs,
 		rollingMs: view.rollingMs,
+		lastEventAt: changes.lastEventAt ?? view.lastEventAt,
 		total: changes.total ?? view.total,
 		channels: changes.channels ?? view.channels,
 		queues,

@@ -1,5 +1,5 @@
 import { createCodec, decodeHello, type Codec } from '../protocol/codec';
-import type { ClientFrame, ServerFrame } from '../protocol/frames';
+import type { ClientFrame, ServerFrame, SourceInfo } from '../protocol/frames';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { ClockOffset } from './clock-offset';
 import { FloorState } from './floor.svelte';
@@ -16,9 +16,10 @@ import { FrameScheduler } from './frame-scheduler';
  * - `live`: frames are arriving and the floor is current.
  * - `stale`: the socket is open but nothing arrived for a while (not even a pong).
  * - `reconnecting`: the socket is gone; numbers on screen are from before.
+ * - `refused`: the server said no (unknown board, no access): retrying cannot help, so it stops.
  * - `closed`: disposed.
  */
-export type LiveStatus = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'closed';
+export type LiveStatus = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'refused' | 'closed';
 
 /** The part of WebSocket the client uses, so tests can hand in a double. */
 export interface SocketLike {
@@ -75,6 +76,8 @@ export class LiveConnection {
 	attempt = $state(0);
 	/** Last error the server or the socket reported, for the badge's title. */
 	lastError = $state<string | null>(null);
+	/** What feeds the floor, from `hello` and later `source` frames; null before the first hello. */
+	source = $state.raw<SourceInfo | null>(null);
 
 	readonly #opts: Required<Omit<LiveOptions, 'token' | 'url' | 'createSocket'>> & { url: string; createSocket: (url: string) => SocketLike };
 	readonly #clock = new ClockOffset();
@@ -178,6 +181,7 @@ export class LiveConnection {
 			if (!this.#codec) {
 				const hello = decodeHello(bytes);
 				this.#codec = createCodec(hello.structures);
+				this.source = hello.source;
 				this.#clock.reset();
 				this.#clock.seed(hello.serverTime, now);
 				this.#ping(now);
@@ -218,11 +222,21 @@ export class LiveConnection {
 				this.#clock.add(frame.t, frame.serverTime, now);
 				if (this.status === 'stale' && !this.#resyncing && this.floor.seq !== null) this.status = 'live';
 				break;
+			case 'source':
+				this.source = frame.source;
+				break;
 			case 'error':
-				this.lastError = `${frame.code}: ${frame.message}`;
+				this.lastError = frame.message;
+				// The server closes after these; asking again cannot change its answer.
+				if (frame.code === 'unknown-board' || frame.code === 'unauthorized') this.#refuse();
 				break;
-			default:
+			case 'hello':
+				// Only ever the first frame, read before the codec exists.
 				break;
+			default: {
+				const unknown: never = frame;
+				void unknown;
+			}
 		}
 	}
 
@@ -230,6 +244,11 @@ export class LiveConnection {
 		this.status = 'live';
 		this.attempt = 0;
 		this.lastError = null;
+	}
+
+	#refuse(): void {
+		this.#dropSocket();
+		this.status = 'refused';
 	}
 
 	#onClose(ws: SocketLike): void {

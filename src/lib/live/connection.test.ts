@@ -27,7 +27,7 @@ class FakeSocket implements SocketLike {
 		this.onclose?.({});
 	}
 	hello(serverTime = Date.now()): void {
-		this.onmessage?.({ data: encodeHello('main', serverTime) });
+		this.onmessage?.({ data: encodeHello('main', serverTime, { kind: 'emulator', scenario: 'test', speed: 1 }) });
 	}
 	frame(f: ServerFrame): void {
 		this.onmessage?.({ data: this.codec.encode(f) });

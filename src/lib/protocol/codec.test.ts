@@ -33,6 +33,7 @@ function sampleView(reasons: Record<string, number>): BoardView {
 		dayStart: 1_699_990_000_000,
 		intervalMs: 900_000,
 		rollingMs: 1_800_000,
+		lastEventAt: null,
 		total,
 		channels: [{ ...total, scope: 'chat' }],
 		queues: [
@@ -49,13 +50,15 @@ function sampleView(reasons: Record<string, number>): BoardView {
 describe('codec', () => {
 	it('round-trips hello, snapshot, delta and pong', () => {
 		const server = createCodec();
-		const hello = decodeHello(encodeHello('default', 123));
+		const hello = decodeHello(encodeHello('default', 123, { kind: 'replay', day: '1999-08-01', speed: 30, ended: false }));
 		expect(hello.structures).toEqual(STRUCTURES);
+		expect(hello.source).toEqual({ kind: 'replay', day: '1999-08-01', speed: 30, ended: false });
 		const client = createCodec(hello.structures);
 		const frames: ServerFrame[] = [
 			{ type: 'snapshot', seq: 1, serverTime: 5, floor: sampleView({ lunch: 1, '': 1 }) },
 			{ type: 'delta', seq: 2, serverTime: 6, changes: boardChanges({ agents: sampleView({}).agents, removedAgents: ['a9'] }) },
 			{ type: 'pong', t: 1.5, serverTime: 7 },
+			{ type: 'source', source: { kind: 'replay', day: '1999-08-01', speed: 30, ended: true } },
 			{ type: 'error', code: 'bad-frame', message: 'nope' }
 		];
 		for (const f of frames) expect(client.decode(server.encode(f))).toEqual(f);
@@ -65,7 +68,7 @@ describe('codec', () => {
 		const server = createCodec();
 		// Dynamic-keyed maps (not-ready reasons) are shapes nobody declared.
 		for (let i = 0; i < 200; i++) server.encode({ type: 'snapshot', seq: i, serverTime: i, floor: sampleView({ [`reason${i}`]: i }) });
-		const late = createCodec(decodeHello(encodeHello('default', 0)).structures);
+		const late = createCodec(decodeHello(encodeHello('default', 0, { kind: 'ingest' })).structures);
 		const frame: ServerFrame = { type: 'snapshot', seq: 999, serverTime: 1, floor: sampleView({ training: 2, coaching: 1 }) };
 		expect(late.decode(server.encode(frame))).toEqual(frame);
 	});

@@ -11,7 +11,7 @@ import {
 	trendPoint,
 	type BoardView
 } from '../domain/views';
-import { PROTO_VERSION, type ClientFrame, type HelloFrame, type ServerFrame } from './frames';
+import { PROTO_VERSION, type ClientFrame, type HelloFrame, type ServerFrame, type SourceInfo } from './frames';
 
 /**
  * The one msgpackr codec of the wire protocol. Record structures are declared up front, from the
@@ -45,6 +45,7 @@ const view: BoardView = {
 	dayStart: 0,
 	intervalMs: 0,
 	rollingMs: 0,
+	lastEventAt: 0,
 	total: rollup,
 	channels: [],
 	queues: [],
@@ -110,12 +111,13 @@ export function createCodec(structures: readonly string[][] = STRUCTURES): Codec
 }
 
 /** Encodes the `hello` frame as plain msgpack (no records), carrying the structures. */
-export function encodeHello(board: string, serverTime: number, structures: readonly string[][] = STRUCTURES): Uint8Array {
+export function encodeHello(board: string, serverTime: number, source: SourceInfo, structures: readonly string[][] = STRUCTURES): Uint8Array {
 	const hello: HelloFrame = {
 		type: 'hello',
 		proto: PROTO_VERSION,
 		serverTime,
 		board,
+		source,
 		structures: structures.map((s) => [...s])
 	};
 	return packPlain(hello);
@@ -126,5 +128,6 @@ export function decodeHello(bytes: Uint8Array): HelloFrame {
 	const v = unpackPlain(bytes) as Partial<HelloFrame> | null;
 	if (!v || v.type !== 'hello' || !Array.isArray(v.structures)) throw new Error('expected a hello frame first');
 	if (v.proto !== PROTO_VERSION) throw new Error(`protocol ${String(v.proto)} not supported (this client speaks ${PROTO_VERSION})`);
-	return v as HelloFrame;
+	// A server from before `source` was announced fed the floor from ingest or its emulator: say nothing rather than guess.
+	return { ...v, source: v.source ?? { kind: 'ingest' } } as HelloFrame;
 }

@@ -3,12 +3,25 @@ import type { BoardChanges, BoardView } from '../domain/views';
 /** Protocol version carried in `hello`; bump on an incompatible change. */
 export const PROTO_VERSION = 1;
 
+/**
+ * What feeds the floor, so a wall never passes playback off as live: producers posting events
+ * (`ingest`), the built-in `emulator`, a `replay` of a recorded day (`day` is its date when known,
+ * else the file's name; `ended` once every event was played), or a `simulation` of a plan.
+ */
+export type SourceInfo =
+	| { readonly kind: 'ingest' }
+	| { readonly kind: 'emulator'; readonly scenario: string; readonly speed: number }
+	| { readonly kind: 'replay'; readonly day: string; readonly speed: number; readonly ended: boolean }
+	| { readonly kind: 'simulation'; readonly plan: string; readonly speed: number };
+
 /** First frame on every /live socket; plain msgpack, so any client can read the structures. */
 export interface HelloFrame {
 	readonly type: 'hello';
 	readonly proto: number;
 	readonly serverTime: number;
 	readonly board: string;
+	/** What feeds the floor at connect time; a `source` frame follows whenever it changes. */
+	readonly source: SourceInfo;
 	/** The codec's record structures (arrays of keys), to build a decoder for every later frame. */
 	readonly structures: string[][];
 }
@@ -36,6 +49,12 @@ export interface PongFrame {
 	readonly serverTime: number;
 }
 
+/** The source changed while the socket was open (e.g. a replay played its last event). */
+export interface SourceFrame {
+	readonly type: 'source';
+	readonly source: SourceInfo;
+}
+
 /** Something the client sent was refused. No stack traces: a code and a short message. */
 export interface ErrorFrame {
 	readonly type: 'error';
@@ -44,7 +63,7 @@ export interface ErrorFrame {
 }
 
 /** Every frame the server sends to a wallboard. */
-export type ServerFrame = HelloFrame | SnapshotFrame | DeltaFrame | PongFrame | ErrorFrame;
+export type ServerFrame = HelloFrame | SnapshotFrame | DeltaFrame | PongFrame | SourceFrame | ErrorFrame;
 
 /** Frames a wallboard sends: ask for a fresh snapshot (after a `seq` gap), or measure the clock. */
 export type ClientFrame =

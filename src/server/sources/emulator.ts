@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { resolveSl } from '../../lib/domain/service-level';
 import type { FloorEvent } from '../../lib/domain/events';
 import type { QueueConfig } from '../../lib/domain/floor';
+import type { SourceInfo } from '../../lib/protocol/frames';
 import { formatErrors, parseScenario, type Scenario } from '../../../sim/scenario';
 import { traceEvents } from '../../../sim/trace';
 import { EventCursor, ScaledClock, type Source } from './source';
@@ -51,6 +53,7 @@ export function scenarioQueues(s: Scenario): QueueConfig[] {
 /** The emulator source. */
 export class EmulatorSource implements Source {
 	readonly description: string;
+	readonly info: SourceInfo;
 	readonly queues: readonly QueueConfig[];
 	readonly #scenario: Scenario;
 	readonly #clock: ScaledClock;
@@ -72,6 +75,7 @@ export class EmulatorSource implements Source {
 		this.#seed = options.seed;
 		this.#dayStart = options.start - from * 1000;
 		this.#cursor = new EventCursor(this.#day());
+		this.info = { kind: 'emulator', scenario: this.#scenario.name ?? basename(options.scenarioPath), speed: options.speed };
 		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${options.speed}× speed${from ? `, from ${formatElapsed(from)}` : ''})`;
 	}
 

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fromZonedTime } from 'date-fns-tz';
+import { basename } from 'node:path';
+import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import type { FloorEvent } from '../../lib/domain/events';
 import type { QueueConfig } from '../../lib/domain/floor';
 import { dayStart } from '../../lib/domain/time';
 import type { Store } from '../store';
 import { bankQueues, importBankCsv } from './bank-csv';
+import type { SourceInfo } from '../../lib/protocol/frames';
 import { EventCursor, ScaledClock, shiftEvents, sortByTime, type Source } from './source';
 import { readTraceFile } from './trace-file';
 
@@ -33,6 +35,7 @@ export class ReplaySource implements Source {
 	readonly #clock: ScaledClock;
 	readonly #cursor: EventCursor;
 	readonly count: number;
+	info: SourceInfo;
 	#announced = false;
 
 	constructor(options: ReplayOptions, store: Store, private readonly log: (line: string) => void) {
@@ -40,6 +43,7 @@ export class ReplaySource implements Source {
 		let events: FloorEvent[];
 		let queues: QueueConfig[] = [];
 		let what: string;
+		let day: string;
 		if (options.trace && /\.csv$/i.test(options.trace)) {
 			let text: string;
 			try {
@@ -51,10 +55,13 @@ export class ReplaySource implements Source {
 			events = importBankCsv(text, dayStart(options.now, options.timeZone, '00:00'));
 			queues = bankQueues();
 			what = `call log ${options.trace}`;
+			// The call log carries no date; a file named for its day (as the sample is) says it.
+			day = /\d{4}-\d{2}-\d{2}/.exec(basename(options.trace))?.[0] ?? basename(options.trace);
 		} else if (options.trace) {
 			const raw = sortByTime(readTraceFile(options.trace));
 			events = raw.length ? shiftEvents(raw, today - dayStart(raw[0]!.ts, options.timeZone, options.resetTime)) : [];
 			what = `trace ${options.trace}`;
+			day = raw.length ? formatInTimeZone(raw[0]!.ts, options.timeZone, 'yyyy-MM-dd') : basename(options.trace);
 		} else if (options.day) {
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(options.day)) throw new Error(`--day must be YYYY-MM-DD, got ${JSON.stringify(options.day)}`);
 			const from = fromZonedTime(`${options.day}T${options.resetTime}:00`, options.timeZone).getTime();
@@ -63,6 +70,7 @@ export class ReplaySource implements Source {
 			events = shiftEvents(store.eventsBetween(from, to), today - from);
 			if (!events.length) throw new Error(`the store holds no events for ${options.day} (${options.timeZone})`);
 			what = `stored day ${options.day}`;
+			day = options.day;
 		} else {
 			throw new Error('replay needs --trace FILE or --day YYYY-MM-DD');
 		}
@@ -71,6 +79,7 @@ export class ReplaySource implements Source {
 		this.count = events.length;
 		this.#cursor = new EventCursor(events);
 		this.#clock = new ScaledClock(events[0]!.ts - 1000, options.speed);
+		this.info = { kind: 'replay', day, speed: options.speed, ended: false };
 		this.description = `replay of ${what} (${events.length} events, ${options.speed}× speed)`;
 	}
 
@@ -82,6 +91,7 @@ export class ReplaySource implements Source {
 		const out = this.#cursor.pull(now);
 		if (this.#cursor.done && !this.#announced) {
 			this.#announced = true;
+			this.info = { ...this.info, ended: true } as SourceInfo;
 			this.log('replay finished: every event was played; the floor stays as it ended');
 		}
 		return out;

@@ -1,5 +1,6 @@
 import type { FloorEvent } from '../../lib/domain/events';
 import type { QueueConfig } from '../../lib/domain/floor';
+import type { SourceInfo } from '../../lib/protocol/frames';
 
 /**
  * A source of playback events (emulator, replay): it owns a clock that runs at `speed` × wall
@@ -9,6 +10,8 @@ import type { QueueConfig } from '../../lib/domain/floor';
 export interface Source {
 	/** Shown in the start-up log, e.g. "emulator (multichannel-day, 1×)". */
 	readonly description: string;
+	/** What the wall names in its header; a new object only when it changes (a replay ended). */
+	readonly info: SourceInfo;
 	/** Queues known before any event (their names and service-level settings). */
 	readonly queues: readonly QueueConfig[];
 	/** The source's time, epoch ms: the floor's clock while this source runs. */

@@ -30,6 +30,8 @@ export interface Sightline {
 
 /** Options of a test server. */
 export interface SightlineOptions {
+	/** Which source feeds the floor (default the emulator); `replay` needs `--trace` in extraArgs. */
+	readonly mode?: 'emulator' | 'replay' | 'ingest';
 	readonly speed?: number;
 	readonly scenario?: string;
 	readonly extraArgs?: readonly string[];
@@ -76,13 +78,12 @@ export async function startSightline(opts: SightlineOptions = {}): Promise<Sight
 		'--import',
 		'tsx',
 		'src/server/main.ts',
-		'emulator',
+		opts.mode ?? 'emulator',
 		'--port',
 		String(port),
 		'--data',
 		dataDir,
-		'--speed',
-		String(opts.speed ?? 60),
+		...(opts.mode === 'ingest' ? [] : ['--speed', String(opts.speed ?? 60)]),
 		...(opts.scenario ? ['--scenario', opts.scenario] : []),
 		...(opts.extraArgs ?? [])
 	];

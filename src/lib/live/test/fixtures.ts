@@ -43,6 +43,7 @@ export function view(over: Partial<BoardView> = {}): BoardView {
 		dayStart: 0,
 		intervalMs: 900_000,
 		rollingMs: 1_800_000,
+		lastEventAt: null,
 		total: rollupRow({ scope: 'total', waiting: 0, oldestSince: null, today: kpis, rolling: kpis, agents: counts }),
 		channels: [],
 		queues: [queue('billing')],

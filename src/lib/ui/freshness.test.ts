@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatQuiet, isCurrent, sourceBadge, wallFreshness } from './freshness';
+
+describe('wall freshness follows the data', () => {
+	const now = 1_700_000_000_000;
+	it('a live socket with no event for longer than the limit is stale; before it, quiet after 30 s', () => {
+		expect(wallFreshness('live', { kind: 'ingest' }, now - 5_000, now, 120)).toEqual({ state: 'live', quietSeconds: 5 });
+		expect(wallFreshness('live', { kind: 'ingest' }, now - 45_000, now, 120)).toEqual({ state: 'quiet', quietSeconds: 45 });
+		expect(wallFreshness('live', { kind: 'ingest' }, now - 121_000, now, 120)).toEqual({ state: 'data-stale', quietSeconds: 121 });
+		// Nothing since the server started is never fresh.
+		expect(wallFreshness('live', { kind: 'ingest' }, null, now, 120).state).toBe('data-stale');
+	});
+	it('playback quiet time is counted in real seconds: a floor-minute at 30× is 2 s', () => {
+		const replay = { kind: 'replay', day: '1999-08-01', speed: 30, ended: false } as const;
+		expect(wallFreshness('live', replay, now - 60_000, now, 10)).toEqual({ state: 'live', quietSeconds: 2 });
+		expect(wallFreshness('live', { ...replay, ended: true }, now - 60_000_000, now, 10).state).toBe('ended');
+	});
+	it('the connection state wins when the stream itself is down', () => {
+		expect(wallFreshness('reconnecting', { kind: 'ingest' }, now, now, 120).state).toBe('reconnecting');
+		expect(isCurrent('reconnecting')).toBe(false);
+		expect(isCurrent('data-stale')).toBe(false);
+		expect(isCurrent('ended')).toBe(true);
+	});
+	it('names every source; only live ingest goes without a badge colour', () => {
+		expect(sourceBadge({ kind: 'replay', day: '1999-08-01', speed: 30, ended: false }).text).toBe('Replay · 1999-08-01 · 30×');
+		expect(sourceBadge({ kind: 'replay', day: '1999-08-01', speed: 30, ended: true }).text).toBe('Replay ended · 1999-08-01 · 30×');
+		expect(sourceBadge({ kind: 'emulator', scenario: 'day', speed: 1 }).text).toBe('Emulator');
+		expect(sourceBadge({ kind: 'emulator', scenario: 'day', speed: 2.5 }).text).toBe('Emulator · 2.5×');
+		expect(sourceBadge({ kind: 'simulation', plan: 'more chat', speed: 10 }).text).toBe('Simulation · more chat');
+		expect(sourceBadge({ kind: 'ingest' }).text).toBe('Live');
+	});
+	it('says quiet time in words', () => {
+		expect([formatQuiet(9.7), formatQuiet(61), formatQuiet(3 * 3600 + 5 * 60)]).toEqual(['9 s', '1 min', '3 h 5 min']);
+	});
+});
