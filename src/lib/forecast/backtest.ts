@@ -90,10 +90,11 @@ export function backtest(s: Series, weeks: number, config: ForecastConfig = {}):
 	}
 	const closed = new Set(config.closedDates ?? []);
 	const days: BacktestDay[] = [];
+	const memo = new Map<number, Float64Array | null>();
 	for (let d = first; d < n; d++) {
 		const day = hourly.firstDay + d;
 		const date = dateOf(day);
-		const fc = forecastSeries(hourly, date, 1, { ...config, overrides: [] }).days[0];
+		const fc = forecastSeries(hourly, date, 1, { ...config, overrides: [], memo }).days[0];
 		if (!fc) throw new ForecastError(`no forecast for ${date}`);
 		const actual = dayProfile(hourly, d);
 		const before = dayProfile(hourly, d - 7);

@@ -188,5 +188,5 @@ export function dailyForecast(m: DailyModel, day: number): number {
 		p *= m.phi;
 		damp += p;
 	}
-	return Math.max(0, Math.exp(m.level + 0 * damp * m.trend) * f - 0.5);
+	return Math.max(0, Math.exp(m.level + damp * m.trend) * f - 0.5);
 }

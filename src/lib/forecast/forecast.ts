@@ -29,6 +29,11 @@ export interface ForecastConfig {
 	readonly overrides?: readonly Override[];
 	/** Central coverage of the prediction interval (0.8 by default). */
 	readonly coverage?: number;
+	/**
+	 * One-day-ahead forecasts by day number, shared between calls on the same series and closed
+	 * dates (the backtest's origins re-forecast the same past days for their intervals).
+	 */
+	readonly memo?: Map<number, Float64Array | null>;
 }
 
 /** Expected offered with its prediction interval, and AHT (seconds, null with nothing expected). */
@@ -147,20 +152,15 @@ function sumQueues(cells: Float64Array, Q: number, I: number): Float64Array {
  * log((actual + 1) / (forecast + 1)) per interval, and per day, over the last usable days, each
  * forecast one day ahead from the days before it.
  */
-function residuals(s: Series, closed: ReadonlySet<number>): { interval: number[]; daily: number[] } {
+function residuals(s: Series, closed: ReadonlySet<number>, memo?: Map<number, Float64Array | null>): { interval: number[]; daily: number[] } {
 	const out: number[] = [];
 	const daily: number[] = [];
 	const usable = usableDays(s, closed);
 	const n = s.offered.length;
 	for (let d = Math.max(0, n - RESIDUAL_DAYS); d < n; d++) {
 		if (!usable[d]) continue;
-		let f: Fit;
-		try {
-			f = fit(seriesBefore(s, s.firstDay + d), closed);
-		} catch {
-			continue; // too little history before that day
-		}
-		const fc = sumQueues(expected(f, s.firstDay + d), s.queues.length, s.intervals);
+		const fc = oneDayAhead(s, s.firstDay + d, closed, memo);
+		if (!fc) continue; // too little history before that day
 		const actual = dayProfile(s, d);
 		let fDay = 0;
 		let aDay = 0;
@@ -175,6 +175,20 @@ function residuals(s: Series, closed: ReadonlySet<number>): { interval: number[]
 	}
 	const asc = (a: number, b: number) => a - b;
 	return { interval: out.sort(asc), daily: daily.sort(asc) };
+}
+
+/** Expected offered per interval on `day` from the days before it; null with too little history. */
+function oneDayAhead(s: Series, day: number, closed: ReadonlySet<number>, memo?: Map<number, Float64Array | null>): Float64Array | null {
+	const known = memo?.get(day);
+	if (known !== undefined) return known;
+	let out: Float64Array | null = null;
+	try {
+		out = sumQueues(expected(fit(seriesBefore(s, day), closed), day), s.queues.length, s.intervals);
+	} catch {
+		out = null;
+	}
+	memo?.set(day, out);
+	return out;
 }
 
 /** Bounds of an expected count: empirical log ratio band, never narrower than Poisson. */
@@ -223,7 +237,7 @@ export function forecastSeries(s: Series, start: string, days: number, config: F
 	} catch (e) {
 		throw new ForecastError((e as Error).message);
 	}
-	const { interval: res, daily: dayRes } = residuals(hist, closed);
+	const { interval: res, daily: dayRes } = residuals(hist, closed, config.memo);
 	const tail = (1 - coverage) / 2;
 	const empirical = res.length >= MIN_RESIDUALS;
 	const logLow = empirical ? quantile(res, tail) : NaN;
