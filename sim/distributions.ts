@@ -107,6 +107,78 @@ export class Sampler {
 }
 
 /**
+ * Sampling conditioned on exceeding a value (`Sampler.drawAbove`): the patience of a contact known
+ * to have waited `x` without abandoning. Kept beside `Sampler` but apart from its hot `draw`.
+ */
+export class ConditionalSampler {
+	private readonly sorted: Float64Array;
+	/** Cumulative probability up to and including each sorted value. */
+	private readonly cum: Float64Array;
+
+	constructor(
+		private readonly d: Dist,
+		private readonly base: Sampler
+	) {
+		if (d.dist !== 'empirical') {
+			this.sorted = new Float64Array(0);
+			this.cum = new Float64Array(0);
+			return;
+		}
+		const n = d.values.length;
+		const idx = Array.from({ length: n }, (_, i) => i).sort((i, j) => (d.values[i] ?? 0) - (d.values[j] ?? 0));
+		const total = d.weights ? d.weights.reduce((x, y) => x + y, 0) : n;
+		this.sorted = Float64Array.from(idx, (i) => d.values[i] ?? 0);
+		this.cum = new Float64Array(n);
+		let acc = 0;
+		idx.forEach((i, k) => (this.cum[k] = acc += (d.weights ? (d.weights[i] ?? 0) : 1) / total));
+		if (n) this.cum[n - 1] = 1;
+	}
+
+	/**
+	 * One draw conditioned on exceeding `x`; Infinity when the distribution has no mass above `x`
+	 * (that contact then never abandons). Exponential: `x` plus a draw (memoryless). Lognormal: by
+	 * rejection, at most 64 tries. Empirical: inverse transform on the mass above `x`.
+	 */
+	drawAbove(rng: Rng, x: number): number {
+		const d = this.d;
+		switch (d.dist) {
+			case 'exponential':
+				return x + this.base.draw(rng);
+			case 'constant':
+				rng.next();
+				return d.value > x ? d.value : Infinity;
+			case 'lognormal':
+				for (let i = 0; i < 64; i++) {
+					const v = this.base.draw(rng);
+					if (v > x) return v;
+				}
+				return Infinity;
+			case 'empirical': {
+				const v = this.sorted;
+				const n = v.length;
+				let lo = 0;
+				let hi = n;
+				while (lo < hi) {
+					const mid = (lo + hi) >>> 1;
+					if (v[mid]! > x) hi = mid;
+					else lo = mid + 1;
+				}
+				const below = lo > 0 ? this.cum[lo - 1]! : 0;
+				const u = below + rng.next() * (1 - below);
+				if (lo >= n || below >= 1) return Infinity;
+				hi = n - 1;
+				while (lo < hi) {
+					const mid = (lo + hi) >>> 1;
+					if (this.cum[mid]! > u) hi = mid;
+					else lo = mid + 1;
+				}
+				return v[lo]!;
+			}
+		}
+	}
+}
+
+/**
  * Arrival times of one queue: a non-homogeneous Poisson process with a piecewise-constant rate,
  * drawn by inverting the cumulative rate (one unit exponential per arrival, whatever the
  * profile), or the times of a trace.
@@ -114,6 +186,8 @@ export class Sampler {
 export class ArrivalProcess {
 	private readonly rates: Float64Array;
 	private readonly times: Float64Array;
+	/** Trace entry (index into the scenario's `trace`) of each sorted time, for per-contact columns. */
+	private readonly order: Int32Array;
 	private idx = 0;
 
 	/** `interval` and `horizon` in seconds; `a` must be valid for them. */
@@ -126,13 +200,23 @@ export class ArrivalProcess {
 			this.rates = new Float64Array([a.perHour / 3600]);
 			this.interval = Infinity;
 			this.times = new Float64Array(0);
+			this.order = new Int32Array(0);
 		} else if ('perInterval' in a) {
 			this.rates = Float64Array.from(a.perInterval, (n) => n / interval);
 			this.times = new Float64Array(0);
+			this.order = new Int32Array(0);
 		} else {
 			this.rates = new Float64Array(0);
-			this.times = Float64Array.from(a.trace).sort();
+			const t = a.trace;
+			// Stable by time, so equal times keep the trace's order.
+			this.order = Int32Array.from(t.keys()).sort((i, j) => t[i]! - t[j]! || i - j);
+			this.times = Float64Array.from(this.order, (i) => t[i]!);
 		}
+	}
+
+	/** Trace entry of the arrival `next` returned last (-1 for Poisson arrivals). */
+	lastIndex(): number {
+		return this.rates.length === 0 && this.idx > 0 ? this.order[this.idx - 1]! : -1;
 	}
 
 	/** Expected number of arrivals over the horizon. */

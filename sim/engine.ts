@@ -88,6 +88,8 @@ export class Engine {
 	private cSerial = new Int32Array(0);
 	private cInterval = new Int32Array(0);
 	private cArrival = new Float64Array(0);
+	/** Place in its queue: arrival time less any priority credit (equal to the arrival without). */
+	private cOrder = new Float64Array(0);
 	private cHandle = new Float64Array(0);
 	private cWrap = new Float64Array(0);
 	private cPatience = new Float64Array(0);
@@ -245,6 +247,8 @@ export class Engine {
 	private arrival(q: number): void {
 		const m = this.m;
 		const t = this.now;
+		// The trace entry of this arrival, read before `next` moves on (-1 for Poisson arrivals).
+		const k = this.arrivals[q]!.lastIndex();
 		const next = this.arrivals[q]!.next(t, this.rArr[q]!);
 		if (next < Infinity) this.cal.push(next, EV_ARRIVAL, q, 0);
 
@@ -263,6 +267,15 @@ export class Engine {
 		this.cWrap[c] = w === null ? 0 : w!.draw(this.rWrap[q]!);
 		const p = m.patience[q];
 		this.cPatience[c] = p === null ? Infinity : p!.draw(this.rPatience[q]!);
+		this.cOrder[c] = t;
+		const tc = m.traceContacts[q];
+		if (tc && k >= 0) {
+			// A recorded contact keeps its own durations and patience; only missing ones are drawn.
+			this.cHandle[c] = tc.handle(k, this.cHandle[c]!);
+			this.cWrap[c] = tc.wrapup(k, this.cWrap[c]!);
+			this.cPatience[c] = tc.patience(k, this.cPatience[c]!, this.rPatience[q]!);
+			this.cOrder[c] = t - m.queueCredit[q]! * tc.priority(k);
+		}
 		countOffered(this.counts[q * m.intervals + iv]!);
 		if (this.tr !== null) this.tr.push(TR_QUEUED, t, s, q, 0);
 
@@ -272,12 +285,16 @@ export class Engine {
 			return;
 		}
 		this.cState[c] = C_WAITING;
-		const tail = this.qTail[q]!;
-		this.cPrev[c] = tail;
-		this.cNext[c] = -1;
-		if (tail >= 0) this.cNext[tail] = c;
+		// Queues are kept in order of cOrder: the tail without priority credit, else a short walk back.
+		let after = this.qTail[q]!;
+		while (after >= 0 && this.cOrder[after]! > this.cOrder[c]!) after = this.cPrev[after]!;
+		const before = after >= 0 ? this.cNext[after]! : this.qHead[q]!;
+		this.cPrev[c] = after;
+		this.cNext[c] = before;
+		if (after >= 0) this.cNext[after] = c;
 		else this.qHead[q] = c;
-		this.qTail[q] = c;
+		if (before >= 0) this.cPrev[before] = c;
+		else this.qTail[q] = c;
 		const pat = this.cPatience[c]!;
 		if (pat < Infinity) this.cal.push(t + pat, EV_ABANDON, c, s);
 		const ow = m.overflowWaits[q]!;
@@ -454,10 +471,11 @@ export class Engine {
 				if (now < arr + m.gqWait[e]!) continue;
 				if (!this.canTake(a, g, m.queueChannel[q]!)) continue;
 				const score = m.queuePriority[q]! + m.queueAging[q]! * (now - arr);
-				if (best < 0 || score > bestScore || (score === bestScore && arr < bestArr)) {
+				const order = this.cOrder[c]!;
+				if (best < 0 || score > bestScore || (score === bestScore && order < bestArr)) {
 					best = c;
 					bestScore = score;
-					bestArr = arr;
+					bestArr = order;
 				}
 			}
 			if (best < 0) return;
@@ -596,6 +614,7 @@ export class Engine {
 		st.set(this.cState);
 		this.cState = st;
 		this.cArrival = f64(this.cArrival);
+		this.cOrder = f64(this.cOrder);
 		this.cHandle = f64(this.cHandle);
 		this.cWrap = f64(this.cWrap);
 		this.cPatience = f64(this.cPatience);

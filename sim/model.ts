@@ -1,5 +1,6 @@
 import { CHANNELS, EXCLUSIVE_CHANNELS, type Channel } from '../src/lib/domain/channels';
 import { resolveSl, type SlFormula, type SlSettings } from '../src/lib/domain/service-level';
+import { TraceContacts } from './contacts';
 import { Sampler } from './distributions';
 import { intervalCount, intervalOf, type Arrivals, type Scenario } from './scenario';
 
@@ -26,6 +27,10 @@ export interface Model {
 	readonly handle: readonly Sampler[];
 	readonly wrapup: readonly (Sampler | null)[];
 	readonly patience: readonly (Sampler | null)[];
+	/** Per-contact columns of trace arrivals, per queue (null for none). */
+	readonly traceContacts: readonly (TraceContacts | null)[];
+	/** Seconds of queue credit per contact priority level, per queue. */
+	readonly queueCredit: Float64Array;
 	/** Overflow waits per queue (ascending), for scheduling the moments a contact widens. */
 	readonly overflowWaits: readonly Float64Array[];
 
@@ -153,6 +158,7 @@ export function compile(s: Scenario): Model {
 	for (let g = 0; g < G; g++) agentGroup.fill(g, groupFirst[g]!, groupFirst[g]! + groupCount[g]!);
 
 	const queueSl = s.queues.map((q) => resolveSl(q.channel, q.sl));
+	const patience = s.queues.map((q) => (q.patience ? Sampler.of(q.patience) : null));
 	const channelsUsed = CHANNELS.filter((c) => s.queues.some((q) => q.channel === c));
 
 	return {
@@ -169,7 +175,9 @@ export function compile(s: Scenario): Model {
 		queueArrivals: s.queues.map((q) => q.arrivals),
 		handle: s.queues.map((q) => Sampler.of(q.handle)),
 		wrapup: s.queues.map((q) => (q.wrapup ? Sampler.of(q.wrapup) : null)),
-		patience: s.queues.map((q) => (q.patience ? Sampler.of(q.patience) : null)),
+		patience,
+		traceContacts: s.queues.map((q, i) => TraceContacts.of(q.arrivals, q.patience, patience[i] ?? null)),
+		queueCredit: Float64Array.from(s.queues, (q) => q.priorityCredit ?? 0),
 		overflowWaits: s.queues.map((_, qi) =>
 			Float64Array.from(new Set(byQueue[qi]!.map((e) => e.wait).filter((w) => w > 0))).sort()
 		),

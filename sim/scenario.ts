@@ -47,13 +47,39 @@ const DIST_BY_NAME: Readonly<Record<Dist['dist'], TSchema>> = {
 	constant: ConstantSchema
 };
 
+const OrDraw = Type.Union([NonNegative, Type.Null()]);
+/**
+ * Per-contact columns of a trace (`queues[].arrivals`), parallel to `trace`. A `null` entry means
+ * "draw from the queue's distribution" for that contact.
+ */
+const TraceColumns = {
+	/** Each contact's own handle time (talk + hold), seconds. */
+	handle: Type.Optional(Type.Array(OrDraw)),
+	/** Each contact's own after-contact work, seconds. */
+	wrapup: Type.Optional(Type.Array(OrDraw)),
+	/** Each contact's priority level; with the queue's `priorityCredit` it moves the contact up the queue. */
+	priority: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 1000 }))),
+	/** Each contact's own patience (an abandoner of the recorded day), seconds. */
+	patience: Type.Optional(Type.Array(OrDraw)),
+	/**
+	 * How long each contact is known to have waited without abandoning (a contact answered after
+	 * that wait): its patience is drawn from the queue's patience conditioned on exceeding it.
+	 */
+	waited: Type.Optional(Type.Array(NonNegative))
+};
+/** Names of the per-contact columns a trace may carry. */
+export const TRACE_COLUMNS = Object.keys(TraceColumns) as (keyof typeof TraceColumns)[];
+
 export const ArrivalsSchema = Type.Union([
 	/** Poisson arrivals at a constant rate over the horizon. */
 	Type.Object({ perHour: NonNegative }, { additionalProperties: false }),
 	/** Poisson arrivals, one expected count per interval (the intraday profile). */
 	Type.Object({ perInterval: Type.Array(NonNegative, { minItems: 1 }) }, { additionalProperties: false }),
-	/** Arrival times (seconds from the start) of a recorded day. */
-	Type.Object({ trace: Type.Array(NonNegative) }, { additionalProperties: false })
+	/**
+	 * Arrival times (seconds from the start) of a recorded day, optionally with what each contact
+	 * brought along (see `TraceContactColumns`): one entry per arrival in each column given.
+	 */
+	Type.Object({ trace: Type.Array(NonNegative), ...TraceColumns }, { additionalProperties: false })
 ]);
 export type Arrivals = Static<typeof ArrivalsSchema>;
 
@@ -83,6 +109,11 @@ export const QueueSchema = Type.Object(
 		priority: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
 		/** Priority points gained per second of waiting, so a low priority is not starved. */
 		aging: Type.Optional(NonNegative),
+		/**
+		 * Seconds of queue credit per priority level of a contact (trace `priority` column): a
+		 * contact of priority p is queued as if it had arrived p × priorityCredit seconds earlier.
+		 */
+		priorityCredit: Type.Optional(NonNegative),
 		overflow: Type.Optional(Type.Array(OverflowSchema))
 	},
 	{ additionalProperties: false }
@@ -214,11 +245,13 @@ function checkDist(value: unknown, pointer: string, out: ScenarioError[]): void 
 
 function checkArrivals(value: unknown, pointer: string, intervals: number, horizon: number, out: ScenarioError[]): void {
 	const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
-	const check = keys.length === 1 ? arrivalChecks.get(keys[0]!) : undefined;
+	// A trace may carry per-contact columns beside `trace`; the other kinds are one key alone.
+	const kind = keys.includes('trace') ? 'trace' : keys.length === 1 ? keys[0] : undefined;
+	const check = kind === undefined ? undefined : arrivalChecks.get(kind);
 	if (!check) {
 		out.push({
 			path: pointerToPath(pointer),
-			message: 'expected exactly one of perHour, perInterval, trace'
+			message: 'expected exactly one of perHour, perInterval, trace (a trace may add per-contact columns)'
 		});
 		return;
 	}
@@ -235,6 +268,12 @@ function checkArrivals(value: unknown, pointer: string, intervals: number, horiz
 	if ('trace' in a) {
 		const bad = a.trace.findIndex((t) => t >= horizon);
 		if (bad >= 0) out.push({ path: pointerToPath(`${pointer}/trace/${bad}`), message: 'must be before the horizon' });
+		for (const col of TRACE_COLUMNS) {
+			const v = a[col];
+			if (v !== undefined && v.length !== a.trace.length) {
+				out.push({ path: pointerToPath(`${pointer}/${col}`), message: `has ${v.length} entries; trace has ${a.trace.length}` });
+			}
+		}
 	}
 }
 

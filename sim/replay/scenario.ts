@@ -1,0 +1,114 @@
+import type { AgentGroupSpec, Dist, QueueSpec, Scenario } from '../scenario';
+import type { RecordedContact, RecordedDay } from './day';
+import { patienceDistribution, type PatienceFit, type PatienceSample } from './patience';
+import { agentShifts, estimateStaffing, type StaffingEstimate } from './staffing';
+
+/**
+ * A recorded day as an ordinary scenario: every contact arrives when it did, in its queue and
+ * with its priority, and keeps its own handle time; abandoners keep their patience, answered
+ * contacts draw theirs from the queue's Kaplan–Meier patience conditioned on exceeding the wait
+ * they were seen to survive. Staffing is the day's effective availability (staffing.ts) as agents
+ * with shifts. The result validates like any scenario, so replications, `--compare`, workers and
+ * the planner take it as it is.
+ */
+
+/** Queue credit per priority level the Anonymous Bank's routing gave (about 1.5 minutes). */
+export const BANK_PRIORITY_CREDIT = 90;
+/** Abandons below which a queue's own patience is too thin to trust: it uses the day's pooled patience. */
+export const THIN_QUEUE_EVENTS = 30;
+
+/** Options of `dayScenario`. */
+export interface DayScenarioOptions {
+	readonly name?: string;
+	/** KPI interval, seconds (default 900). */
+	readonly interval?: number;
+	/** Queue credit per priority level, seconds (default 0: first come, first served). */
+	readonly priorityCredit?: number;
+	/**
+	 * Queues served by their own pool of agents (estimated separately), e.g. the bank's internet
+	 * calls, answered by a few agents of their own. Default: one pool for all.
+	 */
+	readonly ownPools?: readonly string[];
+	/** Staffing to use instead of estimating it, per pool name ('*' for the main pool). */
+	readonly staffing?: Readonly<Record<string, StaffingEstimate>>;
+}
+
+/** The scenario and what was estimated to build it (reported with the replay). */
+export interface DayScenario {
+	readonly scenario: Scenario;
+	/** Staffing per pool ('*' is the pool of all queues not listed in `ownPools`). */
+	readonly staffing: Readonly<Record<string, StaffingEstimate>>;
+	readonly patience: Readonly<Record<string, PatienceFit & { readonly source: 'queue' | 'pooled' | 'none' }>>;
+}
+
+function handleDist(contacts: readonly RecordedContact[]): Dist | null {
+	const v = contacts.filter((c) => c.outcome === 'answered' && c.handle !== null).map((c) => c.handle ?? 0);
+	return v.length ? { dist: 'empirical', values: v } : null;
+}
+
+const sample = (c: RecordedContact): PatienceSample => ({ time: c.wait, event: c.outcome === 'abandoned' });
+
+/** Builds the replay scenario of a recorded day. Throws when the day has no contacts. */
+export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}): DayScenario {
+	if (day.contacts.length === 0) throw new Error(`no traffic on ${day.date ?? 'the day'}`);
+	const interval = options.interval ?? 900;
+	const lastArrival = Math.max(...day.contacts.map((c) => c.at));
+	const horizon = Math.max(86_400, Math.ceil((lastArrival + 1) / interval) * interval);
+	const byQueue = new Map(day.queues.map((q) => [q.id, day.contacts.filter((c) => c.queue === q.id)]));
+
+	const pooledPatience = patienceDistribution(day.contacts.map(sample));
+	const pooledHandle = handleDist(day.contacts) ?? { dist: 'constant', value: 180 };
+	const patience: Record<string, DayScenario['patience'][string]> = {};
+	const queues: QueueSpec[] = day.queues.map((q) => {
+		const cs = byQueue.get(q.id) ?? [];
+		const own = patienceDistribution(cs.map(sample));
+		const fit = own.events >= THIN_QUEUE_EVENTS ? { ...own, source: 'queue' as const } : { ...pooledPatience, source: pooledPatience.dist ? ('pooled' as const) : ('none' as const) };
+		patience[q.id] = fit;
+		const spec: QueueSpec = {
+			id: q.id,
+			channel: q.channel,
+			// The recorded abandonment counts every hang-up in queue, so no short-abandon cut-off.
+			sl: { shortAbandon: 0 },
+			arrivals: {
+				trace: cs.map((c) => c.at),
+				handle: cs.map((c) => c.handle),
+				priority: cs.map((c) => c.priority),
+				patience: cs.map((c) => (c.outcome === 'abandoned' ? c.wait : null)),
+				waited: cs.map((c) => (c.outcome === 'answered' ? c.wait : 0))
+			},
+			handle: handleDist(cs) ?? pooledHandle
+		};
+		if (cs.some((c) => c.wrapup !== null)) spec.arrivals = { ...spec.arrivals, wrapup: cs.map((c) => c.wrapup) } as QueueSpec['arrivals'];
+		if (fit.dist) spec.patience = fit.dist;
+		if (options.priorityCredit) spec.priorityCredit = options.priorityCredit;
+		return spec;
+	});
+
+	const ownPools = (options.ownPools ?? []).filter((q) => byQueue.has(q));
+	const pools: { name: string; queues: string[] }[] = [
+		{ name: '*', queues: day.queues.map((q) => q.id).filter((q) => !ownPools.includes(q)) },
+		...ownPools.map((q) => ({ name: q, queues: [q] }))
+	];
+	const staffing: Record<string, StaffingEstimate> = {};
+	const agents: AgentGroupSpec[] = [];
+	for (const pool of pools) {
+		if (pool.queues.length === 0) continue;
+		const cs = day.contacts.filter((c) => pool.queues.includes(c.queue));
+		const est = options.staffing?.[pool.name] ?? estimateStaffing(cs, horizon, interval);
+		staffing[pool.name] = est;
+		const skills = Object.fromEntries(pool.queues.map((q) => [q, 1]));
+		agentShifts(est.available, interval, horizon).forEach((shifts, k) => {
+			agents.push({ group: `${pool.name === '*' ? 'staff' : pool.name}-${k + 1}`, count: 1, skills, shifts });
+		});
+	}
+
+	const scenario: Scenario = {
+		name: options.name ?? `replay ${day.date ?? ''}`.trim(),
+		description: 'A recorded day replayed: own arrivals, handle times, priorities; Kaplan–Meier patience; estimated effective staffing.',
+		horizon,
+		interval,
+		queues,
+		agents
+	};
+	return { scenario, staffing, patience };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { validateScenario, type Scenario } from '../scenario';
+import { traceEvents } from '../trace';
+import { eventsDay, recordedStaffing } from './events-day';
+import { agentShifts, estimateStaffing } from './staffing';
+
+/** A busy synthetic day: 8 agents all day, 4 more from the middle; loads above capacity so calls wait. */
+function syntheticDay(): Scenario {
+	const v = validateScenario({
+		horizon: 8 * 3600,
+		interval: 900,
+		queues: [
+			{
+				id: 'q',
+				channel: 'voice',
+				arrivals: { perInterval: [...Array(16).fill(50), ...Array(16).fill(72)] },
+				handle: { dist: 'exponential', mean: 180 },
+				patience: { dist: 'exponential', mean: 120 }
+			}
+		],
+		agents: [
+			{ group: 'day', count: 8, skills: { q: 1 } },
+			{ group: 'late', count: 4, skills: { q: 1 }, shifts: [{ start: 4 * 3600, end: 8 * 3600 }] }
+		]
+	});
+	if (!v.ok) throw new Error(JSON.stringify(v.errors));
+	return v.scenario;
+}
+
+describe('staffing estimate (effective availability)', () => {
+	it('finds the true staffing of a simulated day from its calls alone', () => {
+		const s = syntheticDay();
+		const events = traceEvents(s, { seed: 3, startTs: 0 });
+		// The logins are known here; hide them, as a call log would.
+		const truth = recordedStaffing(events, 0, s.horizon, 900);
+		const calls = events.filter((e) => e.type !== 'agent.state' && e.type !== 'agent.profile');
+		const day = eventsDay(calls, 0, null);
+		expect(day.contacts.length).toBeGreaterThan(1500);
+		const est = estimateStaffing(day.contacts, s.horizon, 900);
+		expect(est.available).toHaveLength(32);
+		const trueAvail = truth?.available ?? [];
+		expect(trueAvail.slice(0, 16).every((x) => Math.abs(x - 8) < 1e-9)).toBe(true);
+		expect(trueAvail.slice(16).every((x) => Math.abs(x - 12) < 1e-9)).toBe(true);
+		// Each interval within one agent of the truth, and each half within 3 % on average.
+		est.available.forEach((x, i) => expect(Math.abs(x - (trueAvail[i] ?? 0))).toBeLessThan(1));
+		const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+		expect(mean(est.available.slice(1, 16)) / 8).toBeGreaterThan(0.97);
+		expect(mean(est.available.slice(1, 16)) / 8).toBeLessThan(1.001);
+		expect(mean(est.available.slice(17)) / 12).toBeGreaterThan(0.97);
+		expect(mean(est.available.slice(17)) / 12).toBeLessThan(1.001);
+		expect(est.method).toMatch(/effective availability/);
+	});
+
+	it('never counts more than were busy: a day with calls but no waits gets its busiest moments', () => {
+		const contacts = [0, 100, 150].map((at) => ({ queue: 'q', channel: 'voice' as const, at, priority: 0, outcome: 'answered' as const, wait: 0, handle: 120, wrapup: null, agent: 'a' }));
+		const est = estimateStaffing(contacts, 900, 900);
+		// Busy counts: 1 (0–100), 2 (100–120), 2 (150–220)... most busy in the one stretch is 2.
+		expect(est.available[0]).toBeCloseTo(2, 12);
+		expect(est.waitingShare[0]).toBe(0);
+	});
+
+	it('turns fractional agents into shifts whose time averages back to the estimate', () => {
+		const avail = [2.5, 3, 1.25, 0];
+		const shifts = agentShifts(avail, 900, 3600);
+		expect(shifts).toHaveLength(3);
+		avail.forEach((x, i) => {
+			const on = shifts.reduce((sum, sh) => sum + sh.reduce((t, p) => t + Math.max(0, Math.min(p.end, (i + 1) * 900) - Math.max(p.start, i * 900)), 0), 0);
+			expect(on / 900).toBeCloseTo(x, 9);
+		});
+		// The half interval of agent 3 sits next to its full interval: one shift, not two.
+		expect(shifts[2]).toEqual([{ start: 450, end: 1800 }]);
+	});
+});
