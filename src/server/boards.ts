@@ -1,5 +1,6 @@
 import { DEFAULT_BOARD, parseBoardConfig } from '../lib/domain/board';
 import type { BoardConfig } from '../lib/domain/views';
+import { preview, type ValidationError } from '../lib/domain/result';
 import type { Store } from './store';
 
 /**
@@ -27,11 +28,11 @@ export class BoardRegistry {
 	}
 
 	/** Validates and saves a board under `id`; returns the board and its version, or the problems. */
-	put(id: string, body: unknown, actor: string, now: number): { ok: true; board: BoardConfig; version: number } | { ok: false; errors: string[] } {
+	put(id: string, body: unknown, actor: string, now: number): { ok: true; board: BoardConfig; version: number } | { ok: false; errors: readonly ValidationError[] } {
 		const withId = body !== null && typeof body === 'object' && !Array.isArray(body) && !('id' in body) ? { ...body, id } : body;
 		const parsed = parseBoardConfig(withId);
 		if (!parsed.ok) return parsed;
-		if (parsed.board.id !== id) return { ok: false, errors: [`/id: ${JSON.stringify(parsed.board.id)} does not match the path's ${JSON.stringify(id)}`] };
+		if (parsed.board.id !== id) return { ok: false, errors: [{ path: '/id', message: `${preview(parsed.board.id)} does not match the path's ${preview(id)}` }] };
 		const version = this.store.saveConfig('board', id, parsed.board, actor, now);
 		this.#boards.set(id, parsed.board);
 		return { ok: true, board: parsed.board, version };

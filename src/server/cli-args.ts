@@ -1,14 +1,14 @@
-import type { ServerOptions, SourceOption } from './server';
+import { parseArgs } from 'node:util';
+import { FLUSH_MS_RANGE, SERVER_DEFAULTS, SKEW_SECONDS_RANGE } from './defaults';
+import type { ServerOptions } from './server';
+import type { SourceOption } from './source-factory';
 
 /**
- * Command line of `npm start` / `tsx src/server/main.ts`:
- *
- *   [emulator | replay | ingest] [--trace FILE | --day YYYY-MM-DD] [--speed N] [--seed N]
- *   [--scenario FILE] [--from HH:MM] [--host H] [--port N] [--data DIR] [--flush-ms N] [--static DIR]
- *   [--time-zone TZ] [--reset-time HH:MM]
- *
+ * Command line of `npm start` / `tsx src/server/main.ts`, parsed with `node:util` parseArgs.
  * PORT in the environment is used when --port is not given.
  */
+
+const D = SERVER_DEFAULTS;
 
 export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
   sources:
@@ -22,55 +22,70 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --scenario FILE    emulator scenario (default sim/scenarios/multichannel-day.json)
     --from HH:MM       start the emulated day this far in; what came before plays at once,
                        so boards open with the day's history (default 00:00)
-    --host H           listen address (default 127.0.0.1; any other needs tokens for everything)
-    --port N           port (default $PORT or 8080)
-    --data DIR         data directory: SQLite store and tokens (default ./data)
-    --flush-ms N       delta flush window in ms (default 50)
-    --static DIR       built web app (default build)
+    --host H           listen address (default ${D.host}; any other needs tokens for everything)
+    --port N           port (default $PORT or ${D.port})
+    --data DIR         data directory: SQLite store and tokens (default ${D.dataDir})
+    --flush-ms N       delta flush window in ms, ${FLUSH_MS_RANGE.min}..${FLUSH_MS_RANGE.max} (default ${D.flushMs})
+    --static DIR       built web app (default ${D.staticDir})
     --time-zone TZ     the center's IANA time zone (default: this machine's)
-    --reset-time HH:MM daily KPI reset (default 00:00)`;
+    --reset-time HH:MM daily KPI reset (default 00:00)
+    --max-skew S       ingest refuses events stamped more than S seconds ahead of the
+                       server clock (default ${D.maxSkewSeconds})
+    --body-budget MB   request bodies all clients together may hold in memory (default ${D.bodyBudgetBytes / 1024 / 1024})
+    --origin URL       also accept browsers from this origin (repeatable; e.g. the public
+                       https://wall.example.com of a reverse proxy); by default only the
+                       server's own address is accepted`;
+
+const OPTIONS = {
+	help: { type: 'boolean', short: 'h' },
+	trace: { type: 'string' },
+	day: { type: 'string' },
+	speed: { type: 'string' },
+	seed: { type: 'string' },
+	scenario: { type: 'string' },
+	from: { type: 'string' },
+	host: { type: 'string' },
+	port: { type: 'string' },
+	data: { type: 'string' },
+	'flush-ms': { type: 'string' },
+	static: { type: 'string' },
+	'time-zone': { type: 'string' },
+	'reset-time': { type: 'string' },
+	'max-skew': { type: 'string' },
+	'body-budget': { type: 'string' },
+	origin: { type: 'string', multiple: true }
+} as const;
 
 /** Parses argv (without node and script); throws an Error naming the bad argument. */
 export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ServerOptions & { help: boolean } {
-	const flags = new Map<string, string>();
-	let mode: string | null = null;
-	let help = false;
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i]!;
-		if (a === '--help' || a === '-h') {
-			help = true;
-			continue;
-		}
-		if (a.startsWith('--')) {
-			const eq = a.indexOf('=');
-			const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-			const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-			if (value === undefined) throw new Error(`--${name} needs a value`);
-			if (!KNOWN.has(name)) throw new Error(`unknown option --${name}`);
-			flags.set(name, value);
-		} else if (mode === null) {
-			mode = a;
-		} else {
-			throw new Error(`unexpected argument ${JSON.stringify(a)}`);
-		}
+	let parsed;
+	try {
+		parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+	} catch (e) {
+		throw new Error(cliMessage(e));
 	}
-	const num = (name: string, min: number, max: number): number | undefined => {
-		const v = flags.get(name);
+	const { values: flags, positionals } = parsed;
+	if (positionals.length > 1) throw new Error(`unexpected argument ${JSON.stringify(positionals[1])}`);
+	const mode = positionals[0] ?? 'emulator';
+	const num = (name: keyof typeof OPTIONS, min: number, max: number): number | undefined => {
+		const v = flags[name];
 		if (v === undefined) return undefined;
 		const n = Number(v);
-		if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number in ${min}..${max}, got ${JSON.stringify(v)}`);
+		if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+			throw new Error(`--${name} must be a number in ${min}..${max}, got ${JSON.stringify(v)}`);
+		}
 		return n;
 	};
 	const speed = num('speed', 0.01, 10_000);
-	if (flags.has('from') && (mode ?? 'emulator') !== 'emulator') throw new Error('--from applies to the emulator only');
+	if (flags.from !== undefined && mode !== 'emulator') throw new Error('--from applies to the emulator only');
 	let source: SourceOption;
-	switch (mode ?? 'emulator') {
+	switch (mode) {
 		case 'emulator':
-			source = { kind: 'emulator', scenario: flags.get('scenario'), seed: num('seed', 0, 0xffffffff), speed, from: elapsed(flags.get('from')) };
+			source = { kind: 'emulator', scenario: flags.scenario, seed: num('seed', 0, 0xffffffff), speed, from: elapsed(flags.from) };
 			break;
 		case 'replay':
-			if (!flags.has('trace') === !flags.has('day')) throw new Error('replay needs exactly one of --trace FILE or --day YYYY-MM-DD');
-			source = { kind: 'replay', trace: flags.get('trace'), day: flags.get('day'), speed };
+			if ((flags.trace === undefined) === (flags.day === undefined)) throw new Error('replay needs exactly one of --trace FILE or --day YYYY-MM-DD');
+			source = { kind: 'replay', trace: flags.trace, day: flags.day, speed };
 			break;
 		case 'ingest':
 			source = { kind: 'none' };
@@ -78,20 +93,45 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		default:
 			throw new Error(`unknown source ${JSON.stringify(mode)}; expected emulator, replay or ingest`);
 	}
-	const portText = flags.get('port') ?? env.PORT;
-	const port = portText === undefined ? 8080 : Number(portText);
+	const portText = flags.port ?? env.PORT;
+	const port = portText === undefined ? D.port : Number(portText);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be an integer 0..65535, got ${JSON.stringify(portText)}`);
+	const budgetMb = num('body-budget', 1, 64 * 1024);
+	const origins = flags.origin ?? [];
+	for (const o of origins) if (!isOrigin(o)) throw new Error(`--origin must be scheme://host[:port], got ${JSON.stringify(o)}`);
 	return {
-		help,
+		help: flags.help ?? false,
 		source,
 		port,
-		host: flags.get('host') ?? '127.0.0.1',
-		dataDir: flags.get('data') ?? './data',
-		staticDir: flags.get('static') ?? 'build',
-		flushMs: num('flush-ms', 5, 5000),
-		timeZone: flags.get('time-zone'),
-		resetTime: flags.get('reset-time')
+		host: flags.host ?? D.host,
+		dataDir: flags.data ?? D.dataDir,
+		staticDir: flags.static ?? D.staticDir,
+		flushMs: num('flush-ms', FLUSH_MS_RANGE.min, FLUSH_MS_RANGE.max),
+		timeZone: flags['time-zone'],
+		resetTime: flags['reset-time'],
+		maxSkewSeconds: num('max-skew', SKEW_SECONDS_RANGE.min, SKEW_SECONDS_RANGE.max),
+		bodyBudgetBytes: budgetMb === undefined ? undefined : Math.round(budgetMb * 1024 * 1024),
+		allowedOrigins: origins.length ? origins : undefined
 	};
+}
+
+/** parseArgs' own messages, reworded as this tool speaks ("unknown option --x", "--x needs a value"). */
+function cliMessage(e: unknown): string {
+	const err = e as { code?: string; message?: string };
+	const opt = /'(-[^']*)'/.exec(err.message ?? '')?.[1]?.split(' ')[0];
+	if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${opt ?? ''}`.trim();
+	if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `${opt ?? 'an option'} needs a value`;
+	return err.message ?? String(e);
+}
+
+/** `scheme://host[:port]` with nothing after. */
+function isOrigin(s: string): boolean {
+	try {
+		const u = new URL(s);
+		return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/$/, '');
+	} catch {
+		return false;
+	}
 }
 
 /** `--from HH:MM` (hours may exceed 23: scenario days can be longer) in seconds. */
@@ -101,5 +141,3 @@ function elapsed(v: string | undefined): number | undefined {
 	if (!m) throw new Error(`--from must be HH:MM into the emulated day, got ${JSON.stringify(v)}`);
 	return (Number(m[1]) * 60 + Number(m[2])) * 60;
 }
-
-const KNOWN = new Set(['trace', 'day', 'speed', 'seed', 'scenario', 'from', 'host', 'port', 'data', 'flush-ms', 'static', 'time-zone', 'reset-time']);

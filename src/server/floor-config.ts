@@ -1,8 +1,7 @@
-import { Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { CHANNELS } from '../lib/domain/channels';
+import { MAX_QUEUES, ConfigInputSchema } from '../lib/api/config-input';
 import type { FloorConfig, QueueConfig } from '../lib/domain/floor';
-import { SlSettingsSchema, resolveSl } from '../lib/domain/service-level';
+import { check, preview, type Result, type ValidationError } from '../lib/domain/result';
+import { resolveSl } from '../lib/domain/service-level';
 import { parseResetTime } from '../lib/domain/time';
 
 /**
@@ -10,30 +9,6 @@ import { parseResetTime } from '../lib/domain/time';
  * queues with their service-level settings. A PUT names only what it changes; queues are merged
  * by id, so a config listing one queue leaves the others as they were.
  */
-
-const QueueInputSchema = Type.Object(
-	{
-		id: Type.String({ minLength: 1, maxLength: 128 }),
-		name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-		channel: Type.Optional(Type.Union(CHANNELS.map((c) => Type.Literal(c)))),
-		sl: Type.Optional(SlSettingsSchema)
-	},
-	{ additionalProperties: false }
-);
-
-/** Body of `PUT /api/config`. */
-export const ConfigInputSchema = Type.Object(
-	{
-		timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-		resetTime: Type.Optional(Type.String()),
-		intervalMs: Type.Optional(Type.Integer({ minimum: 60_000, maximum: 3_600_000 })),
-		rollingMs: Type.Optional(Type.Integer({ minimum: 60_000, maximum: 4 * 3_600_000 })),
-		queues: Type.Optional(Type.Array(QueueInputSchema, { maxItems: 1000 }))
-	},
-	{ additionalProperties: false }
-);
-
-const check = TypeCompiler.Compile(ConfigInputSchema);
 
 /** True when `tz` is an IANA time zone this runtime knows. */
 export function isTimeZone(tz: string): boolean {
@@ -46,27 +21,29 @@ export function isTimeZone(tz: string): boolean {
 }
 
 /** Applies a config change to `current`; returns the new config or every problem found. */
-export function applyConfigInput(current: FloorConfig, input: unknown): { ok: true; config: FloorConfig } | { ok: false; errors: string[] } {
-	if (!check.Check(input)) return { ok: false, errors: [...check.Errors(input)].slice(0, 20).map((e) => `${e.path || '/'}: ${e.message}`) };
-	const errors: string[] = [];
-	if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) errors.push(`/timeZone: unknown time zone ${JSON.stringify(input.timeZone)}`);
+export function applyConfigInput(current: FloorConfig, body: unknown): Result<FloorConfig> {
+	const r = check(ConfigInputSchema, body);
+	if (!r.ok) return r;
+	const input = r.value;
+	const errors: ValidationError[] = [];
+	if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) errors.push({ path: '/timeZone', message: `unknown time zone ${preview(input.timeZone)}` });
 	if (input.resetTime !== undefined) {
 		try {
 			parseResetTime(input.resetTime);
 		} catch (e) {
-			errors.push(`/resetTime: ${(e as Error).message}`);
+			errors.push({ path: '/resetTime', message: String((e as Error).message).slice(0, 200) });
 		}
 	}
-	if (input.intervalMs !== undefined && 86_400_000 % input.intervalMs !== 0) errors.push('/intervalMs: must divide a day evenly');
+	if (input.intervalMs !== undefined && 86_400_000 % input.intervalMs !== 0) errors.push({ path: '/intervalMs', message: 'must divide a day evenly' });
 	const queues = new Map(current.queues.map((q) => [q.id, q]));
 	(input.queues ?? []).forEach((q, i) => {
 		const prev = queues.get(q.id);
 		const channel = q.channel ?? prev?.channel;
 		if (!channel) {
-			errors.push(`/queues/${i}/channel: required for a new queue (${q.id})`);
+			errors.push({ path: `/queues/${i}/channel`, message: `required for a new queue (${preview(q.id)})` });
 			return;
 		}
-		if (prev && q.channel && q.channel !== prev.channel) errors.push(`/queues/${i}/channel: queue ${q.id} is ${prev.channel}; a queue's channel cannot change`);
+		if (prev && q.channel && q.channel !== prev.channel) errors.push({ path: `/queues/${i}/channel`, message: `queue ${preview(q.id)} is ${prev.channel}; a queue's channel cannot change` });
 		const next: QueueConfig = {
 			id: q.id,
 			name: q.name ?? prev?.name ?? q.id,
@@ -75,10 +52,12 @@ export function applyConfigInput(current: FloorConfig, input: unknown): { ok: tr
 		};
 		queues.set(q.id, next);
 	});
+	// Repeated PUTs each within the per-request cap must not grow the floor without bound.
+	if (queues.size > MAX_QUEUES) errors.push({ path: '/queues', message: `the floor would have ${queues.size} queues; at most ${MAX_QUEUES}` });
 	if (errors.length) return { ok: false, errors };
 	return {
 		ok: true,
-		config: {
+		value: {
 			timeZone: input.timeZone ?? current.timeZone,
 			resetTime: input.resetTime ?? current.resetTime,
 			intervalMs: input.intervalMs ?? current.intervalMs,

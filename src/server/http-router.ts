@@ -1,13 +1,19 @@
+import { STATUS_CODES } from 'node:http';
+import type { AuthResult, Role } from './auth';
+import type { Metrics } from './metrics';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws';
 
 /**
  * A thin layer over uWS HTTP handlers: copies what a handler needs out of `req` up front (uWS
- * invalidates it when the handler returns), registers `onAborted` before any async work, reads
- * bodies with a size limit, and answers errors without leaking stack traces.
+ * invalidates it when the handler returns), checks Host and the route's token from the headers
+ * before a byte of body is read, reads bodies within a size limit and a shared byte budget,
+ * answers HEAD like GET without a body, puts the security headers on every response, and answers
+ * errors without leaking stack traces.
  */
 
 /** What a handler knows about its request; plain data, safe to use after an await. */
 export interface RequestInfo {
+	/** Lower case, as uWS gives it ("get", "post", …); HEAD requests read "head". */
 	readonly method: string;
 	readonly path: string;
 	readonly query: URLSearchParams;
@@ -18,6 +24,7 @@ export interface RequestInfo {
 	readonly contentLength: string;
 	readonly transferEncoding: string;
 	readonly ifNoneMatch: string;
+	readonly host: string;
 }
 
 /** An error with an HTTP status and a message meant for the client. */
@@ -31,46 +38,78 @@ export class HttpError extends Error {
 	}
 }
 
-const STATUS_TEXT: Record<number, string> = {
-	200: '200 OK',
-	202: '202 Accepted',
-	204: '204 No Content',
-	304: '304 Not Modified',
-	400: '400 Bad Request',
-	401: '401 Unauthorized',
-	403: '403 Forbidden',
-	404: '404 Not Found',
-	405: '405 Method Not Allowed',
-	409: '409 Conflict',
-	413: '413 Payload Too Large',
-	415: '415 Unsupported Media Type',
-	500: '500 Internal Server Error',
-	503: '503 Service Unavailable'
+/** `"404 Not Found"` from Node's own table. */
+function statusLine(status: number): string {
+	return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
+}
+
+/** Security headers on every response; a handler's own headers (a page's CSP) win. */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+	'X-Content-Type-Options': 'nosniff',
+	// API answers and errors load nothing and may be framed by nobody.
+	'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+	'X-Frame-Options': 'DENY',
+	'Referrer-Policy': 'no-referrer'
 };
+
+/**
+ * Bytes of request bodies all requests together may hold while they arrive. A request that would
+ * take the total past the budget is refused (503) rather than buffered, so many slow uploads
+ * cannot fill memory whatever each one's size.
+ */
+export class BodyBudget {
+	#held = 0;
+	constructor(readonly limit: number) {}
+
+	/** Bytes held now. */
+	get held(): number {
+		return this.#held;
+	}
+
+	/** Takes `n` bytes from the budget; false (and nothing taken) when they do not fit. */
+	take(n: number): boolean {
+		if (this.#held + n > this.limit) return false;
+		this.#held += n;
+		return true;
+	}
+
+	/** Gives `n` bytes back. */
+	give(n: number): void {
+		this.#held = Math.max(0, this.#held - n);
+	}
+}
 
 /** One request in flight: its info, its body, and the ways to answer it exactly once. */
 export class HttpContext {
 	#aborted = false;
 	#done = false;
 	#body: Promise<Buffer> | null = null;
+	/** uWS keeps one abort handler per response, so every interest in the abort goes through this list. */
+	readonly #onAbort: (() => void)[] = [];
 
 	constructor(
 		private readonly res: HttpResponse,
-		readonly req: RequestInfo,
-		bodyLimit: number
+		readonly req: RequestInfo
 	) {
 		res.onAborted(() => {
 			this.#aborted = true;
+			for (const f of this.#onAbort) f();
 		});
-		if (req.method === 'post' || req.method === 'put') {
-			// uWS calls onData only when a body follows; an empty one must not leave the handler waiting.
-			const declared = req.contentLength === '' ? null : Number(req.contentLength);
-			if (declared === 0 || (declared === null && req.transferEncoding === '')) this.#body = Promise.resolve(Buffer.alloc(0));
-			else if (declared !== null && declared > bodyLimit) this.#body = Promise.reject(new HttpError(413, `body larger than ${bodyLimit} bytes`));
-			else this.#body = readBody(res, bodyLimit);
-			// A handler may answer without reading the body (bad token); its rejection must not go unhandled.
-			this.#body.catch(() => {});
-		}
+	}
+
+	/** True when the request says a body follows. */
+	get hasBody(): boolean {
+		return hasBody(this.req);
+	}
+
+	/** Starts reading the body; must run synchronously inside the uWS handler (uWS delivers data only to a reader attached then). */
+	readBody(limit: number, budget: BodyBudget, onBudgetRefusal: () => void): void {
+		const declared = this.req.contentLength === '' ? null : Number(this.req.contentLength);
+		if (!this.hasBody) this.#body = Promise.resolve(Buffer.alloc(0));
+		else if (declared !== null && !(declared <= limit)) this.#body = Promise.reject(new HttpError(413, `body larger than ${limit} bytes`));
+		else this.#body = readBody(this.res, (f) => this.#onAbort.push(f), limit, budget, declared, onBudgetRefusal);
+		// A handler may answer without reading the body; its rejection must not go unhandled.
+		this.#body.catch(() => {});
 	}
 
 	/** True once the client went away or an answer was sent: nothing more may touch `res`. */
@@ -78,19 +117,25 @@ export class HttpContext {
 		return this.#aborted || this.#done;
 	}
 
-	/** The request body (POST/PUT); rejects with a 413 HttpError over the limit. */
+	/** The request body (POST/PUT); rejects with a 413 or 503 HttpError. */
 	body(): Promise<Buffer> {
 		return this.#body ?? Promise.resolve(Buffer.alloc(0));
 	}
 
-	/** Sends a complete response once; later calls and calls after an abort are ignored. */
+	/**
+	 * Sends a complete response once; later calls and calls after an abort are ignored. A HEAD
+	 * request gets the headers and length of the GET answer, without the body. A request whose body
+	 * was never read is answered and closed, so it cannot make the server read it.
+	 */
 	send(status: number, body: string | Uint8Array, headers: Readonly<Record<string, string>> = {}, close = false): void {
 		if (this.finished) return;
 		this.#done = true;
+		const closing = close || (this.#body === null && this.hasBody);
 		this.res.cork(() => {
-			this.res.writeStatus(STATUS_TEXT[status] ?? String(status));
-			for (const [k, v] of Object.entries(headers)) this.res.writeHeader(k, v);
-			this.res.end(body, close);
+			this.res.writeStatus(statusLine(status));
+			for (const [k, v] of Object.entries({ ...SECURITY_HEADERS, ...headers })) this.res.writeHeader(k, v);
+			if (this.req.method === 'head') this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, closing);
+			else this.res.end(body, closing);
 		});
 	}
 
@@ -103,41 +148,79 @@ export class HttpContext {
 	fail(err: unknown): void {
 		if (err instanceof HttpError) {
 			const extra = err.details && typeof err.details === 'object' ? err.details : {};
-			// A body cut off by the limit is still arriving: close the connection rather than read it all.
-			this.json(err.status, { error: err.message, ...extra }, {}, err.status === 413);
+			// A body cut off by a limit is still arriving: close the connection rather than read it all.
+			this.json(err.status, { ...extra, error: err.message }, {}, err.status === 413 || err.status === 503);
 			return;
 		}
 		this.json(500, { error: 'internal error' });
 	}
 }
 
-/** Reads a whole body, refusing more than `limit` bytes. Chunks are copied: uWS reuses their memory. */
-function readBody(res: HttpResponse, limit: number): Promise<Buffer> {
+function hasBody(req: RequestInfo): boolean {
+	if (req.transferEncoding !== '') return true;
+	return req.contentLength !== '' && req.contentLength !== '0';
+}
+
+/**
+ * Reads a whole body, refusing more than `limit` bytes and what the shared budget cannot hold.
+ * A declared length is taken from the budget up front; a chunked body chunk by chunk. Chunks are
+ * copied: uWS reuses their memory.
+ */
+function readBody(res: HttpResponse, onAbort: (f: () => void) => void, limit: number, budget: BodyBudget, declared: number | null, onBudgetRefusal: () => void): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
+		let taken = 0;
+		const release = () => {
+			budget.give(taken);
+			taken = 0;
+		};
+		onAbort(release);
+		if (declared !== null) {
+			if (!budget.take(declared)) {
+				onBudgetRefusal();
+				reject(new HttpError(503, 'the server is receiving too many request bodies at once; retry shortly'));
+				return;
+			}
+			taken = declared;
+		}
 		const chunks: Buffer[] = [];
 		let size = 0;
 		let over = false;
 		res.onData((chunk, isLast) => {
 			if (over) return;
 			size += chunk.byteLength;
-			if (size > limit) {
+			if (size > limit || (declared !== null && size > declared)) {
 				over = true;
 				chunks.length = 0;
+				release();
 				reject(new HttpError(413, `body larger than ${limit} bytes`));
 				return;
 			}
+			if (declared === null) {
+				if (!budget.take(chunk.byteLength)) {
+					over = true;
+					chunks.length = 0;
+					release();
+					onBudgetRefusal();
+					reject(new HttpError(503, 'the server is receiving too many request bodies at once; retry shortly'));
+					return;
+				}
+				taken += chunk.byteLength;
+			}
 			chunks.push(Buffer.from(chunk.slice(0)));
-			if (isLast) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+			if (isLast) {
+				release();
+				resolve(chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks));
+			}
 		});
 	});
 }
 
 /** Copies the request fields handlers use; must run synchronously inside the uWS handler. */
-export function readRequest(req: HttpRequest, paramCount: number): RequestInfo {
+export function readRequest(req: HttpRequest, paramCount: number, method = req.getMethod()): RequestInfo {
 	const params: string[] = [];
 	for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
 	return {
-		method: req.getMethod(),
+		method,
 		path: req.getUrl(),
 		query: new URLSearchParams(req.getQuery() ?? ''),
 		params,
@@ -145,46 +228,95 @@ export function readRequest(req: HttpRequest, paramCount: number): RequestInfo {
 		contentType: req.getHeader('content-type'),
 		contentLength: req.getHeader('content-length'),
 		transferEncoding: req.getHeader('transfer-encoding'),
-		ifNoneMatch: req.getHeader('if-none-match')
+		ifNoneMatch: req.getHeader('if-none-match'),
+		host: req.getHeader('host')
 	};
 }
 
 /** A route handler: may be async; thrown HttpErrors become their status, anything else a 500. */
 export type Handler = (ctx: HttpContext) => void | Promise<void>;
 
-/** Registers routes on a uWS app with the context, abort and error handling above. */
+/** What a route needs before its handler runs. */
+export interface RouteOptions {
+	/** Role the request's token must grant; checked from the headers before any body byte is read. */
+	readonly role?: Role;
+}
+
+/** How the router checks requests before their handlers see them. */
+export interface RouterGuards {
+	/** Largest body, bytes. */
+	readonly bodyLimit: number;
+	readonly budget: BodyBudget;
+	/** Checks the Authorization header's token for a role. */
+	readonly authorize: (authorization: string, role: Role) => AuthResult;
+	/** Whether a request's Host header names this server (DNS rebinding guard). */
+	readonly hostAllowed: (host: string) => boolean;
+	readonly metrics: Metrics;
+	/** Unexpected errors (the client gets a bare 500). */
+	readonly onError: (err: unknown, req: RequestInfo) => void;
+}
+
+/** HTTP methods a route may be registered for. */
+export type Method = 'get' | 'post' | 'put' | 'del' | 'any';
+
+/** Registers routes on a uWS app with the checks, context, abort and error handling above. */
 export class HttpRouter {
 	constructor(
 		private readonly app: TemplatedApp,
-		private readonly bodyLimit: number,
-		private readonly onError: (err: unknown, req: RequestInfo) => void
+		private readonly guards: RouterGuards
 	) {}
 
-	/** `pattern` uses uWS syntax (`/api/boards/:id`); `:params` arrive in `ctx.req.params` in order. */
-	route(method: 'get' | 'post' | 'put' | 'del' | 'any', pattern: string, handler: Handler): this {
+	/**
+	 * `pattern` uses uWS syntax (`/api/boards/:id`); `:params` arrive in `ctx.req.params` in order.
+	 * A GET route answers HEAD too. Routes match in registration order within uWS's precedence
+	 * (static segments before parameters before wildcards).
+	 */
+	route(method: Method, pattern: string, handler: Handler, options: RouteOptions = {}): this {
 		const paramCount = (pattern.match(/:/g) ?? []).length;
-		this.app[method](pattern, (res: HttpResponse, req: HttpRequest) => {
-			let info: RequestInfo;
-			try {
-				info = readRequest(req, paramCount);
-			} catch {
-				// A malformed percent-escape in the path.
-				res.cork(() => res.writeStatus('400 Bad Request').end('bad request path'));
+		// Only POST and PUT routes read bodies: a fallback (`any`) answers without reading one.
+		const reads = method === 'post' || method === 'put';
+		const serve = (res: HttpResponse, req: HttpRequest, asMethod?: string) => this.#serve(res, req, paramCount, handler, options, reads, asMethod);
+		this.app[method](pattern, (res, req) => serve(res, req));
+		if (method === 'get') this.app.head(pattern, (res, req) => serve(res, req, 'head'));
+		return this;
+	}
+
+	#serve(res: HttpResponse, req: HttpRequest, paramCount: number, handler: Handler, options: RouteOptions, reads: boolean, asMethod?: string): void {
+		const g = this.guards;
+		let info: RequestInfo;
+		try {
+			info = readRequest(req, paramCount, asMethod);
+		} catch {
+			// A malformed percent-escape in the path.
+			res.cork(() => res.writeStatus(statusLine(400)).writeHeader('X-Content-Type-Options', 'nosniff').end('bad request path', true));
+			return;
+		}
+		const ctx = new HttpContext(res, info);
+		if (!g.hostAllowed(info.host)) {
+			g.metrics.originRefusals++;
+			ctx.fail(new HttpError(421, 'this server does not answer for that Host; see README (reverse proxy)'));
+			return;
+		}
+		if (options.role) {
+			const auth = g.authorize(info.authorization, options.role);
+			if (!auth.ok) {
+				// Answered from the headers alone; the connection closes if a body was on its way.
+				g.metrics.requestsRefusedEarly++;
+				ctx.fail(new HttpError(auth.status, auth.message));
 				return;
 			}
-			const ctx = new HttpContext(res, info, this.bodyLimit);
-			const settle = (err: unknown) => {
-				if (!(err instanceof HttpError)) this.onError(err, info);
-				ctx.fail(err);
-			};
-			try {
-				const out = handler(ctx);
-				if (out) out.catch(settle);
-			} catch (err) {
-				settle(err);
-			}
-		});
-		return this;
+		}
+		if (reads) ctx.readBody(g.bodyLimit, g.budget, () => g.metrics.bodyBudgetRefusals++);
+		const settle = (err: unknown) => {
+			if (!(err instanceof HttpError)) g.onError(err, info);
+			ctx.fail(err);
+		};
+		try {
+			const out = handler(ctx);
+			if (out) out.catch(settle);
+		} catch (err) {
+			settle(err);
+		}
 	}
 }
 
@@ -194,6 +326,6 @@ export function parseJsonBody(body: Buffer): unknown {
 	try {
 		return JSON.parse(body.toString('utf8'));
 	} catch (e) {
-		throw new HttpError(400, `malformed JSON: ${(e as Error).message.slice(0, 200)}`);
+		throw new HttpError(400, `malformed JSON: ${String((e as Error)?.message ?? e).slice(0, 200)}`);
 	}
 }

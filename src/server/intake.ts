@@ -1,7 +1,6 @@
 import type { FloorEvent } from '../lib/domain/events';
 import type { Floor } from '../lib/domain/floor';
 import { emptyHistory, type ContactLog, type HistoryRows } from './contact-log';
-import { HttpError } from './http-router';
 import type { Metrics } from './metrics';
 import type { Store } from './store';
 
@@ -23,6 +22,13 @@ interface Pending {
 	readonly events: readonly FloorEvent[];
 	readonly resolve: (r: IntakeResult) => void;
 	readonly reject: (e: unknown) => void;
+}
+
+/** A batch could not be made durable (the store refused the commit); the producer should retry. */
+export class CommitFailedError extends Error {
+	constructor() {
+		super('the event store could not commit; retry later');
+	}
 }
 
 /** Feeds the floor, the store and the history rows from validated events. */
@@ -100,7 +106,7 @@ export class Intake {
 				return out;
 			});
 		} catch (err) {
-			const fail = new HttpError(503, 'the event store could not commit; retry later');
+			const fail = new CommitFailedError();
 			for (const g of group) g.reject(fail);
 			console.error('store commit failed:', err);
 			return;

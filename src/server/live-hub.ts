@@ -1,14 +1,18 @@
 import { BoardProjector } from '../lib/domain/board';
 import type { Floor } from '../lib/domain/floor';
+import { preview } from '../lib/domain/result';
 import { isEmptyChanges, type BoardConfig } from '../lib/domain/views';
 import { encodeHello, type Codec } from '../lib/protocol/codec';
-import { parseClientFrame, type ErrorFrame, type ServerFrame, type SourceInfo } from '../lib/protocol/frames';
+import { parseClientFrame } from '../lib/protocol/client-frames';
+import type { ErrorFrame, ServerFrame, SourceInfo } from '../lib/protocol/frames';
+import { bearerToken, type Auth } from './auth';
 import type { Metrics } from './metrics';
-import { SEND_DROPPED, type WebSocket } from './uws';
+import type { OriginPolicy } from './origin-policy';
+import { NO_COMPRESSION, SEND_DROPPED, type TemplatedApp, type WebSocket } from './uws';
 
 /**
- * The fan-out hub of `/live`. Once per flush tick it advances the floor, asks each watched board's
- * projector what changed, encodes that delta once and sends the same bytes to every client of the
+ * The fan-out hub of `/live`. At each flush (the server's tick calls `flush` after the floor has
+ * advanced) it asks each watched board's projector what changed, encodes that delta once and sends the same bytes to every client of the
  * board. Clients that join or resync are marked and served a snapshot at the next tick, encoded
  * once per board however many asked, with the board's current `seq` so later deltas continue it.
  *
@@ -31,12 +35,14 @@ export interface LiveSocketData {
 
 /** Hub tuning. */
 export interface LiveHubOptions {
-	readonly flushMs: number;
 	/** Buffered bytes above which a client stops getting deltas until it drains. */
 	readonly softLimit: number;
 	/** Buffered bytes above which a client is closed. */
 	readonly hardLimit: number;
 }
+
+/** Live client frames are tiny (resync, ping); anything bigger is refused by uWS with a close. */
+const LIVE_MAX_PAYLOAD = 16 * 1024;
 
 /** Closes with this code a client that could not keep up (it reconnects and resyncs). */
 export const CLOSE_TOO_SLOW = 4008;
@@ -64,7 +70,6 @@ class BoardChannel {
 /** Fan-out of board changes to wallboard sockets. */
 export class LiveHub {
 	readonly #channels = new Map<string, BoardChannel>();
-	#timer: NodeJS.Timeout | null = null;
 	#staleCount = 0;
 	#clientCount = 0;
 	#source: SourceInfo = { kind: 'ingest' };
@@ -74,24 +79,49 @@ export class LiveHub {
 		private readonly codec: Codec,
 		private readonly metrics: Metrics,
 		private readonly options: LiveHubOptions,
-		private readonly clock: () => number,
-		/** Runs at the start of each tick, before the floor is projected (sources feed due events here). */
-		private readonly beforeTick: (now: number) => void = () => {}
+		private readonly clock: () => number
 	) {
 		metrics.clientsConnected = () => this.#clientCount;
 		metrics.clientsStale = () => this.#staleCount;
 	}
 
-	/** Starts ticking every flush window. */
-	start(): void {
-		if (this.#timer) return;
-		this.#timer = setInterval(() => this.tick(), this.options.flushMs);
-		this.#timer.unref?.();
-	}
-
-	stop(): void {
-		if (this.#timer) clearInterval(this.#timer);
-		this.#timer = null;
+	/**
+	 * Registers `/live` on the app. The upgrade checks Origin (a page elsewhere must not read the
+	 * floor through a viewer's browser) and refuses a browser from another origin before upgrading;
+	 * a bad token or unknown board is told in an error frame after `hello`, then closed.
+	 */
+	attach(app: TemplatedApp, auth: Auth, policy: OriginPolicy): void {
+		app.ws<LiveSocketData>('/live', {
+			compression: NO_COMPRESSION,
+			maxPayloadLength: LIVE_MAX_PAYLOAD,
+			// uWS's own cap sits above ours, so the hub's hard-limit close (with its metric) happens first.
+			maxBackpressure: this.options.hardLimit * 2,
+			closeOnBackpressureLimit: 1, // a boolean typed as number in these typings
+			idleTimeout: 120,
+			sendPingsAutomatically: true,
+			upgrade: (res, req, context) => {
+				const key = req.getHeader('sec-websocket-key');
+				const protocol = req.getHeader('sec-websocket-protocol');
+				const extensions = req.getHeader('sec-websocket-extensions');
+				if (!policy.originAllowed(req.getHeader('origin'), req.getHeader('host'))) {
+					this.metrics.originRefusals++;
+					res.cork(() => res.writeStatus('403 Forbidden').end('origin not allowed', true));
+					return;
+				}
+				const query = new URLSearchParams(req.getQuery() ?? '');
+				const board = query.get('board') || 'default';
+				// Browsers cannot set headers on a WebSocket, so ?token= is accepted here.
+				const check = auth.check(query.get('token') || bearerToken(req.getHeader('authorization')), 'viewer');
+				let refusal: ErrorFrame | null = null;
+				if (!check.ok) refusal = { type: 'error', code: 'unauthorized', message: check.message };
+				else if (!this.hasBoard(board)) refusal = { type: 'error', code: 'unknown-board', message: `no board ${preview(board)}` };
+				res.upgrade<LiveSocketData>({ board, refusal, closed: false, stale: false, needsSnapshot: false, badFrames: 0 }, key, protocol, extensions, context);
+			},
+			open: (ws) => this.open(ws),
+			message: (ws, message, isBinary) => this.message(ws, message, isBinary),
+			drain: (ws) => this.drain(ws),
+			close: (ws) => this.close(ws)
+		});
 	}
 
 	/** Current sequence number of a board (0 before its first frame). */
@@ -129,7 +159,7 @@ export class LiveHub {
 		const data = ws.getUserData();
 		const ch = this.#channels.get(data.board);
 		if (data.refusal || !ch) {
-			const refusal: ErrorFrame = data.refusal ?? { type: 'error', code: 'unknown-board', message: `no board ${JSON.stringify(data.board)}` };
+			const refusal: ErrorFrame = data.refusal ?? { type: 'error', code: 'unknown-board', message: `no board ${preview(data.board)}` };
 			// hello first even here: every client decodes hello before anything else.
 			ws.send(encodeHello(data.board, this.clock(), this.#source), true);
 			ws.send(this.codec.encode(refusal), true);
@@ -197,16 +227,11 @@ export class LiveHub {
 		}
 	}
 
-	/** One flush: advance the floor, then per watched board one delta (if anything changed) and the snapshots asked for. */
-	tick(): void {
-		const t0 = performance.now();
-		const now = this.clock();
-		this.beforeTick(now);
-		this.floor.advance(now);
+	/** One flush at `now` (the floor already advanced to it): per watched board one delta (if anything changed) and the snapshots asked for. */
+	flush(now: number): void {
 		for (const ch of this.#channels.values()) {
 			if (ch.clients.size > 0) this.#flush(ch, now);
 		}
-		this.metrics.tickDuration.observe((performance.now() - t0) / 1000);
 	}
 
 	#flush(ch: BoardChannel, now: number): void {

@@ -5,6 +5,15 @@
 import { parseCliArgs, USAGE } from './cli-args';
 import { startServer } from './server';
 
+/** The last line `main` prints once it listens (JSON on one line of stdout). */
+export interface ReadyLine {
+	readonly ready: true;
+	readonly url: string;
+	readonly port: number;
+	/** Plaintext tokens when this start created them, else null. */
+	readonly tokens: Readonly<Record<string, string>> | null;
+}
+
 async function main(): Promise<void> {
 	let args;
 	try {
@@ -24,6 +33,9 @@ async function main(): Promise<void> {
 	}
 	if (server.source) console.log(`source: ${server.source.description}`);
 	console.log(`Sightline wallboard: ${server.url}/wall/default`);
+	// One machine-readable line for launchers (tests, supervisors): they read this, not the prose above.
+	const ready: ReadyLine = { ready: true, url: server.url, port: server.port, tokens: server.createdTokens };
+	console.log(JSON.stringify(ready));
 	const stop = () => {
 		void server.close().then(() => process.exit(0));
 	};

@@ -1,24 +1,24 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram as PromHistogram, Registry } from 'prom-client';
+
 /**
- * Counters, gauges and histograms rendered in the Prometheus text format (version 0.0.4).
- * Kept dependency-free: the server needs a dozen series, not a client library.
+ * The server's Prometheus series, on a prom-client registry of its own (so several servers in one
+ * process, as in tests, do not mix). Hot paths increment plain number fields; the registry reads
+ * them when scraped, so counting an event costs an addition, not a library call. Process, GC and
+ * event-loop lag series come from prom-client's default metrics.
  */
 
-/** A latency histogram in seconds with fixed buckets. */
-export class Histogram {
-	readonly #counts: number[];
-	#sum = 0;
-	#count = 0;
-	#max = 0;
+const MS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-	constructor(readonly buckets: readonly number[]) {
-		this.#counts = buckets.map(() => 0);
-	}
+/** A latency histogram in seconds that also remembers its maximum. */
+export class Histogram {
+	#max = 0;
+	#count = 0;
+	constructor(private readonly series: PromHistogram) {}
 
 	observe(seconds: number): void {
-		this.#sum += seconds;
-		this.#count += 1;
+		this.series.observe(seconds);
+		this.#count++;
 		if (seconds > this.#max) this.#max = seconds;
-		for (let i = 0; i < this.buckets.length; i++) if (seconds <= this.buckets[i]!) this.#counts[i]! += 1;
 	}
 
 	get count(): number {
@@ -27,16 +27,7 @@ export class Histogram {
 	get max(): number {
 		return this.#max;
 	}
-
-	render(name: string, help: string): string {
-		const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`];
-		this.buckets.forEach((b, i) => lines.push(`${name}_bucket{le="${b}"} ${this.#counts[i]}`));
-		lines.push(`${name}_bucket{le="+Inf"} ${this.#count}`, `${name}_sum ${this.#sum}`, `${name}_count ${this.#count}`);
-		return lines.join('\n');
-	}
 }
-
-const MS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
 /** Every series the server exports. Fields are plain numbers so hot paths just increment. */
 export class Metrics {
@@ -51,38 +42,76 @@ export class Metrics {
 	badClientFrames = 0;
 	slowClientsClosed = 0;
 	staleMarks = 0;
+	/** Requests refused before their body was read (bad token, unknown route, method). */
+	requestsRefusedEarly = 0;
+	/** Requests answered 503 because the body budget was spent. */
+	bodyBudgetRefusals = 0;
+	/** Upgrades and requests refused for their Origin or Host header. */
+	originRefusals = 0;
 	/** Gauges, read through callbacks so they are never out of date. */
 	clientsConnected: () => number = () => 0;
 	clientsStale: () => number = () => 0;
 	ingestSockets: () => number = () => 0;
-	readonly tickDuration = new Histogram(MS_BUCKETS);
-	readonly commitLatency = new Histogram(MS_BUCKETS);
+	bodyBytesHeld: () => number = () => 0;
+	readonly registry = new Registry();
+	readonly tickDuration: Histogram;
+	readonly commitLatency: Histogram;
+
+	constructor() {
+		const r = this.registry;
+		const counter = (name: string, help: string, read: () => number) =>
+			new Counter({
+				name,
+				help,
+				registers: [r],
+				collect() {
+					// The field is the truth; the series is brought to it at scrape time.
+					this.reset();
+					this.inc(read());
+				}
+			});
+		const gauge = (name: string, help: string, read: () => number) =>
+			new Gauge({
+				name,
+				help,
+				registers: [r],
+				collect() {
+					this.set(read());
+				}
+			});
+		counter('sightline_events_accepted_total', 'Events accepted (valid, not duplicate).', () => this.eventsAccepted);
+		counter('sightline_events_rejected_total', 'Events in batches rejected by validation.', () => this.eventsRejected);
+		counter('sightline_batches_rejected_total', 'Batches rejected by validation or decoding.', () => this.batchesRejected);
+		counter('sightline_events_duplicate_total', 'Events dropped because their id was seen before.', () => this.eventsDuplicate);
+		counter('sightline_anomalies_total', 'Events impossible for the current floor state, not applied.', () => this.anomalies);
+		gauge('sightline_clients_connected', 'Wallboard sockets open.', () => this.clientsConnected());
+		gauge('sightline_clients_stale', 'Wallboard sockets over the soft buffer limit, waiting to drain.', () => this.clientsStale());
+		gauge('sightline_ingest_sockets', 'Ingest sockets open.', () => this.ingestSockets());
+		counter('sightline_frames_sent_total', 'Frames sent to wallboards.', () => this.framesSent);
+		counter('sightline_bytes_sent_total', 'Bytes sent to wallboards.', () => this.bytesSent);
+		counter('sightline_snapshots_sent_total', 'Snapshot frames sent to wallboards.', () => this.snapshotsSent);
+		counter('sightline_stale_marks_total', 'Times a wallboard went over the soft limit.', () => this.staleMarks);
+		counter('sightline_slow_clients_closed_total', 'Wallboards closed at the hard buffer limit.', () => this.slowClientsClosed);
+		counter('sightline_bad_client_frames_total', 'Frames from clients that were refused.', () => this.badClientFrames);
+		counter('sightline_requests_refused_early_total', 'Requests answered before any body byte was read (token, route, method).', () => this.requestsRefusedEarly);
+		counter('sightline_body_budget_refusals_total', 'Requests refused because request bodies in memory reached the budget.', () => this.bodyBudgetRefusals);
+		counter('sightline_origin_refusals_total', 'Requests and upgrades refused for their Origin or Host.', () => this.originRefusals);
+		gauge('sightline_body_bytes_held', 'Bytes of request bodies held in memory while they arrive.', () => this.bodyBytesHeld());
+		const histogram = (name: string, help: string) => new Histogram(new PromHistogram({ name, help, buckets: MS_BUCKETS, registers: [r] }));
+		this.tickDuration = histogram('sightline_tick_duration_seconds', 'Time to advance the floor and flush deltas, per tick.');
+		this.commitLatency = histogram('sightline_store_commit_seconds', 'Time to commit one group of ingested batches.');
+		gauge('sightline_store_commit_max_seconds', 'Longest commit since start.', () => this.commitLatency.max);
+		gauge('sightline_tick_max_seconds', 'Longest flush tick since start.', () => this.tickDuration.max);
+		collectDefaultMetrics({ register: r });
+	}
+
+	/** Content-Type of `render()`. */
+	get contentType(): string {
+		return this.registry.contentType;
+	}
 
 	/** The Prometheus exposition text. */
-	render(): string {
-		const c = (name: string, help: string, v: number, type: 'counter' | 'gauge' = 'counter') =>
-			`# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${v}`;
-		return (
-			[
-				c('sightline_events_accepted_total', 'Events accepted (valid, not duplicate).', this.eventsAccepted),
-				c('sightline_events_rejected_total', 'Events in batches rejected by validation.', this.eventsRejected),
-				c('sightline_batches_rejected_total', 'Batches rejected by validation or decoding.', this.batchesRejected),
-				c('sightline_events_duplicate_total', 'Events dropped because their id was seen before.', this.eventsDuplicate),
-				c('sightline_anomalies_total', 'Events impossible for the current floor state, not applied.', this.anomalies),
-				c('sightline_clients_connected', 'Wallboard sockets open.', this.clientsConnected(), 'gauge'),
-				c('sightline_clients_stale', 'Wallboard sockets over the soft buffer limit, waiting to drain.', this.clientsStale(), 'gauge'),
-				c('sightline_ingest_sockets', 'Ingest sockets open.', this.ingestSockets(), 'gauge'),
-				c('sightline_frames_sent_total', 'Frames sent to wallboards.', this.framesSent),
-				c('sightline_bytes_sent_total', 'Bytes sent to wallboards.', this.bytesSent),
-				c('sightline_snapshots_sent_total', 'Snapshot frames sent to wallboards.', this.snapshotsSent),
-				c('sightline_stale_marks_total', 'Times a wallboard went over the soft limit.', this.staleMarks),
-				c('sightline_slow_clients_closed_total', 'Wallboards closed at the hard buffer limit.', this.slowClientsClosed),
-				c('sightline_bad_client_frames_total', 'Frames from clients that were refused.', this.badClientFrames),
-				this.tickDuration.render('sightline_tick_duration_seconds', 'Time to advance the floor and flush deltas, per tick.'),
-				this.commitLatency.render('sightline_store_commit_seconds', 'Time to commit one group of ingested batches.'),
-				c('sightline_store_commit_max_seconds', 'Longest commit since start.', this.commitLatency.max, 'gauge'),
-				c('sightline_tick_max_seconds', 'Longest flush tick since start.', this.tickDuration.max, 'gauge')
-			].join('\n') + '\n'
-		);
+	render(): Promise<string> {
+		return this.registry.metrics();
 	}
 }

@@ -1,49 +1,47 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pack } from 'msgpackr';
-import { EVENT_JSON_SCHEMA, validateBatch } from '../lib/domain/events';
+import { validateBatch } from '../lib/domain/events';
 import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig } from '../lib/domain/floor';
+import { formatValidationErrors } from '../lib/domain/result';
 import { resolveSl } from '../lib/domain/service-level';
 import { dayStart, intervalStart } from '../lib/domain/time';
 import { createCodec } from '../lib/protocol/codec';
-import type { ErrorFrame } from '../lib/protocol/frames';
 import { Auth, bearerToken, isLoopback, loadOrCreateTokens, type Role } from './auth';
 import { BoardRegistry } from './boards';
 import { ContactLog } from './contact-log';
-import { applyConfigInput, isTimeZone, withQueues } from './floor-config';
-import { HttpError, HttpRouter, parseJsonBody, type HttpContext } from './http-router';
-import { batchFromBody, decodeIngestFrame, refOf, validateDecoded, type IngestReply } from './ingest';
+import { FLUSH_MS_RANGE, SERVER_DEFAULTS } from './defaults';
+import { isTimeZone, withQueues } from './floor-config';
+import { BodyBudget, HttpError, HttpRouter, type HttpContext } from './http-router';
+import { registerIngestSocket } from './ingest-socket';
+import { countRejected } from './ingest';
 import { Intake } from './intake';
-import { LiveHub, type LiveSocketData } from './live-hub';
+import { LiveHub } from './live-hub';
 import { Metrics } from './metrics';
-import { EmulatorSource, DEFAULT_SCENARIO } from './sources/emulator';
-import { ReportService } from './reports/report-service';
+import { OriginPolicy } from './origin-policy';
+import { registerBoardRoutes } from './routes/boards';
+import { currentConfig, registerConfigRoutes } from './routes/config';
+import type { RouteDeps } from './routes/deps';
+import { registerEventRoutes } from './routes/events';
+import { registerFallbackRoutes } from './routes/fallback';
+import { registerHealthRoutes } from './routes/health';
+import { registerHistoryRoutes } from './routes/history';
 import { registerReportRoutes } from './routes/reports';
-import { ReplaySource } from './sources/replay';
+import { ReportService } from './reports/report-service';
+import { createSource, type SourceOption } from './source-factory';
 import type { Source } from './sources/source';
 import { StaticFiles } from './static-files';
 import { Store } from './store';
-import { closeApp, createApp, listen, NO_COMPRESSION, type WebSocket } from './uws';
+import { closeApp, createApp, listen } from './uws';
 
 /**
- * Wires the server together: store, floor, intake, hub, sources, HTTP routes and WebSockets, on
- * one uWS app and one port. `startServer` is what `main.ts` runs and what tests start in-process.
+ * The composition root: builds store, floor, intake, hub and source from the options, registers
+ * the route modules and sockets on one uWS app, and owns the tick (pull sources → intake →
+ * floor.advance → hub flush). `startServer` is what `main.ts` runs and what tests start in-process.
  */
 
-/** Which playback source feeds the floor (ingest is always on). */
-export type SourceOption =
-	| { readonly kind: 'none' }
-	| {
-			readonly kind: 'emulator';
-			readonly scenario?: string;
-			readonly seed?: number;
-			readonly speed?: number;
-			/** Seconds into the emulated day at start; the events before play at once. */
-			readonly from?: number;
-	  }
-	| { readonly kind: 'replay'; readonly trace?: string; readonly day?: string; readonly speed?: number };
+export type { SourceOption } from './source-factory';
 
-/** Everything `startServer` can be told; only `dataDir` is required. */
+/** Everything `startServer` can be told; only `dataDir` is required. Defaults in `defaults.ts`. */
 export interface ServerOptions {
 	readonly dataDir: string;
 	readonly host?: string;
@@ -57,8 +55,14 @@ export interface ServerOptions {
 	readonly timeZone?: string;
 	readonly resetTime?: string;
 	readonly maxBodyBytes?: number;
+	/** Bytes of request bodies all requests together may hold while they arrive. */
+	readonly bodyBudgetBytes?: number;
 	readonly softLimitBytes?: number;
 	readonly hardLimitBytes?: number;
+	/** How far ahead of the server clock an ingested event may be stamped, seconds. */
+	readonly maxSkewSeconds?: number;
+	/** Browser origins accepted besides the server's own (a reverse proxy's public address). */
+	readonly allowedOrigins?: readonly string[];
 	/** Whether viewers need no token; by default only when listening on a loopback address. */
 	readonly openViewer?: boolean;
 	readonly log?: (line: string) => void;
@@ -80,63 +84,31 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
-/** Live client frames are tiny (resync, ping); anything bigger is refused by uWS with a close. */
-const LIVE_MAX_PAYLOAD = 16 * 1024;
-/** Batches an ingest socket may have waiting for their commit; beyond that the producer must wait for acks. */
-const INGEST_MAX_IN_FLIGHT = 64;
-
-interface IngestSocketData {
-	closed: boolean;
-	inFlight: number;
-}
-
 /** Starts the server; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+	const o = { ...SERVER_DEFAULTS, ...withoutUndefined(options) };
 	const log = options.log ?? ((line: string) => console.log(line));
-	const host = options.host ?? '127.0.0.1';
-	const dataDir = resolve(options.dataDir);
-	mkdirSync(dataDir, { recursive: true });
-	const flushMs = options.flushMs ?? 50;
-	if (!(flushMs >= 5 && flushMs <= 5000)) throw new Error(`flush window must be 5..5000 ms, got ${flushMs}`);
-	const maxBody = options.maxBodyBytes ?? 1024 * 1024;
-	const softLimit = options.softLimitBytes ?? 256 * 1024;
-	const hardLimit = options.hardLimitBytes ?? 4 * 1024 * 1024;
-	if (hardLimit <= softLimit) throw new Error('the hard buffer limit must be above the soft limit');
+	if (!(o.flushMs >= FLUSH_MS_RANGE.min && o.flushMs <= FLUSH_MS_RANGE.max)) throw new Error(`flush window must be ${FLUSH_MS_RANGE.min}..${FLUSH_MS_RANGE.max} ms, got ${o.flushMs}`);
+	if (o.hardLimitBytes <= o.softLimitBytes) throw new Error('the hard buffer limit must be above the soft limit');
+	const dataDir = resolve(o.dataDir);
+	// The store and token hashes are this server's alone.
+	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+	chmodSync(dataDir, 0o700);
 
 	const tokens = loadOrCreateTokens(dataDir);
-	const auth = new Auth(tokens.hashes, (options.openViewer ?? true) && isLoopback(host));
+	const auth = new Auth(tokens.hashes, (options.openViewer ?? true) && isLoopback(o.host));
+	const policy = new OriginPolicy(o.host, options.allowedOrigins);
 	const store = new Store(dataDir);
 	const metrics = new Metrics();
-	const codec = createCodec();
 
 	const stored = store.latestConfig<FloorConfig>('floor', 'default')?.body;
 	const timeZone = stored?.timeZone ?? options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
 	if (!isTimeZone(timeZone)) throw new Error(`unknown time zone ${JSON.stringify(timeZone)}`);
-	const baseConfig: FloorConfig = {
-		...DEFAULT_FLOOR_CONFIG,
-		...stored,
-		timeZone,
-		resetTime: stored?.resetTime ?? options.resetTime ?? DEFAULT_FLOOR_CONFIG.resetTime
-	};
+	const baseConfig: FloorConfig = { ...DEFAULT_FLOOR_CONFIG, ...stored, timeZone, resetTime: stored?.resetTime ?? options.resetTime ?? DEFAULT_FLOOR_CONFIG.resetTime };
 
-	let source: Source | null = null;
-	const spec = options.source ?? { kind: 'none' };
+	let source: Source | null;
 	try {
-		if (spec.kind === 'emulator') {
-			source = new EmulatorSource({
-				scenarioPath: spec.scenario ?? DEFAULT_SCENARIO,
-				seed: spec.seed ?? 1,
-				speed: spec.speed ?? 1,
-				start: Date.now(),
-				from: spec.from ?? 0
-			});
-		} else if (spec.kind === 'replay') {
-			source = new ReplaySource(
-				{ trace: spec.trace, day: spec.day, speed: spec.speed ?? 1, timeZone, resetTime: baseConfig.resetTime, now: Date.now() },
-				store,
-				log
-			);
-		}
+		source = createSource(options.source ?? { kind: 'none' }, { store, timeZone, resetTime: baseConfig.resetTime, now: Date.now(), log });
 	} catch (e) {
 		store.close();
 		throw e;
@@ -146,258 +118,85 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), clock());
 	const contacts = new ContactLog(
 		(queue, channel) => floor.queues.get(queue)?.config.sl ?? resolveSl(channel),
-		(ts) => {
-			const c = floor.config;
-			return intervalStart(ts, dayStart(ts, c.timeZone, c.resetTime), c.intervalMs);
-		}
+		(ts) => intervalStart(ts, dayStart(ts, floor.config.timeZone, floor.config.resetTime), floor.config.intervalMs)
 	);
 	const intake = new Intake(floor, store, contacts, metrics);
-
 	// A replay shows the replayed day, not the live one; otherwise today's acknowledged events come back.
-	if (spec.kind !== 'replay') {
-		const today = dayStart(clock(), timeZone, baseConfig.resetTime);
-		const events = store.eventsBetween(today, Number.MAX_SAFE_INTEGER);
-		if (events.length) {
-			const r = intake.rebuild(events);
-			log(`rebuilt today's floor from ${events.length} stored events (${r.anomalies} anomalies)`);
-		}
+	if (options.source?.kind !== 'replay') {
+		const events = store.eventsBetween(dayStart(clock(), timeZone, baseConfig.resetTime), Number.MAX_SAFE_INTEGER);
+		if (events.length) log(`rebuilt today's floor from ${events.length} stored events (${intake.rebuild(events).anomalies} anomalies)`);
 	}
 
-	const hub = new LiveHub(floor, codec, metrics, { flushMs, softLimit, hardLimit }, clock, (now) => {
-		if (!source) return;
-		const due = source.pull(now);
-		hub.setSource(source.info);
-		if (!due.length) return;
-		// Playback goes through the same validation as ingest: a bad trace line must not reach the floor.
-		const v = validateBatch(due);
-		if (v.ok) intake.applyVolatile(v.events);
-		else {
-			metrics.eventsRejected += due.length;
-			metrics.batchesRejected++;
-			log(`source produced invalid events, skipped: ${v.errors.slice(0, 3).map((e) => `#${e.index} ${e.path} ${e.message}`).join('; ')}`);
-		}
-	});
+	const hub = new LiveHub(floor, createCodec(), metrics, { softLimit: o.softLimitBytes, hardLimit: o.hardLimitBytes }, clock);
 	if (source) hub.setSource(source.info);
 	const boards = new BoardRegistry(store);
 	for (const b of boards.list()) hub.setBoard(b);
+	const statics = new StaticFiles(resolve(o.staticDir));
 
-	const statics = new StaticFiles(resolve(options.staticDir ?? 'build'));
 	const app = createApp();
-	let ingestSockets = 0;
-	metrics.ingestSockets = () => ingestSockets;
-	const startedAt = Date.now();
-
+	const budget = new BodyBudget(o.bodyBudgetBytes);
+	metrics.bodyBytesHeld = () => budget.held;
+	const router = new HttpRouter(app, {
+		bodyLimit: o.maxBodyBytes,
+		budget,
+		authorize: (header, role) => auth.check(bearerToken(header), role),
+		hostAllowed: (host) => policy.hostAllowed(host),
+		metrics,
+		onError: (err, req) => log(`error in ${req.method.toUpperCase()} ${req.path.slice(0, 200)}: ${(err as Error)?.stack ?? String(err)}`)
+	});
+	const batchClock = () => ({ now: Math.max(Date.now(), clock()), maxAheadMs: o.maxSkewSeconds * 1000 });
 	const require = (ctx: HttpContext, role: Role) => {
 		const r = auth.check(bearerToken(ctx.req.authorization), role);
 		if (!r.ok) throw new HttpError(r.status, r.message);
 	};
-	const router = new HttpRouter(app, maxBody, (err, req) => log(`error in ${req.method.toUpperCase()} ${req.path}: ${(err as Error)?.stack ?? String(err)}`));
+	const deps: RouteDeps = { floor, store, intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log };
+	registerHealthRoutes(router, deps);
+	registerEventRoutes(router, deps);
+	registerBoardRoutes(router, deps);
+	registerConfigRoutes(router, deps);
+	registerHistoryRoutes(router, deps);
+	registerReportRoutes(router, { reports: new ReportService({ store, floorConfig: () => currentConfig(floor) }), require: deps.require });
+	registerFallbackRoutes(router, deps); // last: what nothing above matched
+	hub.attach(app, auth, policy);
+	registerIngestSocket(app, { auth, policy, intake, metrics, maxFrameBytes: o.maxBodyBytes, batchClock, log });
 
-	router
-		.route('get', '/healthz', (ctx) => {
-			ctx.json(200, {
-				status: 'ok',
-				uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-				source: source?.description ?? 'ingest only',
-				serverTime: clock(),
-				clients: metrics.clientsConnected()
-			});
-		})
-		.route('get', '/metrics', (ctx) => {
-			require(ctx, 'viewer');
-			ctx.send(200, metrics.render(), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
-		})
-		.route('post', '/api/events', async (ctx) => {
-			// Check the token before reading the body: an unauthenticated producer costs no parsing.
-			try {
-				require(ctx, 'ingest');
-			} catch (e) {
-				ctx.fail(e);
-				return;
+	/** One tick: due playback events into the floor (validated like ingest), the floor to now, deltas out. */
+	const tick = () => {
+		const t0 = performance.now();
+		const now = clock();
+		const due = source?.pull(now) ?? [];
+		if (source) hub.setSource(source.info);
+		if (due.length) {
+			const v = validateBatch(due);
+			if (v.ok) intake.applyVolatile(v.value);
+			else {
+				countRejected(metrics, { ok: false, message: '', errors: v.errors });
+				log(`source produced invalid events, skipped: ${formatValidationErrors(v.errors)}`);
 			}
-			let events;
-			try {
-				events = batchFromBody(await ctx.body(), ctx.req.contentType, Math.max(Date.now(), clock()));
-			} catch (e) {
-				metrics.batchesRejected++;
-				if (e instanceof HttpError && e.status === 400) metrics.eventsRejected += countOf(e);
-				throw e;
-			}
-			const r = await intake.submit(events);
-			ctx.json(202, { accepted: r.accepted, duplicates: r.duplicates });
-		})
-		.route('get', '/api/events/schema', (ctx) => ctx.json(200, EVENT_JSON_SCHEMA))
-		.route('get', '/api/boards', (ctx) => {
-			require(ctx, 'viewer');
-			ctx.json(200, { boards: boards.list() });
-		})
-		.route('get', '/api/boards/:id', (ctx) => {
-			require(ctx, 'viewer');
-			const b = boards.get(ctx.req.params[0]!);
-			if (!b) throw new HttpError(404, `no board ${JSON.stringify(ctx.req.params[0])}`);
-			ctx.json(200, b);
-		})
-		.route('put', '/api/boards/:id', async (ctx) => {
-			require(ctx, 'admin');
-			const id = ctx.req.params[0]!;
-			const r = boards.put(id, parseJsonBody(await ctx.body()), 'admin', Date.now());
-			if (!r.ok) throw new HttpError(400, 'invalid board config', { errors: r.errors });
-			hub.setBoard(r.board);
-			ctx.json(200, { board: r.board, version: r.version });
-		})
-		.route('get', '/api/config', (ctx) => {
-			require(ctx, 'viewer');
-			ctx.json(200, currentConfig(floor));
-		})
-		.route('put', '/api/config', async (ctx) => {
-			require(ctx, 'admin');
-			const r = applyConfigInput(currentConfig(floor), parseJsonBody(await ctx.body()));
-			if (!r.ok) throw new HttpError(400, 'invalid config', { errors: r.errors });
-			const version = store.saveConfig('floor', 'default', r.config, 'admin', Date.now());
-			floor.configure(r.config);
-			ctx.json(200, { config: currentConfig(floor), version });
-		})
-		.route('get', '/api/history/contacts', (ctx) => {
-			require(ctx, 'supervisor');
-			const [from, to] = range(ctx);
-			ctx.json(200, { from, to, contacts: store.contacts(from, to) });
-		})
-		.route('get', '/api/history/intervals', (ctx) => {
-			require(ctx, 'supervisor');
-			const [from, to] = range(ctx);
-			ctx.json(200, { from, to, intervals: store.intervals(from, to) });
-		})
-		.route('get', '/api/audit', (ctx) => {
-			require(ctx, 'admin');
-			ctx.json(200, { audit: store.auditLog() });
-		});
-	registerReportRoutes(router, { reports: new ReportService({ store, floorConfig: () => currentConfig(floor) }), require });
-	router
-		.route('any', '/api/*', (ctx) => {
-			throw new HttpError(404, `no API route ${ctx.req.method.toUpperCase()} ${ctx.req.path}`);
-		})
-		.route('get', '/*', (ctx) => {
-			if (ctx.req.path.startsWith('/api/')) throw new HttpError(404, `no API route GET ${ctx.req.path}`);
-			if (!statics.serve(ctx, ctx.req.path)) throw new HttpError(404, `not found: ${ctx.req.path}`);
-		})
-		.route('any', '/*', (ctx) => {
-			throw new HttpError(405, `${ctx.req.method.toUpperCase()} is not allowed on ${ctx.req.path}`);
-		});
-
-	app.ws<LiveSocketData>('/live', {
-		compression: NO_COMPRESSION,
-		maxPayloadLength: LIVE_MAX_PAYLOAD,
-		// uWS's own cap sits above ours, so the hub's hard-limit close (with its metric) happens first.
-		maxBackpressure: hardLimit * 2,
-		closeOnBackpressureLimit: 1, // a boolean typed as number in these typings
-		idleTimeout: 120,
-		sendPingsAutomatically: true,
-		upgrade: (res, req, context) => {
-			const key = req.getHeader('sec-websocket-key');
-			const protocol = req.getHeader('sec-websocket-protocol');
-			const extensions = req.getHeader('sec-websocket-extensions');
-			const query = new URLSearchParams(req.getQuery() ?? '');
-			const board = query.get('board') || 'default';
-			const check = auth.check(query.get('token') || bearerToken(req.getHeader('authorization')), 'viewer');
-			let refusal: ErrorFrame | null = null;
-			if (!check.ok) refusal = { type: 'error', code: 'unauthorized', message: check.message };
-			else if (!hub.hasBoard(board)) refusal = { type: 'error', code: 'unknown-board', message: `no board ${JSON.stringify(board).slice(0, 140)}` };
-			res.upgrade<LiveSocketData>(
-				{ board, refusal, closed: false, stale: false, needsSnapshot: false, badFrames: 0 },
-				key,
-				protocol,
-				extensions,
-				context
-			);
-		},
-		open: (ws) => hub.open(ws),
-		message: (ws, message, isBinary) => hub.message(ws, message, isBinary),
-		drain: (ws) => hub.drain(ws),
-		close: (ws) => hub.close(ws)
-	});
-
-	const reply = (ws: WebSocket<IngestSocketData>, isBinary: boolean, frame: IngestReply) => {
-		if (ws.getUserData().closed) return;
-		ws.cork(() => {
-			ws.send(isBinary ? pack(frame) : JSON.stringify(frame), isBinary);
-		});
-	};
-	app.ws<IngestSocketData>('/ingest', {
-		compression: NO_COMPRESSION,
-		maxPayloadLength: maxBody,
-		maxBackpressure: 1024 * 1024,
-		closeOnBackpressureLimit: 1, // a boolean typed as number in these typings
-		idleTimeout: 120,
-		upgrade: (res, req, context) => {
-			const key = req.getHeader('sec-websocket-key');
-			const protocol = req.getHeader('sec-websocket-protocol');
-			const extensions = req.getHeader('sec-websocket-extensions');
-			const token = new URLSearchParams(req.getQuery() ?? '').get('token') || bearerToken(req.getHeader('authorization'));
-			const check = auth.check(token, 'ingest');
-			if (!check.ok) {
-				// Producers are programs and read the status, so refuse before upgrading.
-				res.cork(() => res.writeStatus(check.status === 401 ? '401 Unauthorized' : '403 Forbidden').end(check.message, true));
-				return;
-			}
-			res.upgrade<IngestSocketData>({ closed: false, inFlight: 0 }, key, protocol, extensions, context);
-		},
-		open: () => {
-			ingestSockets++;
-		},
-		message: (ws, message, isBinary) => {
-			const data = ws.getUserData();
-			const decoded = decodeIngestFrame(message, isBinary);
-			if ('error' in decoded) {
-				metrics.batchesRejected++;
-				reply(ws, isBinary, { type: 'error', code: 'bad-frame', message: decoded.error });
-				return;
-			}
-			const ref = refOf(decoded.value);
-			const batch = validateDecoded(decoded.value, Math.max(Date.now(), clock()));
-			if (!batch.ok) {
-				metrics.batchesRejected++;
-				metrics.eventsRejected += new Set(batch.errors.map((e) => e.index)).size;
-				reply(ws, isBinary, { type: 'rejected', ref, error: batch.message, errors: batch.errors });
-				return;
-			}
-			if (data.inFlight >= INGEST_MAX_IN_FLIGHT) {
-				reply(ws, isBinary, { type: 'error', code: 'unavailable', message: `more than ${INGEST_MAX_IN_FLIGHT} batches awaiting acks; wait for acks` });
-				return;
-			}
-			data.inFlight++;
-			intake.submit(batch.events).then(
-				(r) => {
-					data.inFlight--;
-					reply(ws, isBinary, { type: 'ack', ref, accepted: r.accepted, duplicates: r.duplicates });
-				},
-				(err: unknown) => {
-					data.inFlight--;
-					reply(ws, isBinary, { type: 'error', code: 'unavailable', message: err instanceof HttpError ? err.message : 'internal error' });
-				}
-			);
-		},
-		close: (ws) => {
-			ws.getUserData().closed = true;
-			ingestSockets--;
 		}
-	});
+		floor.advance(now);
+		hub.flush(now);
+		metrics.tickDuration.observe((performance.now() - t0) / 1000);
+	};
 
 	let listening;
 	try {
-		listening = await listen(app, host, options.port ?? 8080);
+		listening = await listen(app, o.host, o.port);
 	} catch (e) {
 		closeApp(app);
 		store.close();
 		throw e;
 	}
-	hub.start();
+	policy.setPort(listening.port);
+	const timer = setInterval(tick, o.flushMs);
+	timer.unref?.();
 	if (!statics.size) log(`note: no web app in ${statics.dir}; run \`npm run build\` to serve the wallboard`);
 
 	let closed = false;
 	return {
 		port: listening.port,
-		host,
-		url: `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`,
+		host: o.host,
+		url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${listening.port}`,
 		createdTokens: tokens.created,
 		metrics,
 		floor,
@@ -406,7 +205,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		async close() {
 			if (closed) return;
 			closed = true;
-			hub.stop();
+			clearInterval(timer);
 			listening.close();
 			closeApp(app);
 			// Let a commit scheduled for this turn finish before the store closes.
@@ -416,21 +215,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	};
 }
 
-/** The floor's config with every queue it knows, including those added as events named them. */
-function currentConfig(floor: Floor): FloorConfig {
-	return { ...floor.config, queues: [...floor.queues.values()].map((q) => q.config) };
-}
-
-/** Number of distinct bad events named by a 400 HttpError. */
-function countOf(e: HttpError): number {
-	const errors = (e.details as { errors?: { index: number }[] } | undefined)?.errors;
-	return errors ? new Set(errors.map((x) => x.index)).size : 0;
-}
-
-/** `?from=&to=` epoch ms, defaulting to the last 24 hours. */
-function range(ctx: HttpContext): [number, number] {
-	const to = Number(ctx.req.query.get('to') ?? Date.now());
-	const from = Number(ctx.req.query.get('from') ?? to - 86_400_000);
-	if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) throw new HttpError(400, 'from and to must be epoch milliseconds with from ≤ to');
-	return [from, to];
+/** Options with the keys left undefined removed, so the defaults fill them. */
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+	return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -15,9 +15,14 @@ import type {
 
 export type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, WebSocketBehavior, us_socket_context_t as UpgradeContext };
 
-/** uWS `send` result codes: the message was buffered because of backpressure, or dropped. */
-export const SEND_BACKPRESSURE = 0;
+/** uWS `send` result code: the message was dropped (over uWS's own backpressure cap). */
 export const SEND_DROPPED = 2;
+
+/** uSockets' LIBUS_LISTEN_EXCLUSIVE_PORT (exported at runtime; the typings declare it only as an enum). */
+const LISTEN_EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+
+// No `uWebSockets: 20` banner on responses: the server names no software to a prober.
+uWS._cfg('silent');
 
 /** A plain (non-TLS) uWS app. */
 export function createApp(): TemplatedApp {
@@ -30,12 +35,18 @@ export interface Listening {
 	close(): void;
 }
 
-/** Listens on host:port (port 0 picks a free one); rejects naming the address when it is taken. */
+/**
+ * Listens on host:port (port 0 picks a free one), exclusively: uWS otherwise listens with port
+ * reuse, and a second server on the same port would silently share its requests. Rejects naming
+ * the address when it is taken.
+ */
 export function listen(app: TemplatedApp, host: string, port: number): Promise<Listening> {
 	return new Promise((resolve, reject) => {
-		app.listen(host, port, (socket: us_listen_socket | false) => {
+		// The (host, port, options, cb) form exists natively; the typings only list (port, options, cb).
+		const listenWith = app.listen as unknown as (h: string, p: number, o: number, cb: (s: us_listen_socket | false) => void) => void;
+		listenWith.call(app, host, port, LISTEN_EXCLUSIVE_PORT, (socket) => {
 			if (!socket) {
-				reject(new Error(`cannot listen on ${host}:${port} (address in use or not available)`));
+				reject(new Error(`cannot listen on ${host}:${port}: the address is in use (is another Sightline running?) or not available here`));
 				return;
 			}
 			let open = true;

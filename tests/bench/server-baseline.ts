@@ -36,8 +36,8 @@ const http = createServer((req, res) => {
 			res.writeHead(400).end(JSON.stringify(v.errors));
 			return;
 		}
-		for (const e of v.events) floor.apply(e);
-		res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: v.events.length }));
+		for (const e of v.value) floor.apply(e);
+		res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: v.value.length }));
 	});
 });
 

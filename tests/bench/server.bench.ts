@@ -19,7 +19,7 @@ import WebSocket from 'ws';
 import type { FloorEvent } from '../../src/lib/domain/events';
 import { createCodec, decodeHello, type Codec } from '../../src/lib/protocol/codec';
 import type { ServerFrame } from '../../src/lib/protocol/frames';
-import { spawnServer } from '../integration/helpers/child-server';
+import { spawnServer } from '../helpers/server-process';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);

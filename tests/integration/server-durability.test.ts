@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/server';
 import { DB_FILE } from '../../src/server/store';
-import { exited, spawnServer } from './helpers/child-server';
+import { exited, spawnServer } from '../helpers/server-process';
 import { ev, postEvents } from './helpers/server';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sightline-kill-'));

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { CHANNELS, type Channel } from './channels';
 import { BUSY, BUSY_SLOTS, IDLE, OFFERED_SLOTS, type AgentState, type Floor, type QueueState } from './floor';
 import { computeKpis, countAgentTime, emptyCounts, mergeCounts, serviceLevel, type KpiCounts } from './kpi';
+import { check, type ValidationError } from './result';
 import { minuteOf } from './rolling';
 import { SL_FORMULAS } from './service-level';
 import {
@@ -92,24 +92,21 @@ export const BoardConfigSchema = Type.Object(
 	{ additionalProperties: false }
 );
 
-const boardChecker = TypeCompiler.Compile(BoardConfigSchema);
-
-/** Validates a board config, naming each bad field. */
-export function parseBoardConfig(x: unknown): { ok: true; board: BoardConfig } | { ok: false; errors: string[] } {
-	if (!boardChecker.Check(x)) {
-		const errors = [...boardChecker.Errors(x)].slice(0, 20).map((e) => `${e.path || '/'}: ${e.message}`);
-		return { ok: false, errors };
-	}
+/** Validates a board config (the schema, then what it cannot say); errors in the one `Result` shape. */
+export function parseBoardConfig(x: unknown): { ok: true; board: BoardConfig } | { ok: false; errors: readonly ValidationError[] } {
+	const r = check(BoardConfigSchema, x);
+	if (!r.ok) return r;
+	const board = r.value;
 	// What the schema cannot say: a period only for KPIs that have two.
-	const errors: string[] = [];
-	const check = (rules: readonly ThresholdRule[], path: string) =>
-		rules.forEach((r, i) => {
-			if (r.window !== undefined && !WINDOWED_KPIS.has(r.kpi))
-				errors.push(`${path}/${i}/window: ${r.kpi} is judged on its current value; a window applies to ${[...WINDOWED_KPIS].join(', ')}`);
+	const errors: ValidationError[] = [];
+	const checkRules = (rules: readonly ThresholdRule[], path: string) =>
+		rules.forEach((rule, i) => {
+			if (rule.window !== undefined && !WINDOWED_KPIS.has(rule.kpi))
+				errors.push({ path: `${path}/${i}/window`, message: `${rule.kpi} is judged on its current value; a window applies to ${[...WINDOWED_KPIS].join(', ')}` });
 		});
-	check(x.thresholds.default, '/thresholds/default');
-	for (const [q, rules] of Object.entries(x.thresholds.queues)) check(rules, `/thresholds/queues/${q}`);
-	return errors.length ? { ok: false, errors } : { ok: true, board: x };
+	checkRules(board.thresholds.default, '/thresholds/default');
+	for (const [q, rules] of Object.entries(board.thresholds.queues)) checkRules(rules, `/thresholds/queues/${q}`);
+	return errors.length ? { ok: false, errors } : { ok: true, board };
 }
 
 /** Agent time per queue and per agent, for occupancy. */

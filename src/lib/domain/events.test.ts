@@ -55,7 +55,7 @@ describe('batch validation', () => {
 	it('passes a good batch through whole', () => {
 		const r = validateBatch([good, { ...good, id: 'e2' }]);
 		expect(r.ok).toBe(true);
-		if (r.ok) expect(r.events).toHaveLength(2);
+		if (r.ok) expect(r.value).toHaveLength(2);
 	});
 
 	it('one bad event rejects the batch and every bad index is named', () => {

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { CHANNELS } from './channels';
+import { check, ok, preview, type Result, type ValidationError } from './result';
 
 /**
  * The event schema every source speaks (DESIGN.md, "Events"). The TypeBox schemas are both the
@@ -100,61 +100,40 @@ export const EVENT_TYPES: readonly FloorEventType[] = [
 /** JSON Schema of one event, for producers. */
 export const EVENT_JSON_SCHEMA: unknown = JSON.parse(JSON.stringify(FloorEventSchema));
 
-const byType = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
-	FloorEventSchema.anyOf.map((s) => [s.properties.type.const as string, TypeCompiler.Compile(s)])
-);
+const byType = new Map<string, TSchema>(FloorEventSchema.anyOf.map((s) => [s.properties.type.const as string, s]));
 
-/** One problem found in one event. `path` is a JSON pointer into the event ("" for the event itself). */
-export interface EventError {
+/** One problem found in one event of a batch: `index` in the batch, `path` a JSON pointer into the event. */
+export interface EventError extends ValidationError {
 	readonly index: number;
-	readonly path: string;
-	readonly message: string;
 }
 
-/** Outcome of validating a batch: all valid events, or every error found (nothing partial). */
-export type BatchValidation =
-	| { readonly ok: true; readonly events: FloorEvent[] }
-	| { readonly ok: false; readonly errors: EventError[] };
-
 /** Caps the number of errors reported for one batch, so a huge bad batch gets a bounded answer. */
-const MAX_ERRORS = 100;
+const MAX_BATCH_ERRORS = 100;
 
-/** Validates one event; returns its errors (empty when valid). */
+/** Validates one event; returns its errors (empty when valid). Never throws, whatever the value. */
 export function eventErrors(value: unknown, index = 0): EventError[] {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		return [{ index, path: '', message: 'event must be an object' }];
+		return [{ index, path: '', message: `event must be an object, got ${preview(value)}` }];
 	}
 	const type = (value as { type?: unknown }).type;
-	const checker = typeof type === 'string' ? byType.get(type) : undefined;
-	if (!checker) {
-		return [
-			{
-				index,
-				path: '/type',
-				message: `unknown event type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(', ')}`
-			}
-		];
+	const schema = typeof type === 'string' ? byType.get(type) : undefined;
+	if (!schema) {
+		// The type is attacker-chosen (a BigInt, a 5,000-deep nest): previewed, never serialised.
+		return [{ index, path: '/type', message: `unknown event type ${preview(type)}; expected one of ${EVENT_TYPES.join(', ')}` }];
 	}
-	if (checker.Check(value)) return [];
-	const errors: EventError[] = [];
-	for (const e of checker.Errors(value)) {
-		errors.push({ index, path: e.path, message: e.message });
-		if (errors.length >= 10) break;
-	}
-	return errors;
+	const r = check(schema, value, 10);
+	return r.ok ? [] : r.errors.map((e) => ({ ...e, index }));
 }
 
 /**
  * Validates a whole batch. One bad event rejects the batch: the result then lists every bad
  * index and field (up to a cap), and no event of it should be applied.
  */
-export function validateBatch(batch: unknown): BatchValidation {
-	if (!Array.isArray(batch)) {
-		return { ok: false, errors: [{ index: -1, path: '', message: 'batch must be an array of events' }] };
-	}
+export function validateBatch(batch: unknown): Result<FloorEvent[], readonly EventError[]> {
+	if (!Array.isArray(batch)) return { ok: false, errors: [{ index: -1, path: '', message: 'batch must be an array of events' }] };
 	const errors: EventError[] = [];
-	for (let i = 0; i < batch.length && errors.length < MAX_ERRORS; i++) {
+	for (let i = 0; i < batch.length && errors.length < MAX_BATCH_ERRORS; i++) {
 		for (const e of eventErrors(batch[i], i)) errors.push(e);
 	}
-	return errors.length ? { ok: false, errors: errors.slice(0, MAX_ERRORS) } : { ok: true, events: batch as FloorEvent[] };
+	return errors.length ? { ok: false, errors: errors.slice(0, MAX_BATCH_ERRORS) } : ok(batch as FloorEvent[]);
 }

@@ -307,8 +307,8 @@ describe('board projection', () => {
 		const bad = parseBoardConfig({ ...DEFAULT_BOARD, slFormula: 'magic', channels: ['fax'] });
 		expect(bad.ok).toBe(false);
 		if (!bad.ok) {
-			expect(bad.errors.some((e) => e.startsWith('/slFormula'))).toBe(true);
-			expect(bad.errors.some((e) => e.startsWith('/channels'))).toBe(true);
+			expect(bad.errors.some((e) => e.path.startsWith('/slFormula'))).toBe(true);
+			expect(bad.errors.some((e) => e.path.startsWith('/channels'))).toBe(true);
 		}
 		const rolling = { ...DEFAULT_BOARD, thresholds: { default: [{ kpi: 'serviceLevel', warn: 0.8, alert: 0.7, window: 'rolling' }], queues: {} } };
 		expect(parseBoardConfig(rolling).ok).toBe(true);
@@ -318,7 +318,7 @@ describe('board projection', () => {
 		});
 		expect(badWindow).toEqual({
 			ok: false,
-			errors: ['/thresholds/queues/billing/0/window: waiting is judged on its current value; a window applies to serviceLevel, asa, abandonRate, occupancy']
+			errors: [{ path: '/thresholds/queues/billing/0/window', message: 'waiting is judged on its current value; a window applies to serviceLevel, asa, abandonRate, occupancy' }]
 		});
 		expect(parseBoardConfig({ ...rolling, thresholds: { default: [{ kpi: 'asa', warn: 1, alert: 2, window: 'week' }], queues: {} } }).ok).toBe(false);
 	});

@@ -4,7 +4,8 @@ import { computeKpis, countAnswered, countOffered, emptyCounts } from '../domain
 import { resolveSl } from '../domain/service-level';
 import { agentCounts, agentRow, boardChanges, queueRow, rollupRow, trendPoint, type BoardView } from '../domain/views';
 import { STRUCTURES, createCodec, decodeHello, encodeHello } from './codec';
-import { parseClientFrame, type ServerFrame } from './frames';
+import { parseClientFrame } from './client-frames';
+import type { ServerFrame } from './frames';
 
 const sl = resolveSl('chat');
 

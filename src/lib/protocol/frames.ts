@@ -65,30 +65,5 @@ export interface ErrorFrame {
 /** Every frame the server sends to a wallboard. */
 export type ServerFrame = HelloFrame | SnapshotFrame | DeltaFrame | PongFrame | SourceFrame | ErrorFrame;
 
-/** Frames a wallboard sends: ask for a fresh snapshot (after a `seq` gap), or measure the clock. */
-export type ClientFrame =
-	| { readonly type: 'resync'; readonly reason?: string }
-	| { readonly type: 'ping'; readonly t: number };
-
-/**
- * Reads a decoded value as a client frame; returns an error message naming what is wrong instead
- * of throwing, so a bad frame never crashes the server.
- */
-export function parseClientFrame(value: unknown): ClientFrame | { readonly error: string; readonly code: ErrorFrame['code'] } {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		return { error: 'frame must be a map with a "type"', code: 'bad-frame' };
-	}
-	const v = value as Record<string, unknown>;
-	switch (v.type) {
-		case 'resync':
-			if (v.reason !== undefined && (typeof v.reason !== 'string' || v.reason.length > 200)) {
-				return { error: 'resync.reason must be a short string', code: 'bad-frame' };
-			}
-			return v.reason === undefined ? { type: 'resync' } : { type: 'resync', reason: v.reason };
-		case 'ping':
-			if (typeof v.t !== 'number' || !Number.isFinite(v.t)) return { error: 'ping.t must be a number', code: 'bad-frame' };
-			return { type: 'ping', t: v.t };
-		default:
-			return { error: `unknown frame type ${JSON.stringify(v.type)}`.slice(0, 200), code: 'unknown-type' };
-	}
-}
+/** A frame a wallboard sends (its schema and parser live in `client-frames.ts`, server side only). */
+export type { ClientFrame } from './client-frames';

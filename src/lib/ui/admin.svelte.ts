@@ -98,8 +98,7 @@ export class AdminState {
 		try {
 			const [boards, config] = await Promise.all([listBoards(this.token), getConfig(this.token)]);
 			this.boards = boards;
-			const cfg = (config.config ?? config) as { queues?: AdminQueue[] };
-			this.queues = [...(cfg.queues ?? [])].sort((a, b) => a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name));
+			this.queues = [...config.queues].sort((a, b) => a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name));
 		} catch (e) {
 			this.message = { kind: 'error', text: `Could not load: ${errText(e)}` };
 		} finally {

@@ -1,3 +1,4 @@
+import type { BoardSaved, BoardsResponse, ConfigInput, ConfigResponse, ConfigSaved } from '../api/types';
 import type { BoardConfig } from '../domain/views';
 
 /**
@@ -37,29 +38,22 @@ async function call<T>(method: string, path: string, body?: unknown, token?: str
 	return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Unwraps list answers that come either bare or under a key (`{boards: [...]}`). */
-function unwrapList<T>(x: unknown, key: string): T[] {
-	if (Array.isArray(x)) return x as T[];
-	if (x && typeof x === 'object' && Array.isArray((x as Record<string, unknown>)[key])) return (x as Record<string, T[]>)[key]!;
-	return [];
-}
-
 /** Every board. */
 export async function listBoards(token?: string | null, f?: typeof fetch): Promise<BoardConfig[]> {
-	return unwrapList<BoardConfig>(await call<unknown>('GET', '/api/boards', undefined, token, f), 'boards');
+	return [...(await call<BoardsResponse>('GET', '/api/boards', undefined, token, f)).boards];
 }
 
-/** Saves a board (admin). */
-export async function putBoard(board: BoardConfig, token: string, f?: typeof fetch): Promise<BoardConfig> {
-	return call<BoardConfig>('PUT', `/api/boards/${encodeURIComponent(board.id)}`, board, token, f);
+/** Saves a board (admin); the answer is the board as saved and its new version. */
+export async function putBoard(board: BoardConfig, token: string, f?: typeof fetch): Promise<BoardSaved> {
+	return call<BoardSaved>('PUT', `/api/boards/${encodeURIComponent(board.id)}`, board, token, f);
 }
 
-/** The center configuration (queues with their SL settings, and what else the server keeps). */
-export async function getConfig(token?: string | null, f?: typeof fetch): Promise<Record<string, unknown>> {
-	return call<Record<string, unknown>>('GET', '/api/config', undefined, token, f);
+/** The center configuration: clock settings and every queue with its SL settings. */
+export async function getConfig(token?: string | null, f?: typeof fetch): Promise<ConfigResponse> {
+	return call<ConfigResponse>('GET', '/api/config', undefined, token, f);
 }
 
-/** Saves the center configuration (admin). */
-export async function putConfig(config: Record<string, unknown>, token: string, f?: typeof fetch): Promise<Record<string, unknown>> {
-	return call<Record<string, unknown>>('PUT', '/api/config', config, token, f);
+/** Changes the center configuration (admin); names only what changes. */
+export async function putConfig(config: ConfigInput, token: string, f?: typeof fetch): Promise<ConfigSaved> {
+	return call<ConfigSaved>('PUT', '/api/config', config, token, f);
 }

@@ -1,16 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { spawnServer } from '../../helpers/server-process';
 
 /**
- * Starts the real Sightline server (src/server/main.ts, serving build/) as a child process, so a
- * test can kill -9 it and start it again on the same port and data directory.
+ * Starts the real Sightline server (src/server/main.ts, serving build/) as a child process on a
+ * fresh data dir and a fixed free port, so a test can kill -9 it and start it again at the same
+ * address. Readiness and tokens come from the server's JSON ready line (tests/helpers/server-process).
  */
 
 /** Tokens printed by the server on its first start in a fresh data dir. */
-export type Tokens = Record<string, string>;
+export type Tokens = Readonly<Record<string, string>>;
 
 /** A running server child. */
 export interface Sightline {
@@ -38,8 +39,6 @@ export interface SightlineOptions {
 	readonly startTimeoutMs?: number;
 }
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-
 /**
  * A fixed-offset IANA zone (`Etc/GMT±N`) in which the local time is now about `hour` o'clock: a test
  * that plays hours of a day ending now picks the zone so that no midnight reset falls inside.
@@ -52,7 +51,7 @@ export function zoneAtHour(hour: number, now = Date.now()): string {
 	return offset === 0 ? 'Etc/GMT' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
 }
 
-/** A free TCP port on loopback. */
+/** A free TCP port on loopback (a restart must find the server at the same address). */
 export async function freePort(): Promise<number> {
 	return new Promise((res, rej) => {
 		const s = createServer();
@@ -70,14 +69,7 @@ export async function freePort(): Promise<number> {
 export async function startSightline(opts: SightlineOptions = {}): Promise<Sightline> {
 	const port = await freePort();
 	const dataDir = mkdtempSync(join(tmpdir(), 'sightline-wall-'));
-	const tokens: Tokens = {};
-	let out = '';
-	let child: ChildProcess | null = null;
-	// node itself with tsx as a loader (not the tsx wrapper), so SIGKILL hits the server process.
 	const args = [
-		'--import',
-		'tsx',
-		'src/server/main.ts',
 		opts.mode ?? 'emulator',
 		'--port',
 		String(port),
@@ -87,56 +79,20 @@ export async function startSightline(opts: SightlineOptions = {}): Promise<Sight
 		...(opts.scenario ? ['--scenario', opts.scenario] : []),
 		...(opts.extraArgs ?? [])
 	];
-
-	const launch = () =>
-		new Promise<void>((res, rej) => {
-			const c = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
-			child = c;
-			const timer = setTimeout(() => rej(new Error(`server did not start within ${opts.startTimeoutMs ?? 60_000} ms:\n${out}`)), opts.startTimeoutMs ?? 60_000);
-			const onData = (buf: Buffer) => {
-				const text = buf.toString();
-				out = (out + text).slice(-20_000);
-				for (const m of text.matchAll(/^\s+(admin|viewer|supervisor|ingest)\s+(\S+)\s*$/gm)) tokens[m[1]!] = m[2]!;
-				if (/Sightline wallboard:/.test(out)) {
-					clearTimeout(timer);
-					res();
-				}
-			};
-			c.stdout!.on('data', onData);
-			c.stderr!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-20_000)));
-			c.on('exit', (code) => {
-				clearTimeout(timer);
-				rej(new Error(`server exited with ${code}:\n${out}`));
-			});
-		});
-
-	const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
-		const c = child as ChildProcess | null;
-		if (!c || c.exitCode !== null || c.signalCode !== null) return;
-		await new Promise<void>((res) => {
-			// A graceful stop that hangs must not leave a server behind: SIGKILL after 5 s.
-			const force = signal === 'SIGKILL' ? null : setTimeout(() => c.kill('SIGKILL'), 5_000);
-			c.once('exit', () => {
-				if (force) clearTimeout(force);
-				res();
-			});
-			c.kill(signal);
-		});
-		child = null;
-	};
-
-	await launch();
+	const server = await spawnServer(args, { env: { NODE_ENV: 'production' }, timeoutMs: opts.startTimeoutMs ?? 60_000 });
 	return {
 		url: `http://127.0.0.1:${port}`,
 		port,
 		dataDir,
-		tokens,
-		kill,
-		restart: launch,
+		get tokens() {
+			return server.tokens;
+		},
+		kill: (signal) => server.kill(signal),
+		restart: () => server.restart(),
 		async stop() {
-			await kill('SIGTERM');
+			await server.kill('SIGTERM');
 			rmSync(dataDir, { recursive: true, force: true });
 		},
-		output: () => out
+		output: () => server.output()
 	};
 }

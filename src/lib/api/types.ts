@@ -1,0 +1,60 @@
+import type { FloorConfig } from '../domain/floor';
+import type { EventError } from '../domain/events';
+import type { ValidationError } from '../domain/result';
+import type { BoardConfig } from '../domain/views';
+
+/**
+ * Request and response bodies of the HTTP API, shared by the server's routes and the browser's
+ * client (`src/lib/ui/api.ts`), so both sides agree on what travels.
+ */
+
+export type { ConfigInput } from './config-input';
+
+/** Every 4xx/5xx body: a message, and for refused input every problem found. */
+export interface ApiErrorBody {
+	readonly error: string;
+	readonly errors?: readonly ValidationError[];
+}
+
+/** `GET /healthz`. */
+export interface HealthResponse {
+	readonly status: 'ok';
+	readonly uptimeSeconds: number;
+	readonly source: string;
+	readonly serverTime: number;
+	readonly clients: number;
+}
+
+/** `202` of `POST /api/events` (and the `ack` of `/ingest`, which adds the batch's `ref`). */
+export interface EventsAccepted {
+	readonly accepted: number;
+	readonly duplicates: number;
+}
+
+/** `400` of `POST /api/events`: per-event errors name the batch index and a pointer into the event. */
+export interface EventsRejected extends ApiErrorBody {
+	readonly errors?: readonly EventError[];
+}
+
+/** `GET /api/boards`. */
+export interface BoardsResponse {
+	readonly boards: readonly BoardConfig[];
+}
+
+/** `GET /api/boards/:id`. */
+export type BoardResponse = BoardConfig;
+
+/** `PUT /api/boards/:id`: the board as saved and its new version. */
+export interface BoardSaved {
+	readonly board: BoardConfig;
+	readonly version: number;
+}
+
+/** `GET /api/config`: the floor's config with every queue it knows. */
+export type ConfigResponse = FloorConfig;
+
+/** `PUT /api/config`: the config as now applied and its new version. */
+export interface ConfigSaved {
+	readonly config: FloorConfig;
+	readonly version: number;
+}

@@ -1,0 +1,43 @@
+import type { BoardSaved, BoardsResponse } from '../../lib/api/types';
+import { preview } from '../../lib/domain/result';
+import { HttpError, parseJsonBody, type HttpRouter } from '../http-router';
+import type { RouteDeps } from './deps';
+
+/** Board configs: list and read (viewer), save (admin; versioned, audited, applied live). */
+export function registerBoardRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'boards' | 'hub'>): void {
+	const { boards, hub } = deps;
+	router
+		.route(
+			'get',
+			'/api/boards',
+			(ctx) => {
+				const body: BoardsResponse = { boards: boards.list() };
+				ctx.json(200, body);
+			},
+			{ role: 'viewer' }
+		)
+		.route(
+			'get',
+			'/api/boards/:id',
+			(ctx) => {
+				const id = ctx.req.params[0] ?? '';
+				const b = boards.get(id);
+				if (!b) throw new HttpError(404, `no board ${preview(id)}`);
+				ctx.json(200, b);
+			},
+			{ role: 'viewer' }
+		)
+		.route(
+			'put',
+			'/api/boards/:id',
+			async (ctx) => {
+				const id = ctx.req.params[0] ?? '';
+				const r = boards.put(id, parseJsonBody(await ctx.body()), 'admin', Date.now());
+				if (!r.ok) throw new HttpError(400, 'invalid board config', { errors: r.errors });
+				hub.setBoard(r.board);
+				const body: BoardSaved = { board: r.board, version: r.version };
+				ctx.json(200, body);
+			},
+			{ role: 'admin' }
+		);
+}

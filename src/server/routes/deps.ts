@@ -1,0 +1,40 @@
+import type { Floor } from '../../lib/domain/floor';
+import type { Auth, Role } from '../auth';
+import type { BoardRegistry } from '../boards';
+import type { HttpContext } from '../http-router';
+import type { BatchClock } from '../ingest';
+import type { Intake } from '../intake';
+import type { LiveHub } from '../live-hub';
+import type { Metrics } from '../metrics';
+import type { Source } from '../sources/source';
+import type { StaticFiles } from '../static-files';
+import type { Store } from '../store';
+
+/**
+ * What route modules get from the composition root. Each area of the API exports
+ * `registerXRoutes(router, deps)` and takes from here only what it uses.
+ */
+export interface RouteDeps {
+	readonly floor: Floor;
+	readonly store: Store;
+	readonly intake: Intake;
+	readonly hub: LiveHub;
+	readonly boards: BoardRegistry;
+	readonly metrics: Metrics;
+	readonly auth: Auth;
+	/**
+	 * Throws a 401/403 HttpError unless the request's token grants `role`. Prefer the route option
+	 * `{ role }`, which answers before any body byte is read; this is for checks that depend on the request.
+	 */
+	readonly require: (ctx: HttpContext, role: Role) => void;
+	readonly statics: StaticFiles;
+	/** The playback source, or null when only ingest feeds the floor. */
+	readonly source: Source | null;
+	/** The floor's clock (the source's, or the wall clock), epoch ms. */
+	readonly clock: () => number;
+	/** What ingested events are checked against (server time and allowed skew). */
+	readonly batchClock: () => BatchClock;
+	/** Epoch ms the server started. */
+	readonly startedAt: number;
+	readonly log: (line: string) => void;
+}
