@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { runReplications } from '../../../sim/replicate';
+import { validateScenario, type Scenario } from '../../../sim/scenario';
+import type { ForecastDay, ForecastInterval } from './forecast';
+import { dayScenario, erlangStaffing, exponentialPatienceMean, searchStaffing, staffingGroups, type StaffingTarget } from './staffing';
+
+/**
+ * Staffing from a forecast day. Erlang C figures are recomputed here from the textbook formula
+ * (Erlang B recursion, then C and the service-level expression), not taken from sim/erlang.ts.
+ */
+
+const TARGET: StaffingTarget = { threshold: 20, target: 0.8, shortAbandon: 5, formula: 'abandons-count-against' };
+
+/** Textbook Erlang C: fewest n with 1 − C(n, a)·e^{−(n−a)T/AHT} ≥ target. */
+function erlangCAgents(lambda: number, aht: number, threshold: number, target: number): number {
+	const a = lambda * aht;
+	for (let n = Math.floor(a) + 1; ; n++) {
+		let b = 1;
+		for (let k = 1; k <= n; k++) b = (a * b) / (k + a * b);
+		const c = (n * b) / (n - a * (1 - b));
+		if (1 - c * Math.exp((-(n - a) * threshold) / aht) >= target) return n;
+	}
+}
+
+/** A forecast day of one voice queue with the given offered per interval and AHT. */
+function day(offered: readonly number[], aht: number, intervalSec: number): ForecastDay {
+	const intervals = offered.map(
+		(o, i): ForecastInterval => ({
+			start: i * intervalSec,
+			offered: o,
+			low: o,
+			high: o,
+			aht: o > 0 ? aht : null,
+			queues: { q: { channel: 'voice', offered: o, low: o, high: o, aht: o > 0 ? aht : null } }
+		})
+	);
+	const total = offered.reduce((x, y) => x + y, 0);
+	return { date: '2026-03-02', weekday: 'Mon', closed: null, lead: 1, offered: total, low: total, high: total, adjustments: [], intervals };
+}
+
+const inThread = async (s: Scenario, seed: number, reps: number) => {
+	const v = validateScenario(s);
+	if (!v.ok) throw new Error(JSON.stringify(v.errors));
+	return runReplications(v.scenario, seed, reps);
+};
+
+describe('staffing from a forecast day', () => {
+	it('layers a staffing per interval into shifts that add back up to it', () => {
+		const staff = [0, 2, 3, 1, 0, 2];
+		const groups = staffingGroups(staff, 900, ['a', 'b']);
+		for (const [i, want] of staff.entries()) {
+			const t = i * 900 + 1;
+			const on = groups.filter((g) => (g.shifts ?? []).some((s) => s.start <= t && t < s.end)).length;
+			expect(on).toBe(want);
+		}
+		expect(groups.every((g) => g.skills.a === 1 && g.skills.b === 1)).toBe(true);
+	});
+
+	it('Erlang C per interval matches the textbook formula; Erlang A needs fewer when callers abandon', () => {
+		const d = day([0, 100, 250, 400, 60], 180, 3600);
+		const st = erlangStaffing(d, 3600, [{ id: 'q', channel: 'voice', patienceMean: 120 }], TARGET);
+		for (const iv of st.intervals) {
+			const want = iv.offered > 0 ? erlangCAgents(iv.offered / 3600, 180, 20, 0.8) : 0;
+			expect(iv.erlangC).toBe(want);
+			expect(iv.erlangA).toBeLessThanOrEqual(iv.erlangC);
+		}
+		expect(st.intervals[3]?.erlangA).toBeLessThan(st.intervals[3]?.erlangC ?? 0);
+		expect(st.agentHours.erlangC).toBe(st.intervals.reduce((a, iv) => a + iv.erlangC, 0));
+	});
+
+	it('patience mean is time at risk over abandons (censored waits count)', () => {
+		expect(exponentialPatienceMean([
+			{ time: 10, event: true },
+			{ time: 30, event: false },
+			{ time: 20, event: true }
+		])).toBe(30);
+		expect(exponentialPatienceMean([{ time: 5, event: false }])).toBe(Infinity);
+	});
+
+	it('the simulation search meets the target in every interval, close to Erlang C where its assumptions hold', async () => {
+		// M/M/n (exponential handle times, nobody abandons), hour intervals, steady loads.
+		const offered = [300, 300, 500, 500, 200];
+		const d = day(offered, 120, 3600);
+		const queues = [{ id: 'q', channel: 'voice' as const, patienceMean: Infinity, handle: { dist: 'exponential' as const, mean: 120 } }];
+		const rounds: number[] = [];
+		const res = await searchStaffing(d, 3600, queues, TARGET, { simulate: inThread, replications: 8, onProgress: (r) => rounds.push(r) });
+		expect(rounds.length).toBe(res.rounds);
+		for (const iv of res.intervals) {
+			const ec = erlangCAgents(iv.offered / 3600, 120, 20, 0.8);
+			expect(iv.met).toBe(true);
+			expect(iv.slLow ?? 0).toBeGreaterThanOrEqual(0.8);
+			// A 95 % bound asks a little more than Erlang C's mean; never much more, never less by more than one.
+			expect(iv.agents ?? 0).toBeGreaterThanOrEqual(ec - 1);
+			expect(iv.agents ?? 0).toBeLessThanOrEqual(ec + 2);
+		}
+		// The scenario returned is the staffing found, runnable as is.
+		const sc = res.scenario;
+		expect(sc).not.toBeNull();
+		if (!sc) return;
+		expect(validateScenario(sc).ok).toBe(true);
+		expect(sc.agents).toHaveLength(Math.max(...res.intervals.map((iv) => iv.agents ?? 0)));
+		expect(dayScenario(d, 3600, queues, TARGET, [1, 1, 1, 1, 1]).queues[0]?.arrivals).toEqual({ perInterval: offered });
+	});
+});
