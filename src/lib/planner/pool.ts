@@ -1,0 +1,127 @@
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import type { Scenario } from '../../../sim/scenario';
+import type { PlanWorker } from '../../../workers/plan.worker';
+import type { DayView, ScopeSeries } from './analysis';
+import type { PackedRuns } from './packed';
+import type { ErlangInterval } from './erlang-helper';
+
+/**
+ * A pool of planner Web Workers (comlink). A run deals replications out one at a time to
+ * whichever worker is free, each replication running baseline and scenario on the same random
+ * streams; results come back packed in transferred buffers, are analysed in the first worker,
+ * which keeps the analysis, and the page asks it for the day and one scope at a time, so the
+ * page thread only receives small messages and draws.
+ */
+
+/** What a run needs. */
+export interface PoolRun {
+	readonly base: Scenario;
+	readonly alt: Scenario;
+	readonly seed: number;
+	readonly replications: number;
+}
+
+/** Rejection reason of a canceled run. */
+export const CANCELED = 'canceled';
+
+/** Workers to start: one per core the browser reports, at least 2. */
+export function poolSize(cores: number | undefined = globalThis.navigator?.hardwareConcurrency): number {
+	return Math.max(2, Math.min(16, cores ?? 2));
+}
+
+/** The pool; `dispose` terminates its workers. */
+export class PlanPool {
+	readonly #workers: Worker[];
+	readonly #remotes: Remote<PlanWorker>[];
+	#generation = 0;
+
+	constructor(size = poolSize(), make: () => Worker = defaultWorker) {
+		this.#workers = Array.from({ length: size }, make);
+		this.#remotes = this.#workers.map((w) => wrap<PlanWorker>(w));
+	}
+
+	/** Workers in the pool. */
+	get size(): number {
+		return this.#remotes.length;
+	}
+
+	/** Runs baseline and scenario `replications` times each; `onProgress` gets 0..1. Returns the day-level view. */
+	async run(job: PoolRun, onProgress: (done: number) => void = () => {}): Promise<DayView> {
+		const gen = ++this.#generation;
+		const R = job.replications;
+		const base: PackedRuns[] = new Array(R);
+		const alt: PackedRuns[] = new Array(R);
+		const partial = new Float64Array(R);
+		let next = 0;
+		let done = 0;
+		const report = () => onProgress(Math.min(0.99, done / R + partial.reduce((a, b) => a + b, 0) / R));
+		const worker = async (remote: Remote<PlanWorker>) => {
+			while (next < R) {
+				if (gen !== this.#generation) throw new Error(CANCELED);
+				const rep = next++;
+				const r = await remote.compare(
+					{ kind: 'compare', base: job.base, alt: job.alt, seed: job.seed, reps: [rep] },
+					proxy((p: number) => {
+						partial[rep] = p < 1 ? p : 0;
+						report();
+					})
+				);
+				base[rep] = r.base;
+				alt[rep] = r.alt;
+				partial[rep] = 0;
+				done++;
+				report();
+			}
+		};
+		await Promise.all(this.#remotes.map(worker));
+		if (gen !== this.#generation) throw new Error(CANCELED);
+		// The packed arrays move to the analysing worker (transferred, not copied).
+		const buffers = [...base, ...alt].map((p) => p.data.buffer);
+		const view = await this.#remotes[0]!.analyse(transfer(base, buffers), alt);
+		if (gen !== this.#generation) throw new Error(CANCELED);
+		onProgress(1);
+		return view;
+	}
+
+	/** One scope's intervals of the last run ("total", "q:<id>", "c:<channel>"). */
+	series(key: string): Promise<ScopeSeries | null> {
+		return this.#remotes[0]!.series(key);
+	}
+
+	/** Stops the running job: workers stop at their next slice and the run rejects with `canceled`. */
+	cancel(): void {
+		this.#generation++;
+		for (const r of this.#remotes) void r.cancel();
+	}
+
+	/** Terminates the workers. */
+	dispose(): void {
+		this.#generation++;
+		for (const w of this.#workers) w.terminate();
+	}
+}
+
+function defaultWorker(): Worker {
+	return new Worker(new URL('../../../workers/plan.worker.ts', import.meta.url), { type: 'module', name: 'sightline-plan' });
+}
+
+/** A single worker for the Erlang helper, apart from the run pool so neither waits on the other. */
+export class ErlangWorker {
+	readonly #worker: Worker;
+	readonly #remote: Remote<PlanWorker>;
+
+	constructor(make: () => Worker = defaultWorker) {
+		this.#worker = make();
+		this.#remote = wrap<PlanWorker>(this.#worker);
+	}
+
+	/** Erlang C and A per interval of `s`; `onRow` gets each interval as it is done. */
+	needs(s: Scenario, onRow: (row: ErlangInterval) => void): Promise<ErlangInterval[]> {
+		return this.#remote.erlangNeeds(s, undefined, proxy(onRow));
+	}
+
+	/** Terminates the worker. */
+	dispose(): void {
+		this.#worker.terminate();
+	}
+}

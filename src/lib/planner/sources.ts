@@ -1,0 +1,50 @@
+import bundledJson from '../../../sim/scenarios/multichannel-day.json';
+import { formatErrors, validateScenario, type Scenario } from '../../../sim/scenario';
+import type { BaselineSource } from './plan-doc';
+
+/**
+ * Where a baseline comes from: the bundled multi-channel day, a scenario file the planner opens,
+ * or (with the history of issue 10/12) a stored day. Each returns a validated scenario, a label
+ * in words and the clock time of the day's start.
+ */
+
+/** A loaded baseline. */
+export interface Baseline {
+	readonly scenario: Scenario;
+	readonly source: BaselineSource;
+	readonly label: string;
+	/** Clock time of second 0, seconds after midnight. */
+	readonly dayStart: number;
+}
+
+/** The bundled day (08:00–20:00). */
+export function bundledBaseline(): Baseline {
+	const v = validateScenario(bundledJson);
+	if (!v.ok) throw new Error(`the bundled scenario is invalid: ${formatErrors(v.errors)}`);
+	return { scenario: v.scenario, source: { kind: 'bundled', id: 'multichannel-day' }, label: 'bundled multi-channel day (08:00–20:00)', dayStart: 8 * 3600 };
+}
+
+/** A scenario JSON file (the simulator's format); errors name the field. */
+export function scenarioFileBaseline(name: string, text: string): Baseline {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (e) {
+		throw new Error(`${name.slice(0, 100)} is not JSON: ${(e as Error).message.slice(0, 200)}`);
+	}
+	const v = validateScenario(value);
+	if (!v.ok) throw new Error(`${name.slice(0, 100)} is not a valid scenario: ${formatErrors(v.errors).slice(0, 600)}`);
+	return { scenario: v.scenario, source: { kind: 'file', name: name.slice(0, 200) }, label: `file ${name.slice(0, 100)}`, dayStart: 0 };
+}
+
+/** The baseline a saved or shared plan names, when it can be loaded again without the user. */
+export async function baselineFor(src: BaselineSource): Promise<Baseline> {
+	switch (src.kind) {
+		case 'bundled':
+			return bundledBaseline();
+		case 'day':
+			throw new Error(`this plan starts from the stored day ${src.date}; stored days cannot be loaded as baselines yet`);
+		case 'file':
+			throw new Error(`this plan was made on the file ${src.name.slice(0, 100)}: open that file, then load the plan again`);
+	}
+}

@@ -1,0 +1,39 @@
+/**
+ * Browser Web Worker of the planner: the simulation service (sim/service.ts) with results packed
+ * for transfer, the analysis of finished replications (kept here; the page asks for the day and
+ * for one scope's intervals at a time), and the Erlang helper (exact Erlang A is slow). The pool
+ * in src/lib/planner/pool.ts starts one per core, so the page thread only draws.
+ */
+import { expose, transfer } from 'comlink';
+import { createSimService, type Progress, type SimJob } from '../sim/service';
+import { analyse, dayView, scopeSeries, type PlanAnalysis } from '../src/lib/planner/analysis';
+import { erlangNeeds } from '../src/lib/planner/erlang-helper';
+import { packRuns, unpackRuns, type PackedRuns } from '../src/lib/planner/packed';
+
+const sim = createSimService();
+let last: PlanAnalysis | null = null;
+
+/** What a planner worker exposes. */
+export const planWorker = {
+	cancel: sim.cancel,
+	/** Baseline and scenario replications, packed (transferred, not copied). */
+	async compare(job: Extract<SimJob, { kind: 'compare' }>, onProgress?: Progress) {
+		const r = await sim.run(job, onProgress);
+		if (r.kind !== 'compare') throw new Error('unexpected answer');
+		const base = packRuns(r.base);
+		const alt = packRuns(r.alt);
+		return transfer({ base, alt }, [base.data.buffer, alt.data.buffer]);
+	},
+	/** Analyses all replications and keeps the result; returns the day-level view. */
+	analyse(base: PackedRuns[], alt: PackedRuns[]) {
+		last = analyse(base.flatMap(unpackRuns), alt.flatMap(unpackRuns));
+		return dayView(last);
+	},
+	/** One scope's intervals of the last analysis. */
+	series: (key: string) => (last ? scopeSeries(last, key) : null),
+	erlangNeeds
+};
+/** Its type, for `wrap<PlanWorker>`. */
+export type PlanWorker = typeof planWorker;
+
+expose(planWorker);
