@@ -19,7 +19,7 @@ test.afterAll(async () => {
 async function openPlan(page: Page, path = '/plan'): Promise<void> {
 	await page.setViewportSize({ width: 1920, height: 1080 });
 	await page.goto(`${server.url}${path}`);
-	await expect(page.getByTestId('source-label')).toContainText('bundled');
+	await expect(page.getByTestId('source-label')).toContainText('bundled', { timeout: 30_000 });
 }
 
 /** Watches long tasks on the page's main thread from now on. */
