@@ -25,6 +25,7 @@ import { registerEventRoutes } from './routes/events';
 import { registerFallbackRoutes } from './routes/fallback';
 import { registerHealthRoutes } from './routes/health';
 import { registerHistoryRoutes } from './routes/history';
+import { registerForecastRoutes } from './routes/forecast';
 import { registerReportRoutes } from './routes/reports';
 import { ReportService } from './reports/report-service';
 import { createSource, type SourceOption } from './source-factory';
@@ -155,7 +156,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerBoardRoutes(router, deps);
 	registerConfigRoutes(router, deps);
 	registerHistoryRoutes(router, deps);
-	registerReportRoutes(router, { reports: new ReportService({ store, floorConfig: () => currentConfig(floor) }), require: deps.require });
+	const reports = new ReportService({ store, floorConfig: () => currentConfig(floor) });
+	registerReportRoutes(router, { reports, require: deps.require });
+	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require });
 	registerFallbackRoutes(router, deps); // last: what nothing above matched
 	hub.attach(app, auth, policy);
 	registerIngestSocket(app, { auth, policy, intake, metrics, maxFrameBytes: o.maxBodyBytes, batchClock, log });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runReplications } from '../../../sim/replicate';
 import { validateScenario, type Scenario } from '../../../sim/scenario';
 import type { ForecastDay, ForecastInterval } from './forecast';
+import { forecastDayFromJson, forecastJson } from './wire';
 import { dayScenario, erlangStaffing, exponentialPatienceMean, searchStaffing, staffingGroups, type StaffingTarget } from './staffing';
 
 /**
@@ -66,6 +67,24 @@ describe('staffing from a forecast day', () => {
 		}
 		expect(st.intervals[3]?.erlangA).toBeLessThan(st.intervals[3]?.erlangC ?? 0);
 		expect(st.agentHours.erlangC).toBe(st.intervals.reduce((a, iv) => a + iv.erlangC, 0));
+	});
+
+	it('a day read back from the API JSON staffs the same as the day itself', () => {
+		const d = day([0, 100, 250, 400, 60], 180, 3600);
+		const json = forecastJson({
+			intervalSec: 3600,
+			history: { from: '2026-02-01', to: '2026-03-01', days: 29 },
+			queues: [{ id: 'q', channel: 'voice' }],
+			days: [d],
+			method: { summary: [], weekdayFactors: {}, alpha: 0.5, beta: 0, phi: 0.9, residuals: 0, logLow: 0, logHigh: 0 }
+		});
+		const back = json.days[0];
+		expect(back?.intervals[2]?.start).toBe('02:00');
+		if (!back) return;
+		const queues = [{ id: 'q', channel: 'voice' as const, patienceMean: 120 }];
+		const a = erlangStaffing(d, 3600, queues, TARGET);
+		const b = erlangStaffing(forecastDayFromJson(back), 3600, queues, TARGET);
+		expect(b.intervals.map((iv) => [iv.start, iv.erlangC, iv.erlangA])).toEqual(a.intervals.map((iv) => [iv.start, iv.erlangC, iv.erlangA]));
 	});
 
 	it('patience mean is time at risk over abandons (censored waits count)', () => {

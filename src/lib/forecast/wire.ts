@@ -1,6 +1,6 @@
 import type { Channel } from '../domain/channels';
-import { clockOf } from './calendar';
-import type { Forecast, ForecastCell } from './forecast';
+import { clockOf, WEEKDAY_NAMES } from './calendar';
+import type { Forecast, ForecastCell, ForecastDay } from './forecast';
 import type { Override } from './overrides';
 
 /**
@@ -74,5 +74,27 @@ export function forecastJson(fc: Forecast): ForecastJson {
 				queues: Object.fromEntries(Object.entries(iv.queues).map(([id, q]) => [id, { channel: q.channel, ...cell(q) }]))
 			}))
 		}))
+	};
+}
+
+/**
+ * A day of the JSON form back as the forecast day the staffing functions take (`erlangStaffing`,
+ * `searchStaffing`): what the planner does with `GET /api/forecast`'s answer in the browser.
+ */
+export function forecastDayFromJson(d: ForecastDayJson, lead = 1): ForecastDay {
+	const toSeconds = (hhmm: string) => {
+		const [h, m] = hhmm.split(':');
+		return Number(h) * 3600 + Number(m) * 60;
+	};
+	return {
+		date: d.date,
+		weekday: (WEEKDAY_NAMES.find((w) => w === d.weekday) ?? 'Sun'),
+		closed: d.closed,
+		lead,
+		offered: d.offered,
+		low: d.low,
+		high: d.high,
+		adjustments: d.adjustments,
+		intervals: d.intervals.map((iv) => ({ ...iv, start: toSeconds(iv.start), queues: iv.queues }))
 	};
 }

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyCounts } from '../../src/lib/domain/kpi';
+import { dayBounds, todayIn } from '../../src/lib/reports/dates';
+import { Store } from '../../src/server/store';
+import { startTestServer, type TestServer } from './helpers/server';
+
+/**
+ * /api/forecast against a real server and SQLite file. Four weeks of interval counts with a
+ * known weekly pattern go into the store beside the server (a second connection, as an importer
+ * would write); the forecast must continue that pattern, and patience is checked against the
+ * time-at-risk / abandons of the contacts written here.
+ */
+
+const DAY = 86_400_000;
+/** Offered per open hour (9:00-17:00) by weekday, Sunday first. */
+const PER_HOUR = [0, 40, 40, 30, 30, 20, 0];
+
+let srv: TestServer;
+let dates: string[] = [];
+let tomorrow = '';
+
+function addDays(date: string, n: number): string {
+	return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+}
+
+beforeAll(async () => {
+	srv = await startTestServer();
+	const cfg = srv.server.floor.config;
+	const today = todayIn(cfg.timeZone);
+	tomorrow = addDays(today, 1);
+	dates = Array.from({ length: 28 }, (_, k) => addDays(today, k - 28));
+	const store = new Store(srv.dataDir);
+	store.transaction(() => {
+		for (const date of dates) {
+			const wd = new Date(`${date}T00:00:00Z`).getUTCDay();
+			const { start } = dayBounds(date, cfg.timeZone, cfg.resetTime);
+			for (let h = 9; h < 17; h++) {
+				const offered = PER_HOUR[wd] ?? 0;
+				if (offered === 0) continue;
+				const c = { ...emptyCounts(), offered, answered: offered, handled: offered, handleSum: offered * 200 };
+				store.addIntervalCounts(start + h * 3_600_000, 'billing', c);
+			}
+			// Patience evidence: 3 abandons after 30 s, 6 answered after 10 s → (90 + 60) / 3 = 50 s.
+			for (let k = 0; k < 9; k++) {
+				const abandoned = k < 3;
+				const t = start + 10 * 3_600_000 + k * 1000;
+				store.insertContact({
+					contact: `${date}-${k}`,
+					queue: 'billing',
+					channel: 'voice',
+					offered: t,
+					answered: abandoned ? null : t + 10_000,
+					abandoned: abandoned ? t + 30_000 : null,
+					ended: abandoned ? null : t + 210_000,
+					wait: abandoned ? 30 : 10,
+					handle: abandoned ? null : 200,
+					agent: abandoned ? null : 'a1',
+					outcome: abandoned ? 'abandoned' : 'handled'
+				});
+			}
+		}
+	});
+	store.close();
+});
+afterAll(() => srv?.stop());
+
+const get = (path: string, token: string | null = srv.tokens.viewer) =>
+	fetch(`${srv.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe('/api/forecast', () => {
+	it('continues the stored weekly pattern from tomorrow, with SL settings and patience per queue', async () => {
+		const res = await get('/api/forecast?days=7&interval=3600');
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as {
+			interval: number;
+			days: { date: string; weekday: string; closed: string | null; offered: number; intervals: { start: string; offered: number; aht: number | null }[] }[];
+			sl: Record<string, { threshold: number }>;
+			patience: Record<string, number | null>;
+			history: { from: string; to: string };
+		};
+		expect(body.interval).toBe(3600);
+		expect(body.history.to).toBe(dates[dates.length - 1]);
+		expect(body.days.map((d) => d.date)).toEqual(Array.from({ length: 7 }, (_, k) => addDays(tomorrow, k)));
+		for (const d of body.days) {
+			const wd = new Date(`${d.date}T00:00:00Z`).getUTCDay();
+			const want = (PER_HOUR[wd] ?? 0) * 8;
+			if (want === 0) {
+				expect(d.offered).toBeLessThan(1);
+				continue;
+			}
+			expect(Math.abs(d.offered / want - 1)).toBeLessThan(0.05);
+			const ten = d.intervals.find((iv) => iv.start === '10:00');
+			expect(ten?.aht).toBeCloseTo(200, 0);
+			expect(d.intervals.find((iv) => iv.start === '20:00')?.offered ?? 0).toBeLessThan(0.5);
+		}
+		expect(body.patience.billing).toBeCloseTo(50, 5);
+		expect(body.sl).toBeTypeOf('object');
+	});
+
+	it('applies planner overrides sent by POST', async () => {
+		const res = await fetch(`${srv.url}/api/forecast`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${srv.tokens.viewer}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ start: tomorrow, days: 2, interval: 3600, overrides: [{ dates: [tomorrow], percent: -100, note: 'closed' }] })
+		});
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as { days: { offered: number; adjustments: unknown[] }[]; method: string[] };
+		expect(body.days[0]?.offered).toBe(0);
+		expect(body.days[0]?.adjustments).toHaveLength(1);
+		expect(body.method.join(' ')).toMatch(/-100% on/);
+	});
+
+	it('refuses bad requests with a message naming the parameter', async () => {
+		const cases: [string, RegExp][] = [
+			['/api/forecast?days=40', /days must be a whole number from 1 to 28/],
+			['/api/forecast?start=2026-02-31', /start must be a date/],
+			['/api/forecast?interval=600', /interval must be 900 or 3600/],
+			[`/api/forecast?closed=${'x'.repeat(300)}`, /closed must list dates/]
+		];
+		for (const [path, msg] of cases) {
+			const res = await get(path);
+			expect(res.status, path).toBe(400);
+			const text = await res.text();
+			expect(text).toMatch(msg);
+			expect(text.length).toBeLessThan(300);
+		}
+		const bad = await fetch(`${srv.url}/api/forecast`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${srv.tokens.viewer}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ overrides: [{ dates: ['soon'], percent: 10 }] })
+		});
+		expect(bad.status).toBe(400);
+		expect(await bad.text()).toMatch(/overrides\[0\]\.dates/);
+	});
+});
