@@ -1,6 +1,5 @@
 import type { FloorEvent } from '../lib/domain/events';
 import type { Floor } from '../lib/domain/floor';
-import { emptyHistory, type ContactLog, type HistoryRows } from './contact-log';
 import type { Metrics } from './metrics';
 import type { Store } from './store';
 
@@ -8,8 +7,18 @@ import type { Store } from './store';
  * Where every validated event enters the floor. Durable events (ingest) are appended to the store
  * first: batches submitted in the same event-loop turn are grouped into one transaction (one fsync),
  * and each submitter's promise resolves only after that commit, so a 202 means "on disk".
- * Playback events (emulator, replay) are reproducible from their source, so they go to the floor only.
+ * Playback events (emulator, replay) are reproducible from their source, so they go to the floor
+ * only (not to the event log).
+ *
+ * History is written from what the Floor decided: the floor applies events only after their
+ * commit, and its history rows are written right after that (`history.flush()`), so a failed
+ * commit leaves no trace in memory or in history, and a retried batch is counted once.
  */
+
+/** Where the rows of what the floor applied go (LiveHistory); flush() never throws. */
+export interface HistorySink {
+	flush(): boolean;
+}
 
 /** What became of a batch. */
 export interface IntakeResult {
@@ -39,7 +48,7 @@ export class Intake {
 	constructor(
 		private readonly floor: Floor,
 		private readonly store: Store,
-		private readonly contacts: ContactLog,
+		private readonly history: HistorySink | null,
 		private readonly metrics: Metrics
 	) {}
 
@@ -55,7 +64,7 @@ export class Intake {
 		});
 	}
 
-	/** Applies playback events to the floor only (not stored). */
+	/** Applies playback events to the floor (not to the event log) and writes their history rows. */
 	applyVolatile(events: readonly FloorEvent[]): IntakeResult {
 		let accepted = 0;
 		let duplicates = 0;
@@ -68,22 +77,9 @@ export class Intake {
 				if (out.kind === 'anomaly') anomalies++;
 			}
 		}
+		this.history?.flush();
 		this.#count(accepted, duplicates, anomalies);
 		return { accepted, duplicates, anomalies };
-	}
-
-	/** Re-applies events already in the store (restart), following contacts without writing rows again. */
-	rebuild(events: readonly FloorEvent[]): IntakeResult {
-		const discard = emptyHistory();
-		for (const e of events) this.contacts.observe(e, discard);
-		let anomalies = 0;
-		let duplicates = 0;
-		for (const e of events) {
-			const out = this.floor.apply(e);
-			if (out.kind === 'anomaly') anomalies++;
-			else if (out.kind === 'duplicate') duplicates++;
-		}
-		return { accepted: events.length - duplicates, duplicates, anomalies };
 	}
 
 	#commit(): void {
@@ -94,17 +90,12 @@ export class Intake {
 		const t0 = performance.now();
 		let fresh: FloorEvent[][];
 		try {
-			fresh = this.store.transaction(() => {
-				const history = emptyHistory();
-				const out = group.map((g) => {
+			fresh = this.store.transaction(() =>
+				group.map((g) => {
 					const isNew = this.store.appendEvents(g.events, received);
-					const kept = g.events.filter((_, i) => isNew[i]);
-					for (const e of kept) this.contacts.observe(e, history);
-					return kept;
-				});
-				this.#writeHistory(history);
-				return out;
-			});
+					return g.events.filter((_, i) => isNew[i]);
+				})
+			);
 		} catch (err) {
 			const fail = new CommitFailedError();
 			for (const g of group) g.reject(fail);
@@ -120,12 +111,8 @@ export class Intake {
 			this.#count(kept.length, duplicates, anomalies);
 			g.resolve({ accepted: kept.length, duplicates, anomalies });
 		});
-	}
-
-	#writeHistory(h: HistoryRows): void {
-		for (const c of h.contacts) this.store.insertContact(c);
-		for (const i of h.intervals) this.store.addIntervalCounts(i.start, i.queue, i.counts);
-		for (const a of h.agentStates) this.store.insertAgentState(a);
+		// The events are durable whatever happens here: a failed history write is retried, and re-derived on restart.
+		this.history?.flush();
 	}
 
 	#count(accepted: number, duplicates: number, anomalies: number): void {

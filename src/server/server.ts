@@ -3,17 +3,17 @@ import { resolve } from 'node:path';
 import { validateBatch } from '../lib/domain/events';
 import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig } from '../lib/domain/floor';
 import { formatValidationErrors } from '../lib/domain/result';
-import { resolveSl } from '../lib/domain/service-level';
-import { dayStart, intervalStart } from '../lib/domain/time';
+import { dayStart } from '../lib/domain/time';
 import { createCodec } from '../lib/protocol/codec';
 import { Auth, bearerToken, isLoopback, loadOrCreateTokens, type Role } from './auth';
 import { BoardRegistry } from './boards';
-import { ContactLog } from './contact-log';
 import { FLUSH_MS_RANGE, SERVER_DEFAULTS } from './defaults';
 import { isTimeZone, withQueues } from './floor-config';
 import { BodyBudget, HttpError, HttpRouter, type HttpContext } from './http-router';
 import { registerIngestSocket } from './ingest-socket';
 import { countRejected } from './ingest';
+import { LiveHistory } from './history/live';
+import { rederiveAfterMigration } from './history/rederive';
 import { Intake } from './intake';
 import { LiveHub } from './live-hub';
 import { Metrics } from './metrics';
@@ -116,17 +116,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	}
 	const clock = source ? () => source.now() : () => Date.now();
 
-	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), clock());
-	const contacts = new ContactLog(
-		(queue, channel) => floor.queues.get(queue)?.config.sl ?? resolveSl(channel),
-		(ts) => intervalStart(ts, dayStart(ts, floor.config.timeZone, floor.config.resetTime), floor.config.intervalMs)
-	);
-	const intake = new Intake(floor, store, contacts, metrics);
-	// A replay shows the replayed day, not the live one; otherwise today's acknowledged events come back.
-	if (options.source?.kind !== 'replay') {
-		const events = store.eventsBetween(dayStart(clock(), timeZone, baseConfig.resetTime), Number.MAX_SAFE_INTEGER);
-		if (events.length) log(`rebuilt today's floor from ${events.length} stored events (${intake.rebuild(events).anomalies} anomalies)`);
+	// A replay shows the replayed day, not the live one; otherwise today's acknowledged events come back,
+	// from the start of yesterday so contacts still open across the reset are known (and their history rows re-derived).
+	const sourceKind = options.source?.kind ?? 'none';
+	const rebuildFrom = sourceKind === 'replay' ? clock() : dayStart(dayStart(clock(), timeZone, baseConfig.resetTime) - 1, timeZone, baseConfig.resetTime);
+	// The live floor's day rolls on the wall (or source) clock only, never on a producer's timestamps (#9).
+	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), rebuildFrom, { rollDayOnEventTime: false });
+	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
+	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, log });
+	const intake = new Intake(floor, store, history, metrics);
+	if (sourceKind !== 'replay') {
+		const r = history.rebuild(store.eventPages(rebuildFrom, Number.MAX_SAFE_INTEGER));
+		if (r.events) log(`rebuilt the floor from ${r.events} stored events since yesterday's reset (${r.anomalies} anomalies)`);
 	}
+	floor.advance(clock());
 
 	const hub = new LiveHub(floor, createCodec(), metrics, { softLimit: o.softLimitBytes, hardLimit: o.hardLimitBytes }, clock);
 	if (source) hub.setSource(source.info);
@@ -150,7 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		const r = auth.check(bearerToken(ctx.req.authorization), role);
 		if (!r.ok) throw new HttpError(r.status, r.message);
 	};
-	const deps: RouteDeps = { floor, store, intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log };
+	const deps: RouteDeps = { floor, store, intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history };
 	registerHealthRoutes(router, deps);
 	registerEventRoutes(router, deps);
 	registerBoardRoutes(router, deps);
@@ -178,6 +181,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 			}
 		}
 		floor.advance(now);
+		history.tick(now);
 		hub.flush(now);
 		metrics.tickDuration.observe((performance.now() - t0) / 1000);
 	};

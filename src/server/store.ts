@@ -1,9 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Channel } from '../lib/domain/channels';
 import type { FloorEvent } from '../lib/domain/events';
-import type { KpiCounts } from '../lib/domain/kpi';
+import { migrate } from './migrations';
 
 /**
  * The SQLite store (better-sqlite3, WAL) in the data directory.
@@ -18,31 +17,6 @@ import type { KpiCounts } from '../lib/domain/kpi';
 /** File name of the database inside the data dir. */
 export const DB_FILE = 'sightline.db';
 
-/** One finished contact in one queue: the past traffic the planner replays. */
-export interface ContactRecord {
-	readonly contact: string;
-	readonly queue: string;
-	readonly channel: Channel;
-	readonly offered: number;
-	readonly answered: number | null;
-	readonly abandoned: number | null;
-	readonly ended: number | null;
-	/** Seconds waited in this queue. */
-	readonly wait: number;
-	/** Seconds from answer to end (talk + hold + after-contact work); null when not handled. */
-	readonly handle: number | null;
-	readonly agent: string | null;
-	readonly outcome: 'handled' | 'abandoned' | 'transferred';
-}
-
-/** One presence change of an agent. */
-export interface AgentStateRecord {
-	readonly agent: string;
-	readonly ts: number;
-	readonly state: string;
-	readonly reason: string | null;
-}
-
 /** One stored version of a config. */
 export interface StoredConfig<T = unknown> {
 	readonly kind: string;
@@ -53,86 +27,10 @@ export interface StoredConfig<T = unknown> {
 	readonly body: T;
 }
 
-/** Additive columns of `interval_kpis` (every KpiCounts field except the max-merged longest wait). */
-const ADDITIVE: readonly (keyof KpiCounts)[] = [
-	'offered',
-	'answered',
-	'abandoned',
-	'shortAbandoned',
-	'transferred',
-	'answeredWithinT',
-	'abandonedWithinT',
-	'answeredWaitSum',
-	'handled',
-	'handleSum',
-	'csatAnswers',
-	'csatPositive'
-];
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-	seq INTEGER PRIMARY KEY,
-	id TEXT NOT NULL UNIQUE,
-	ts INTEGER NOT NULL,
-	type TEXT NOT NULL,
-	body TEXT NOT NULL,
-	received INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_ts ON events(ts);
-CREATE TABLE IF NOT EXISTS contacts (
-	contact TEXT NOT NULL,
-	queue TEXT NOT NULL,
-	channel TEXT NOT NULL,
-	offered INTEGER NOT NULL,
-	answered INTEGER,
-	abandoned INTEGER,
-	ended INTEGER,
-	wait REAL NOT NULL,
-	handle REAL,
-	agent TEXT,
-	outcome TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS contacts_offered ON contacts(offered);
-CREATE TABLE IF NOT EXISTS agent_states (
-	agent TEXT NOT NULL,
-	ts INTEGER NOT NULL,
-	state TEXT NOT NULL,
-	reason TEXT
-);
-CREATE INDEX IF NOT EXISTS agent_states_ts ON agent_states(ts);
-CREATE TABLE IF NOT EXISTS interval_kpis (
-	start INTEGER NOT NULL,
-	queue TEXT NOT NULL,
-	${ADDITIVE.map((k) => `"${k}" REAL NOT NULL DEFAULT 0`).join(',\n\t')},
-	"longestWait" REAL NOT NULL DEFAULT 0,
-	PRIMARY KEY (start, queue)
-);
-CREATE TABLE IF NOT EXISTS configs (
-	kind TEXT NOT NULL,
-	key TEXT NOT NULL,
-	version INTEGER NOT NULL,
-	ts INTEGER NOT NULL,
-	actor TEXT NOT NULL,
-	body TEXT NOT NULL,
-	PRIMARY KEY (kind, key, version)
-);
-CREATE TABLE IF NOT EXISTS audit (
-	seq INTEGER PRIMARY KEY,
-	ts INTEGER NOT NULL,
-	actor TEXT NOT NULL,
-	action TEXT NOT NULL,
-	target TEXT NOT NULL,
-	detail TEXT
-);
-`;
-
 /** The store; every method is synchronous (better-sqlite3), so a commit never interleaves with other work. */
 export class Store {
 	readonly #db: Database.Database;
 	readonly #insertEvent: Database.Statement;
-	readonly #insertContact: Database.Statement;
-	readonly #insertAgentState: Database.Statement;
-	readonly #addInterval: Database.Statement;
 	readonly #eventsFrom: Database.Statement;
 	readonly #latestConfig: Database.Statement;
 	readonly #latestConfigs: Database.Statement;
@@ -146,20 +44,8 @@ export class Store {
 		this.#db.pragma('journal_mode = WAL');
 		this.#db.pragma('synchronous = FULL');
 		this.#db.pragma('busy_timeout = 5000');
-		this.#db.exec(SCHEMA);
+		migrate(this.#db);
 		this.#insertEvent = this.#db.prepare('INSERT OR IGNORE INTO events (id, ts, type, body, received) VALUES (?, ?, ?, ?, ?)');
-		this.#insertContact = this.#db.prepare(
-			`INSERT INTO contacts (contact, queue, channel, offered, answered, abandoned, ended, wait, handle, agent, outcome)
-			 VALUES (@contact, @queue, @channel, @offered, @answered, @abandoned, @ended, @wait, @handle, @agent, @outcome)`
-		);
-		this.#insertAgentState = this.#db.prepare('INSERT INTO agent_states (agent, ts, state, reason) VALUES (@agent, @ts, @state, @reason)');
-		const cols = [...ADDITIVE, 'longestWait'].map((k) => `"${k}"`).join(', ');
-		const vals = [...ADDITIVE, 'longestWait'].map((k) => `@${k}`).join(', ');
-		const sets = ADDITIVE.map((k) => `"${k}" = "${k}" + excluded."${k}"`).join(', ');
-		this.#addInterval = this.#db.prepare(
-			`INSERT INTO interval_kpis (start, queue, ${cols}) VALUES (@start, @queue, ${vals})
-			 ON CONFLICT (start, queue) DO UPDATE SET ${sets}, "longestWait" = max("longestWait", excluded."longestWait")`
-		);
 		this.#eventsFrom = this.#db.prepare('SELECT body FROM events WHERE ts >= ? AND ts < ? ORDER BY seq');
 		this.#latestConfig = this.#db.prepare('SELECT * FROM configs WHERE kind = ? AND key = ? ORDER BY version DESC LIMIT 1');
 		this.#latestConfigs = this.#db.prepare(
@@ -168,6 +54,23 @@ export class Store {
 		);
 		this.#insertConfig = this.#db.prepare('INSERT INTO configs (kind, key, version, ts, actor, body) VALUES (?, ?, ?, ?, ?, ?)');
 		this.#insertAudit = this.#db.prepare('INSERT INTO audit (ts, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)');
+	}
+
+	/** The open database, for the history tables' own statements (src/server/history). */
+	get db(): Database.Database {
+		return this.#db;
+	}
+
+	/** Events with `from <= ts < to` in acknowledged order, read in pages so a long log is never all in memory. */
+	*eventPages(from: number, to: number, pageSize = 20_000): Generator<FloorEvent[]> {
+		const page = this.#db.prepare('SELECT seq, body FROM events WHERE ts >= ? AND ts < ? AND seq > ? ORDER BY seq LIMIT ?');
+		let after = 0;
+		for (;;) {
+			const rows = page.all(from, to, after, pageSize) as { seq: number; body: string }[];
+			if (!rows.length) return;
+			after = rows[rows.length - 1]?.seq ?? after;
+			yield rows.map((r) => JSON.parse(r.body) as FloorEvent);
+		}
 	}
 
 	/** Runs `fn` in one transaction (one fsync at its commit). */
@@ -188,32 +91,6 @@ export class Store {
 	/** Number of events in the log. */
 	eventCount(): number {
 		return (this.#db.prepare('SELECT count(*) n FROM events').get() as { n: number }).n;
-	}
-
-	insertContact(r: ContactRecord): void {
-		this.#insertContact.run(r);
-	}
-
-	insertAgentState(r: AgentStateRecord): void {
-		this.#insertAgentState.run(r);
-	}
-
-	/** Adds a finished contact's counts to its interval (the one it was offered in). */
-	addIntervalCounts(start: number, queue: string, c: Readonly<KpiCounts>): void {
-		this.#addInterval.run({ start, queue, ...c });
-	}
-
-	/** Finished contacts offered in `[from, to)`. */
-	contacts(from: number, to: number, limit = 100_000): ContactRecord[] {
-		return this.#db.prepare('SELECT * FROM contacts WHERE offered >= ? AND offered < ? ORDER BY offered LIMIT ?').all(from, to, limit) as ContactRecord[];
-	}
-
-	/** Interval counts with `from <= start < to`. */
-	intervals(from: number, to: number): (KpiCounts & { start: number; queue: string })[] {
-		return this.#db.prepare('SELECT * FROM interval_kpis WHERE start >= ? AND start < ? ORDER BY start, queue').all(from, to) as (KpiCounts & {
-			start: number;
-			queue: string;
-		})[];
 	}
 
 	/** Latest version of one config, or null. */

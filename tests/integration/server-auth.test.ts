@@ -43,8 +43,8 @@ describe('tokens', () => {
 		expect((await putBoard(t.url, t.tokens.supervisor)).status).toBe(403);
 		expect((await putBoard(t.url, 'sl_admin_forged')).status).toBe(401);
 		expect((await putBoard(t.url, t.tokens.admin)).status).toBe(200);
-		expect((await get(`${t.url}/api/history/contacts`)).status).toBe(401);
-		expect((await get(`${t.url}/api/history/contacts`, t.tokens.supervisor)).status).toBe(200);
+		expect((await get(`${t.url}/api/history/days/2026-01-01/trace`)).status).toBe(401);
+		expect((await get(`${t.url}/api/history/days/2026-01-01/trace`, t.tokens.supervisor)).status).toBe(404);
 		expect((await postEvents(t.url, null, [ev.queued('a1')])).status).toBe(401);
 		expect((await postEvents(t.url, t.tokens.viewer, [ev.queued('a1')])).status).toBe(403);
 		expect((await postEvents(t.url, t.tokens.admin, [ev.queued('a1')])).status).toBe(202);

@@ -93,7 +93,7 @@ describe('POST /api/events', () => {
 		expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
 	});
 
-	it('writes one history row per finished contact and its interval counts', async () => {
+	it('writes history rows per contact stay and its interval counts', async () => {
 		const now = Date.now();
 		await postEvents(t.url, t.tokens.ingest, [
 			ev.profile('h-agent'),
@@ -105,20 +105,22 @@ describe('POST /api/events', () => {
 			ev.queued('h2', 'ingest-h', now),
 			{ type: 'contact.abandoned', id: `x-${now}`, ts: now + 2000, contact: 'h2', queue: 'ingest-h' }
 		]);
-		const r = await fetch(`${t.url}/api/history/contacts?from=${now - 1000}&to=${now + 1000}`, { headers: { authorization: `Bearer ${t.tokens.supervisor}` } });
-		const rows = ((await r.json()) as { contacts: { contact: string; outcome: string; wait: number; handle: number | null; agent: string | null }[] }).contacts.filter(
+		// The server's zone is the machine's unless told; the day is the one the events fell in there.
+		const day = ((await (await fetch(`${t.url}/api/history/days`)).json()) as { days: { date: string; dayStart: number; dayEnd: number }[] }).days.find(
+			(d) => d.dayStart <= now && now < d.dayEnd
+		)!;
+		const r = await fetch(`${t.url}/api/history/days/${day.date}/trace?source=ingest`, { headers: { authorization: `Bearer ${t.tokens.supervisor}` } });
+		const rows = ((await r.json()) as { contacts: { contact: string; outcome: string; wait: number; talk: number | null; afterContactWork: number | null; agent: string | null }[] }).contacts.filter(
 			(c) => c.contact.startsWith('h')
 		);
-		expect(rows.map((c) => [c.contact, c.outcome, c.wait, c.handle, c.agent])).toEqual([
-			['h1', 'handled', 3, 67, 'h-agent'],
-			['h2', 'abandoned', 2, null, null]
+		expect(rows.map((c) => [c.contact, c.outcome, c.wait, c.talk, c.afterContactWork, c.agent])).toEqual([
+			['h1', 'handled', 3, 57, 10, 'h-agent'],
+			['h2', 'abandoned', 2, null, null, null]
 		]);
-		const iv = await fetch(`${t.url}/api/history/intervals?from=${now - 3600_000}&to=${now + 1000}`, { headers: { authorization: `Bearer ${t.tokens.supervisor}` } });
-		const counts = ((await iv.json()) as { intervals: { queue: string; offered: number; answered: number; abandoned: number; handled: number }[] }).intervals.filter(
-			(i) => i.queue === 'ingest-h'
-		);
-		expect(counts.reduce((s, i) => s + i.offered, 0)).toBe(2);
-		expect(counts.reduce((s, i) => s + i.answered, 0)).toBe(1);
+		const iv = await fetch(`${t.url}/api/history/days/${day.date}?source=ingest`);
+		const counts = ((await iv.json()) as { intervals: { queue: string; counts: { offered: number; answered: number; abandoned: number } }[] }).intervals
+			.filter((i) => i.queue === 'ingest-h')
+			.map((i) => i.counts);
 		expect(counts.reduce((s, i) => s + i.abandoned, 0)).toBe(1);
 	});
 });

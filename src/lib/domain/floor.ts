@@ -14,6 +14,7 @@ import { MinuteRing, minuteOf } from './rolling';
 import { resolveSl, type SlSettings } from './service-level';
 import { dayStart as dayStartOf, intervalStart } from './time';
 import type { AgentActivity } from './views';
+import type { HistoryContactOutcome } from './history';
 
 /**
  * The floor reducer: the one place where events become floor state and KPI counts, used by the
@@ -54,6 +55,110 @@ export const DEFAULT_FLOOR_CONFIG: FloorConfig = {
 	queues: []
 };
 
+/**
+ * Limits that keep a careless or hostile producer from growing the floor without bound
+ * (issue #9). Every id a day may create costs memory and tick time until the process restarts.
+ */
+export interface FloorLimits {
+	/** New queue ids (not configured ones) that events may create per day. */
+	readonly newQueuesPerDay: number;
+	/** New agent ids that events may create per day. */
+	readonly newAgentsPerDay: number;
+	/** A contact still open this long after it was first offered is dropped and counted as an anomaly (ms). */
+	readonly maxContactAgeMs: number;
+	/** Contacts expired per advance() at most, so one tick stays short however many are due. */
+	readonly expirePerTick: number;
+}
+
+/** Generous defaults: a 2,000-seat center creates a few hundred ids a day; email may stay open for days. */
+export const DEFAULT_FLOOR_LIMITS: FloorLimits = {
+	newQueuesPerDay: 1000,
+	newAgentsPerDay: 10_000,
+	maxContactAgeMs: 7 * 24 * 3600_000,
+	expirePerTick: 10_000
+};
+
+/** How a floor is run, beside its config. */
+export interface FloorOptions {
+	/**
+	 * Whether event times may start a new day. True for replays, imports and tests that play past
+	 * days on their own clocks; false for the live floor, whose day rolls only when advance() is
+	 * given the wall clock, so one event stamped hours ahead cannot wipe "today" (issue #9).
+	 */
+	readonly rollDayOnEventTime?: boolean;
+	readonly limits?: Partial<FloorLimits>;
+	/** Told what each applied event closed or changed, for history (see FloorObserver). */
+	readonly observer?: FloorObserver | null;
+}
+
+/**
+ * What an applied event did that history keeps. The Floor calls these synchronously inside
+ * apply()/advance(); history is a projection of these calls and never reads events itself.
+ * Objects passed in are fresh (counts) or live floor state (agents): copy what you keep.
+ */
+export interface FloorObserver {
+	/** KPI counts the event added to a queue, attributed to the interval the contact was offered in (also for a day already past). */
+	counts(change: CountsChange): void;
+	/** A contact's stay in one queue after the event: offered, left the queue, wrapped up, ended. */
+	leg(change: LegChange): void;
+	/** An agent after the event (presence, activity, slots, profile), or at the start of a new day (`cause` 'day'). */
+	agent(change: AgentChange): void;
+}
+
+/** A change of one queue's counts. */
+export interface CountsChange {
+	/** Id of the event; with `part`, the change's identity (a transfer changes two queues). */
+	readonly event: string;
+	readonly part: number;
+	readonly queue: string;
+	readonly channel: Channel;
+	/** Start of the day and of the interval the contact was offered in. */
+	readonly dayStart: number;
+	readonly start: number;
+	/** The agent whose handling finished, for `handled` counts; else null. */
+	readonly agent: string | null;
+	/** Only what this event added (a fresh object). */
+	readonly delta: KpiCounts;
+}
+
+/** One stay of a contact in one queue, as it stands after an event. */
+export interface LegChange {
+	readonly event: string;
+	/** Id of the event that offered the contact to this queue: the stay's identity. */
+	readonly leg: string;
+	readonly dayStart: number;
+	readonly contact: string;
+	readonly queue: string;
+	readonly channel: Channel;
+	readonly priority: number;
+	readonly offered: number;
+	/** When it left the queue (answered, abandoned or transferred while waiting), else null. */
+	readonly left: number | null;
+	readonly answered: number | null;
+	readonly wrapup: number | null;
+	/** End of handling (ended, or transferred on by the agent), else null. */
+	readonly ended: number | null;
+	readonly outcome: HistoryContactOutcome;
+	readonly agent: string | null;
+	readonly transferredTo: string | null;
+	readonly csat: number | null;
+}
+
+/** An agent after an event. */
+export interface AgentChange {
+	/** Id of the event, `day:<dayStart>:<agent>` for the state carried into a new day, `expired:<leg>` for an expiry. */
+	readonly event: string;
+	readonly ts: number;
+	/** The floor's day at `ts`. */
+	readonly dayStart: number;
+	readonly cause: 'state' | 'profile' | 'contact' | 'day';
+	/** Live state: read it now, do not keep it. */
+	readonly agent: AgentState;
+	/** Slot-seconds per second the agent accrues now: in use and offered (both 0 when not taking work). */
+	readonly busySlots: number;
+	readonly offeredSlots: number;
+}
+
 /** What applying one event did. */
 export type ApplyOutcome =
 	| { readonly kind: 'applied' }
@@ -84,6 +189,11 @@ interface ContactState {
 	queuedAt: number;
 	agent: string | null;
 	answeredAt: number;
+	/** Id of the event that offered the current stay, when it was first offered (for expiry), and history details. */
+	leg: string;
+	readonly createdAt: number;
+	wrapupAt: number;
+	csat: number | null;
 }
 
 /** Live state and counts of one queue. Read by board projection; changed only by the Floor. */
@@ -96,7 +206,7 @@ export class QueueState {
 	readonly intervals = new Map<number, KpiCounts>();
 	/** Most contacts waiting at once, per interval start. */
 	readonly waitingMax = new Map<number, number>();
-	readonly minutes: MinuteRing<KpiCounts>;
+	minutes: MinuteRing<KpiCounts>;
 	/** Bumped on every change, so projections re-read only what changed. */
 	version = 0;
 
@@ -137,7 +247,7 @@ export class AgentState {
 	accruedTo: number;
 	/** Today's ledger: busy, idle, busy slot, offered slot seconds. */
 	today = new Float64Array(4);
-	readonly minutes: MinuteRing<Float64Array>;
+	minutes: MinuteRing<Float64Array>;
 	/** Channels the agent serves (has a skill on a queue of), for slot accounting. */
 	channels: readonly Channel[] = [];
 	version = 0;
@@ -193,13 +303,31 @@ export class Floor {
 	readonly stats = { applied: 0, duplicates: 0, anomalies: 0 };
 	/** Anomalies by reason, for diagnosis. */
 	readonly anomalyReasons = new Map<string, number>();
+	readonly limits: FloorLimits;
+	readonly #rollOnEvents: boolean;
+	#observer: FloorObserver | null;
+	/** Ids created by events today, against the limits. */
+	#newQueues = 0;
+	#newAgents = 0;
+	/** Day starts of recent past/future days, so attributing a late outcome costs no time-zone math. */
+	readonly #dayStarts = new Map<number, number>();
+	#rollingSpan: number;
 
-	constructor(config: FloorConfig, now: number) {
+	constructor(config: FloorConfig, now: number, options: FloorOptions = {}) {
 		this.#config = config;
 		this.#clock = now;
+		this.#rollOnEvents = options.rollDayOnEventTime ?? true;
+		this.#observer = options.observer ?? null;
+		this.limits = { ...DEFAULT_FLOOR_LIMITS, ...options.limits };
 		this.#dayStart = dayStartOf(now, config.timeZone, config.resetTime);
 		this.#nextDayStart = dayStartOf(this.#dayStart + 26 * 3600_000, config.timeZone, config.resetTime);
-		for (const q of config.queues) this.queues.set(q.id, new QueueState(q, this.#rollingMinutes));
+		this.#rollingSpan = this.#rollingMinutes;
+		for (const q of config.queues) this.queues.set(q.id, new QueueState(q, this.#rollingSpan));
+	}
+
+	/** Sets (or clears) the observer told what each event changed (history). */
+	observe(observer: FloorObserver | null): void {
+		this.#observer = observer;
 	}
 
 	get config(): FloorConfig {
@@ -213,6 +341,10 @@ export class Floor {
 	get dayStart(): number {
 		return this.#dayStart;
 	}
+	/** Epoch ms at which the next day begins. */
+	get nextDayStart(): number {
+		return this.#nextDayStart;
+	}
 	get waitingTotal(): number {
 		return this.#waitingTotal;
 	}
@@ -225,26 +357,79 @@ export class Floor {
 		return Math.max(1, Math.ceil(this.#config.rollingMs / 60_000));
 	}
 
-	/** Applies new settings: queue names and SL settings apply at once; clock settings from the next day. */
+	/**
+	 * Applies new settings: queue names and SL settings apply at once, and so does a new rolling
+	 * window (every queue's and agent's minute ring is resized, keeping the minutes both spans
+	 * hold); time zone, reset time and interval length from the next day.
+	 */
 	configure(config: FloorConfig): void {
 		this.#config = config;
+		const span = this.#rollingMinutes;
+		if (span !== this.#rollingSpan) {
+			this.#rollingSpan = span;
+			const now = minuteOf(this.#clock);
+			for (const q of this.queues.values()) {
+				q.minutes = q.minutes.resized(span, now);
+				q.version++;
+			}
+			for (const a of this.agents.values()) {
+				a.minutes = a.minutes.resized(span, now);
+				a.version++;
+			}
+		}
 		for (const q of config.queues) {
 			const state = this.queues.get(q.id);
 			if (state) {
 				state.config = q;
 				state.version++;
-			} else this.queues.set(q.id, new QueueState(q, this.#rollingMinutes));
+			} else this.queues.set(q.id, new QueueState(q, span));
 		}
 		for (const a of this.agents.values()) this.#refreshAgentChannels(a);
 		this.version++;
 	}
 
-	/** Moves the clock to `now`: day rollover, agent time accrual, old intervals dropped. */
+	/**
+	 * Whether applying `events` would create more new queue or agent ids than today's limits allow.
+	 * Ingest calls this before acknowledging a batch, so it can answer 400 naming the first event
+	 * past the limit; events that arrive otherwise past the limit are anomalies.
+	 */
+	checkIdLimits(events: readonly FloorEvent[]): { readonly index: number; readonly path: string; readonly message: string } | null {
+		const queues = new Set<string>();
+		const agents = new Set<string>();
+		for (let i = 0; i < events.length; i++) {
+			const e = events[i]!;
+			const q = e.type === 'contact.queued' ? e.queue : e.type === 'contact.transferred' ? e.toQueue : null;
+			if (q !== null && !this.queues.has(q) && !queues.has(q)) {
+				queues.add(q);
+				if (this.#newQueues + queues.size > this.limits.newQueuesPerDay)
+					return { index: i, path: e.type === 'contact.queued' ? '/queue' : '/toQueue', message: `more than ${this.limits.newQueuesPerDay} new queue ids today; configure the queues or raise the limit` };
+			}
+			const a = 'agent' in e ? e.agent : null;
+			if (a !== null && !this.agents.has(a) && !agents.has(a)) {
+				agents.add(a);
+				if (this.#newAgents + agents.size > this.limits.newAgentsPerDay)
+					return { index: i, path: '/agent', message: `more than ${this.limits.newAgentsPerDay} new agent ids today; raise the limit if the center is this large` };
+			}
+		}
+		return null;
+	}
+
+	/** Contacts still open whose current stay was offered in `[from, to)`: a past day that can still change. */
+	openContactsOfferedIn(from: number, to: number): number {
+		let n = 0;
+		for (const c of this.#contacts.values()) if (c.queuedAt >= from && c.queuedAt < to) n++;
+		return n;
+	}
+
+	/** Moves the clock to `now` (the wall clock, or a playback source's): day rollover, agent time accrual, expiry, old intervals dropped. */
 	advance(now: number): void {
-		if (now > this.#clock) this.#moveClock(now);
+		if (now > this.#clock) this.#clock = now;
+		// The wall clock rolls the day even when an event stamped ahead already moved the clock past the reset.
+		if (now >= this.#nextDayStart) this.#rollDay(now);
 		// Agent time only feeds occupancy, shown to the second; accruing 1,000 agents every 50 ms tick would be waste.
 		if (this.#clock - this.#accruedAll < 1000) return;
 		this.#accruedAll = this.#clock;
+		this.#expire();
 		for (const a of this.agents.values()) this.#accrue(a, this.#clock);
 		const oldest = this.#clock - INTERVAL_HISTORY_MS;
 		for (const q of this.queues.values()) {
@@ -257,7 +442,24 @@ export class Floor {
 	/** Moves the clock forward only; agent time is accrued lazily (per agent event, and in advance()). */
 	#moveClock(now: number): void {
 		this.#clock = now;
-		if (now >= this.#nextDayStart) this.#rollDay(now);
+		if (now >= this.#nextDayStart && this.#rollOnEvents) this.#rollDay(now);
+	}
+
+	/** Drops contacts open longer than the age limit, oldest first, at most `expirePerTick` per call. */
+	#expire(): void {
+		const cutoff = this.#clock - this.limits.maxContactAgeMs;
+		let budget = this.limits.expirePerTick;
+		// The map keeps insertion order, which is creation order: the oldest contacts come first.
+		for (const c of this.#contacts.values()) {
+			if (c.createdAt >= cutoff || budget-- <= 0) break;
+			if (c.phase === 'waiting') this.#dequeue(c);
+			else this.#release(c, this.#clock, null);
+			this.#contacts.delete(c.id);
+			this.stats.anomalies++;
+			const reason = 'contact expired: open longer than the age limit';
+			this.anomalyReasons.set(reason, (this.anomalyReasons.get(reason) ?? 0) + 1);
+			this.version++;
+		}
 	}
 
 	/** Applies one schema-valid event. Never throws for a valid event. */
@@ -281,6 +483,8 @@ export class Floor {
 	}
 
 	#dispatch(e: FloorEvent): ApplyOutcome {
+		const limit = this.#overLimit(e);
+		if (limit) return anomaly(limit);
 		switch (e.type) {
 			case 'contact.queued':
 				return this.#queued(e);
@@ -301,6 +505,14 @@ export class Floor {
 		}
 	}
 
+	/** The reason an event is refused because it would create an id past today's limits, or null. */
+	#overLimit(e: FloorEvent): string | null {
+		const q = e.type === 'contact.queued' ? e.queue : e.type === 'contact.transferred' ? e.toQueue : null;
+		if (q !== null && this.#newQueues >= this.limits.newQueuesPerDay && !this.queues.has(q)) return 'new queue id past the daily limit';
+		if ('agent' in e && this.#newAgents >= this.limits.newAgentsPerDay && !this.agents.has(e.agent)) return 'new agent id past the daily limit';
+		return null;
+	}
+
 	#queued(e: EventOf<'contact.queued'>): ApplyOutcome {
 		const existing = this.#contacts.get(e.contact);
 		if (existing) {
@@ -316,10 +528,15 @@ export class Floor {
 			phase: 'waiting',
 			queuedAt: e.ts,
 			agent: null,
-			answeredAt: 0
+			answeredAt: 0,
+			leg: e.id,
+			createdAt: e.ts,
+			wrapupAt: 0,
+			csat: null
 		};
 		this.#contacts.set(c.id, c);
-		this.#enqueue(c, this.#queue(e.queue, e.channel), e.ts);
+		this.#enqueue(c, this.#queue(e.queue, e.channel), e.ts, e.id, 0);
+		if (this.#observer) this.#reportLeg(c, e.id, 'open', null, null, null);
 		return APPLIED;
 	}
 
@@ -330,7 +547,7 @@ export class Floor {
 		if (c.queue !== e.queue) return anomaly('contact.answered names a queue the contact is not waiting in');
 		const q = this.#dequeue(c);
 		const wait = Math.max(0, e.ts - c.queuedAt) / 1000;
-		this.#countAt(q, c.queuedAt, (k) => countAnswered(k, wait, q.config.sl));
+		this.#countAt(q, c.queuedAt, (k) => countAnswered(k, wait, q.config.sl), e.id, 0, null);
 		c.phase = 'active';
 		c.agent = e.agent;
 		c.answeredAt = e.ts;
@@ -340,6 +557,10 @@ export class Floor {
 		a.contacts.add(c.id);
 		a.slots[CHANNELS.indexOf(c.channel)]!++;
 		this.#refreshActivity(a, e.ts);
+		if (this.#observer) {
+			this.#reportLeg(c, e.id, 'open', e.ts, null, null);
+			this.#reportAgent(a, e.id, e.ts, 'contact');
+		}
 		return APPLIED;
 	}
 
@@ -350,8 +571,9 @@ export class Floor {
 		if (c.queue !== e.queue) return anomaly('contact.abandoned names a queue the contact is not waiting in');
 		const q = this.#dequeue(c);
 		const wait = Math.max(0, e.ts - c.queuedAt) / 1000;
-		this.#countAt(q, c.queuedAt, (k) => countAbandoned(k, wait, q.config.sl));
+		this.#countAt(q, c.queuedAt, (k) => countAbandoned(k, wait, q.config.sl), e.id, 0, null);
 		this.#contacts.delete(c.id);
+		if (this.#observer) this.#reportLeg(c, e.id, 'abandoned', e.ts, null, null);
 		return APPLIED;
 	}
 
@@ -362,16 +584,22 @@ export class Floor {
 		if (c.phase === 'waiting') {
 			const q = this.#dequeue(c);
 			const wait = Math.max(0, e.ts - c.queuedAt) / 1000;
-			this.#countAt(q, c.queuedAt, (k) => countTransferred(k, wait));
+			this.#countAt(q, c.queuedAt, (k) => countTransferred(k, wait), e.id, 0, null);
+			if (this.#observer) this.#reportLeg(c, e.id, 'transferred', e.ts, null, e.toQueue);
 		} else {
 			// An agent transferred it: that handling is over (counted for the queue that answered it).
-			this.#release(c, e.ts);
+			if (this.#observer) this.#reportLeg(c, e.id, 'transferred', c.answeredAt, e.ts, e.toQueue);
+			this.#release(c, e.ts, e.id);
 		}
 		c.queue = e.toQueue;
 		c.phase = 'waiting';
 		c.agent = null;
 		c.queuedAt = e.ts;
-		this.#enqueue(c, this.#queue(e.toQueue, c.channel), e.ts);
+		c.answeredAt = 0;
+		c.wrapupAt = 0;
+		c.leg = e.id;
+		this.#enqueue(c, this.#queue(e.toQueue, c.channel), e.ts, e.id, 1);
+		if (this.#observer) this.#reportLeg(c, e.id, 'open', null, null, null);
 		return APPLIED;
 	}
 
@@ -383,8 +611,13 @@ export class Floor {
 		const a = this.#agent(e.agent, e.ts);
 		this.#accrue(a, e.ts);
 		c.phase = 'wrapup';
+		c.wrapupAt = e.ts;
 		a.wrapups++;
 		this.#refreshActivity(a, e.ts);
+		if (this.#observer) {
+			this.#reportLeg(c, e.id, 'open', c.answeredAt, null, null);
+			this.#reportAgent(a, e.id, e.ts, 'contact');
+		}
 		return APPLIED;
 	}
 
@@ -393,13 +626,24 @@ export class Floor {
 		if (!c) return anomaly('contact.ended for an unknown contact');
 		if (c.phase === 'waiting') return anomaly('contact.ended before it was answered');
 		if (c.agent !== e.agent) return anomaly('contact.ended by an agent who does not hold the contact');
-		const q = this.queues.get(c.queue)!;
+		const q = this.#queueOf(c);
 		const answeredAt = c.answeredAt;
-		this.#release(c, e.ts);
-		this.#countAt(q, c.queuedAt, (k) => {
-			countHandled(k, Math.max(0, e.ts - answeredAt) / 1000);
-			if (e.csat !== undefined) countCsat(k, e.csat);
-		});
+		if (this.#observer) {
+			c.csat = e.csat ?? null;
+			this.#reportLeg(c, e.id, 'handled', answeredAt, e.ts, null);
+		}
+		this.#release(c, e.ts, e.id);
+		this.#countAt(
+			q,
+			c.queuedAt,
+			(k) => {
+				countHandled(k, Math.max(0, e.ts - answeredAt) / 1000);
+				if (e.csat !== undefined) countCsat(k, e.csat);
+			},
+			e.id,
+			0,
+			e.agent
+		);
 		this.#contacts.delete(c.id);
 		return APPLIED;
 	}
@@ -411,6 +655,7 @@ export class Floor {
 		a.reason = e.state === 'not-ready' ? (e.reason ?? null) : null;
 		a.version++;
 		this.#refreshActivity(a, e.ts);
+		if (this.#observer) this.#reportAgent(a, e.id, e.ts, 'state');
 		return APPLIED;
 	}
 
@@ -427,11 +672,12 @@ export class Floor {
 			const q = this.queues.get(qid);
 			if (q) q.version++;
 		}
+		if (this.#observer) this.#reportAgent(a, e.id, e.ts, 'profile');
 		return APPLIED;
 	}
 
-	/** Frees the agent slot a contact holds. */
-	#release(c: ContactState, ts: number): void {
+	/** Frees the agent slot a contact holds; `event` (null: expiry) names the change for history. */
+	#release(c: ContactState, ts: number, event: string | null): void {
 		if (!c.agent) return;
 		const a = this.#agent(c.agent, ts);
 		this.#accrue(a, ts);
@@ -439,47 +685,105 @@ export class Floor {
 		a.contacts.delete(c.id);
 		a.slots[CHANNELS.indexOf(c.channel)]!--;
 		this.#refreshActivity(a, ts);
+		if (this.#observer) this.#reportAgent(a, event ?? `expired:${c.leg}`, ts, 'contact');
 	}
 
-	#enqueue(c: ContactState, q: QueueState, ts: number): void {
+	#enqueue(c: ContactState, q: QueueState, ts: number, event: string, part: number): void {
 		q.waiting.set(c.id, ts);
 		q.version++;
 		this.#waitingTotal++;
-		this.#countAt(q, ts, countOffered);
+		this.#countAt(q, ts, countOffered, event, part, null);
 		const interval = intervalStart(this.#clock, this.#dayStart, this.#config.intervalMs);
 		if ((q.waitingMax.get(interval) ?? 0) < q.waiting.size) q.waitingMax.set(interval, q.waiting.size);
 		if ((this.waitingMaxTotal.get(interval) ?? 0) < this.#waitingTotal) this.waitingMaxTotal.set(interval, this.#waitingTotal);
 	}
 
 	#dequeue(c: ContactState): QueueState {
-		const q = this.queues.get(c.queue)!;
+		const q = this.#queueOf(c);
 		q.waiting.delete(c.id);
 		q.version++;
 		this.#waitingTotal--;
 		return q;
 	}
 
+	/** The queue a tracked contact is in: it always exists, since a contact is only tracked once its queue is created. */
+	#queueOf(c: ContactState): QueueState {
+		const q = this.queues.get(c.queue);
+		if (!q) throw new Error(`floor invariant broken: contact ${c.id} is in unknown queue ${c.queue}`);
+		return q;
+	}
+
 	/**
 	 * Applies a count change to the contact's offered interval, today's total and the rolling
 	 * window: the forecasting convention attributes a contact to the interval it was offered in.
+	 * An outcome of a contact offered on another day (an email answered after the reset) updates
+	 * that day's interval, kept for a day, but not today's total; the observer gets it whatever its day.
 	 */
-	#countAt(q: QueueState, offeredAt: number, fn: (k: KpiCounts) => void): void {
-		if (offeredAt >= this.#dayStart) {
-			const start = intervalStart(offeredAt, this.#dayStart, this.#config.intervalMs);
+	#countAt(q: QueueState, offeredAt: number, fn: (k: KpiCounts) => void, event: string, part: number, agent: string | null): void {
+		const day = this.#dayOf(offeredAt);
+		const start = intervalStart(offeredAt, day, this.#config.intervalMs);
+		if (day === this.#dayStart || offeredAt >= this.#clock - INTERVAL_HISTORY_MS) {
 			let k = q.intervals.get(start);
 			if (!k) q.intervals.set(start, (k = emptyCounts()));
 			fn(k);
-			fn(q.today);
+			if (day === this.#dayStart) fn(q.today);
 		}
 		const bucket = q.minutes.at(minuteOf(offeredAt), minuteOf(this.#clock));
 		if (bucket) fn(bucket);
+		if (this.#observer) {
+			const delta = emptyCounts();
+			fn(delta);
+			this.#observer.counts({ event, part, queue: q.config.id, channel: q.config.channel, dayStart: day, start, agent, delta });
+		}
+	}
+
+	/** Start of the center's day holding `ts`: today's without time-zone math, others from a small cache. */
+	#dayOf(ts: number): number {
+		if (ts >= this.#dayStart && ts < this.#nextDayStart) return this.#dayStart;
+		const minute = minuteOf(ts);
+		let d = this.#dayStarts.get(minute);
+		if (d === undefined) {
+			if (this.#dayStarts.size > 4096) this.#dayStarts.clear();
+			d = dayStartOf(ts, this.#config.timeZone, this.#config.resetTime);
+			this.#dayStarts.set(minute, d);
+		}
+		return d;
+	}
+
+	#reportLeg(c: ContactState, event: string, outcome: HistoryContactOutcome, left: number | null, ended: number | null, transferredTo: string | null): void {
+		this.#observer?.leg({
+			event,
+			leg: c.leg,
+			dayStart: this.#dayOf(c.queuedAt),
+			contact: c.id,
+			queue: c.queue,
+			channel: c.channel,
+			priority: c.priority,
+			offered: c.queuedAt,
+			left,
+			answered: c.answeredAt || null,
+			wrapup: c.wrapupAt || null,
+			ended,
+			outcome,
+			agent: c.agent,
+			transferredTo,
+			csat: c.csat
+		});
+	}
+
+	#reportAgent(a: AgentState, event: string, ts: number, cause: AgentChange['cause']): void {
+		if (!this.#observer) return;
+		const busySlots = a.contacts.size > 0 || a.presence === 'available' ? slotsInUse(a) : 0;
+		const offeredSlots = busySlots > 0 || a.presence === 'available' ? slotsOffered(a, busySlots) : 0;
+		this.#observer.agent({ event, ts, dayStart: this.#dayOf(ts), cause, agent: a, busySlots, offeredSlots });
 	}
 
 	#queue(id: string, channel: Channel): QueueState {
 		let q = this.queues.get(id);
 		if (!q) {
-			q = new QueueState({ id, name: id, channel, sl: resolveSl(channel) }, this.#rollingMinutes);
+			q = new QueueState({ id, name: id, channel, sl: resolveSl(channel) }, this.#rollingSpan);
 			this.queues.set(id, q);
+			this.#newQueues++;
 			// An agent skilled for a queue configured only now may serve a new channel.
 			for (const a of this.agents.values()) if (a.skills[id] !== undefined) this.#refreshAgentChannels(a);
 		}
@@ -489,8 +793,9 @@ export class Floor {
 	#agent(id: string, ts: number): AgentState {
 		let a = this.agents.get(id);
 		if (!a) {
-			a = new AgentState(id, ts, this.#rollingMinutes);
+			a = new AgentState(id, ts, this.#rollingSpan);
 			this.agents.set(id, a);
+			this.#newAgents++;
 		}
 		return a;
 	}
@@ -530,12 +835,8 @@ export class Floor {
 		const idle = !busy && a.presence === 'available';
 		// Slots are offered while the agent is taking work: available or busy, not not-ready or offline.
 		if (!busy && !idle) return;
-		let busySlots = 0;
-		let offeredSlots = 0;
-		for (let i = 0; i < CHANNELS.length; i++) busySlots += a.slots[i]!;
-		for (const c of a.channels) offeredSlots += a.capacity[CHANNELS.indexOf(c)]!;
-		// An agent busy on a channel nobody configured still offers at least the slots in use.
-		offeredSlots = Math.max(offeredSlots, busySlots);
+		const busySlots = slotsInUse(a);
+		const offeredSlots = slotsOffered(a, busySlots);
 		const nowMinute = minuteOf(this.#clock);
 		if (from < this.#dayStart) from = Math.min(this.#dayStart, to);
 		while (from < to) {
@@ -555,18 +856,39 @@ export class Floor {
 		for (const a of this.agents.values()) this.#accrue(a, oldEnd);
 		this.#dayStart = dayStartOf(now, this.#config.timeZone, this.#config.resetTime);
 		this.#nextDayStart = dayStartOf(this.#dayStart + 26 * 3600_000, this.#config.timeZone, this.#config.resetTime);
+		this.#dayStarts.clear();
 		for (const q of this.queues.values()) {
 			q.today = emptyCounts();
 			q.version++;
 		}
 		for (const a of this.agents.values()) {
 			a.today = new Float64Array(4);
+			a.accruedTo = Math.max(a.accruedTo, this.#dayStart);
 			a.version++;
+			// History: each agent's state carried into the new day, so every day's agent rows stand alone.
+			if (this.#observer) this.#reportAgent(a, `day:${this.#dayStart}:${a.id}`, this.#dayStart, 'day');
 		}
 		this.#seenBefore = this.#seen;
 		this.#seen = new Set();
+		this.#newQueues = 0;
+		this.#newAgents = 0;
 		this.version++;
 	}
+}
+
+/** Slots an agent has in use, all channels. */
+function slotsInUse(a: AgentState): number {
+	let n = 0;
+	for (let i = 0; i < CHANNELS.length; i++) n += a.slots[i] ?? 0;
+	return n;
+}
+
+/** Slots an agent offers while taking work: capacity on the channels it serves, at least the slots in use. */
+function slotsOffered(a: AgentState, busySlots: number): number {
+	let n = 0;
+	for (const c of a.channels) n += a.capacity[CHANNELS.indexOf(c)] ?? 0;
+	// An agent busy on a channel nobody configured still offers at least the slots in use.
+	return Math.max(n, busySlots);
 }
 
 function addLedger(l: Float64Array, busy: number, idle: number, busySlots: number, offeredSlots: number): void {

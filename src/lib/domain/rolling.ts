@@ -7,11 +7,14 @@ export class MinuteRing<T> {
 	readonly #minutes: Float64Array;
 
 	/** `span` minutes are kept; `make` builds an empty bucket, `reset` empties one for reuse. */
+	readonly #make: () => T;
+
 	constructor(
 		readonly span: number,
 		make: () => T,
 		private readonly reset: (b: T) => void
 	) {
+		this.#make = make;
 		this.#buckets = Array.from({ length: span }, make);
 		this.#minutes = new Float64Array(span).fill(-Infinity);
 	}
@@ -25,6 +28,27 @@ export class MinuteRing<T> {
 			this.#minutes[i] = minute;
 		}
 		return this.#buckets[i];
+	}
+
+	/**
+	 * A ring of `span` minutes holding this ring's buckets of the minutes both spans cover (up to
+	 * `nowMinute`), so a changed rolling window keeps what it already counted.
+	 */
+	resized(span: number, nowMinute: number): MinuteRing<T> {
+		const next = new MinuteRing<T>(span, this.#make, this.reset);
+		const n = Math.min(span, this.span);
+		for (let m = nowMinute - n + 1; m <= nowMinute; m++) {
+			const i = ((m % this.span) + this.span) % this.span;
+			const j = ((m % span) + span) % span;
+			const b = this.#buckets[i];
+			if (this.#minutes[i] !== m || b === undefined) continue;
+			// Hand the bucket over (this ring is dropped), and give this ring the new ring's spare.
+			const spare = next.#buckets[j];
+			next.#buckets[j] = b;
+			next.#minutes[j] = m;
+			if (spare !== undefined) this.#buckets[i] = spare;
+		}
+		return next;
 	}
 
 	/** Calls `fn` on each bucket among the last `count` minutes up to `nowMinute` that holds data. */

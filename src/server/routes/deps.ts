@@ -1,4 +1,5 @@
 import type { Floor } from '../../lib/domain/floor';
+import type { LiveHistory } from '../history/live';
 import type { Auth, Role } from '../auth';
 import type { BoardRegistry } from '../boards';
 import type { HttpContext } from '../http-router';
@@ -37,4 +38,6 @@ export interface RouteDeps {
 	/** Epoch ms the server started. */
 	readonly startedAt: number;
 	readonly log: (line: string) => void;
+	/** The live floor's history (writer, queries, day status). */
+	readonly history: LiveHistory;
 }

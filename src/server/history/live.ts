@@ -1,0 +1,151 @@
+import type { FloorEvent } from '../../lib/domain/events';
+import type { Floor } from '../../lib/domain/floor';
+import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
+import { dayKey } from '../../lib/domain/time';
+import type { Store } from '../store';
+import { HistoryQueries } from './queries';
+import { deleteDay, pruneBefore } from './retention';
+import { HistoryWriter, type FloorDescription } from './writer';
+
+/**
+ * History of the live floor: the writer observes the Floor, rows are flushed after each applied
+ * batch (after the event commit, so a failed commit leaves nothing behind), retried on the next
+ * tick when a flush fails, and days move from open to closing to final as time passes.
+ */
+
+/** Settings of live history. */
+export interface LiveHistoryOptions {
+	/** Source the live floor's days are stored under. */
+	readonly source: HistorySource;
+	/** A past day is final once its last contact closed, or this long after it ended (ms). */
+	readonly graceMs?: number;
+	/** Days of history kept (older days are deleted once an hour); 0 keeps everything. */
+	readonly retentionDays?: number;
+	readonly log?: (line: string) => void;
+}
+
+/** Defaults: a day is final at the latest two days after it ended; about 13 months are kept. */
+export const DEFAULT_GRACE_MS = 2 * 24 * 3600_000;
+export const DEFAULT_RETENTION_DAYS = 400;
+
+/** How often day status is brought up to date, and retention applied. */
+const STATUS_EVERY_MS = 10_000;
+const PRUNE_EVERY_MS = 3600_000;
+
+/** The floor as history describes it: its clock settings and every queue it knows. */
+export function describeFloor(floor: Floor): FloorDescription {
+	const c = floor.config;
+	const queues: HistoryQueue[] = [...floor.queues.values()].map((q) => ({ id: q.config.id, name: q.config.name, channel: q.config.channel, sl: q.config.sl }));
+	return { timeZone: c.timeZone, resetTime: c.resetTime, intervalMs: c.intervalMs, queues, clock: floor.clock };
+}
+
+/** Live history of one floor. */
+export class LiveHistory {
+	readonly writer: HistoryWriter;
+	readonly queries: HistoryQueries;
+	readonly #graceMs: number;
+	readonly #retentionDays: number;
+	readonly #log: (line: string) => void;
+	#statusAt = -Infinity;
+	#prunedAt = -Infinity;
+	#failing = false;
+
+	constructor(
+		private readonly store: Store,
+		private readonly floor: Floor,
+		options: LiveHistoryOptions
+	) {
+		this.writer = new HistoryWriter(store.db, options.source, () => describeFloor(floor), 'live');
+		this.queries = new HistoryQueries(store.db);
+		this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+		this.#retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+		this.#log = options.log ?? ((line) => console.log(line));
+		floor.observe(this.writer);
+	}
+
+	get source(): HistorySource {
+		return this.writer.source;
+	}
+
+	/** Writes the rows of what the floor just applied. A failure is logged once and retried by tick(); returns whether all was written. */
+	flush(): boolean {
+		try {
+			this.writer.flush();
+			if (this.#failing) this.#log('history rows written again after a failed write');
+			this.#failing = false;
+			return true;
+		} catch (e) {
+			if (!this.#failing) this.#log(`history rows could not be written (kept, retried): ${(e as Error).message}`);
+			this.#failing = true;
+			return false;
+		}
+	}
+
+	/**
+	 * Re-applies stored events to the floor (a restart), writing any history row that is missing
+	 * (rows are keyed by event, so existing ones are left as they are). The floor's day follows the
+	 * events' clock here: these are past events, not a producer's claim about now.
+	 */
+	rebuild(pages: Iterable<readonly FloorEvent[]>): { events: number; anomalies: number } {
+		let events = 0;
+		let anomalies = 0;
+		for (const page of pages) {
+			for (const e of page) {
+				if (e.ts >= this.floor.nextDayStart) this.floor.advance(e.ts);
+				if (this.floor.apply(e).kind === 'anomaly') anomalies++;
+			}
+			events += page.length;
+			this.flush();
+		}
+		return { events, anomalies };
+	}
+
+	/** Called on every hub tick: retries unwritten rows, moves days along (every 10 s), applies retention (hourly). */
+	tick(now: number): void {
+		if (this.writer.pending > 0) this.flush();
+		if (now - this.#statusAt >= STATUS_EVERY_MS) {
+			this.#statusAt = now;
+			try {
+				this.#updateStatus(this.floor.clock);
+			} catch (e) {
+				this.#log(`history day status not updated: ${(e as Error).message}`);
+			}
+		}
+		if (this.#retentionDays > 0 && now - this.#prunedAt >= PRUNE_EVERY_MS) {
+			this.#prunedAt = now;
+			try {
+				const cutoff = dayKey(this.floor.dayStart - this.#retentionDays * 86_400_000, this.floor.config.timeZone);
+				const n = pruneBefore(this.store.db, cutoff);
+				if (n) this.#log(`history: removed ${n} rows of days before ${cutoff} (retention ${this.#retentionDays} days)`);
+			} catch (e) {
+				this.#log(`history retention not applied: ${(e as Error).message}`);
+			}
+		}
+	}
+
+	/** Deletes one day of one source; returns the rows removed. */
+	deleteDay(date: string, source: HistorySource): number {
+		return deleteDay(this.store.db, date, source);
+	}
+
+	#updateStatus(clock: number): void {
+		const db = this.store.db;
+		const source = this.source;
+		db.prepare(`UPDATE h_days SET clock = max(clock, min(?, day_end)) WHERE source = ? AND status = 'open' AND day_start <= ?`).run(clock, source, clock);
+		db.prepare(`UPDATE h_days SET status = 'closing' WHERE source = ? AND status = 'open' AND day_end <= ?`).run(source, clock);
+		const closing = db.prepare(`SELECT date, day_start, day_end, open_contacts FROM h_days WHERE source = ? AND status = 'closing'`).all(source) as {
+			date: string;
+			day_start: number;
+			day_end: number;
+			open_contacts: number;
+		}[];
+		for (const d of closing) {
+			const open = this.floor.openContactsOfferedIn(d.day_start, d.day_end);
+			if (open === 0 || clock >= d.day_end + this.#graceMs) {
+				db.prepare(`UPDATE h_days SET status = 'final', final_at = ?, open_contacts = ?, summary = NULL WHERE source = ? AND date = ?`).run(clock, open, source, d.date);
+			} else if (open !== d.open_contacts) {
+				db.prepare('UPDATE h_days SET open_contacts = ? WHERE source = ? AND date = ?').run(open, source, d.date);
+			}
+		}
+	}
+}

@@ -1,0 +1,375 @@
+import type Database from 'better-sqlite3';
+import type { Channel } from '../../lib/domain/channels';
+import type { AgentPresence } from '../../lib/domain/events';
+import {
+	ALL_CHANNELS,
+	ALL_QUEUES,
+	SOURCE_PREFERENCE,
+	type HistoryAgentDayRow,
+	type HistoryAgentIntervalRow,
+	type HistoryContactOutcome,
+	type HistoryDayResponse,
+	type HistoryDayStatus,
+	type HistoryDaySummary,
+	type HistoryIntervalRow,
+	type HistoryQueue,
+	type HistoryRecorded,
+	type HistorySnapshot,
+	type HistorySnapshotRow,
+	type HistorySource,
+	type HistoryTraceAgent,
+	type HistoryTraceContact,
+	type HistoryTraceResponse
+} from '../../lib/domain/history';
+import { computeKpis, emptyCounts, mergeCounts, occupancy, type KpiCounts } from '../../lib/domain/kpi';
+import type { SlFormula } from '../../lib/domain/service-level';
+import { addAgentTime, agentTimes, emptyAgentTime, type AgentStateRow, type AgentTime } from './agent-time';
+import { countsOf, SUM_COUNTS_SQL } from './columns';
+
+/**
+ * Reads history back as the API's shapes (src/lib/domain/history.ts). Interval rows are sums of
+ * the rows the Floor's changes produced; channel and total rows are rolled up here from the
+ * queue rows with the same additive counts, so every level adds up.
+ */
+
+/** Formula of channel and total rows: DESIGN.md's default (the queue rows use their queue's). */
+const ROLLUP_FORMULA: SlFormula = 'abandons-count-against';
+
+interface DayRow {
+	source: HistorySource;
+	date: string;
+	time_zone: string;
+	day_start: number;
+	day_end: number;
+	interval_ms: number;
+	queues: string;
+	status: HistoryDayStatus;
+	final_at: number | null;
+	open_contacts: number;
+	clock: number;
+	rec_agent_states: number;
+	rec_acw: number;
+	rec_csat: number;
+	summary: string | null;
+}
+
+/** Figures of a day summary that are computed from its rows (cached in h_days.summary). */
+type SummaryFigures = Omit<HistoryDaySummary, 'date' | 'source' | 'timeZone' | 'dayStart' | 'dayEnd' | 'status' | 'recorded'>;
+
+/** Queries over the history tables. */
+export class HistoryQueries {
+	constructor(private readonly db: Database.Database) {}
+
+	/** Every stored day, newest first (summaries computed once and cached until the day changes). */
+	days(): HistoryDaySummary[] {
+		const rows = this.db.prepare('SELECT * FROM h_days ORDER BY date DESC, source').all() as DayRow[];
+		const save = this.db.prepare('UPDATE h_days SET summary = ? WHERE source = ? AND date = ?');
+		return rows.map((d) => {
+			let figures: SummaryFigures;
+			if (d.summary) figures = JSON.parse(d.summary) as SummaryFigures;
+			else {
+				figures = this.#summarize(d);
+				save.run(JSON.stringify(figures), d.source, d.date);
+			}
+			return { date: d.date, source: d.source, timeZone: d.time_zone, dayStart: d.day_start, dayEnd: d.day_end, status: d.status, ...figures, recorded: recordedOf(d) };
+		});
+	}
+
+	/** The sources that hold `date`, in SOURCE_PREFERENCE order. */
+	sourcesOf(date: string): HistorySource[] {
+		const have = new Set((this.db.prepare('SELECT source FROM h_days WHERE date = ?').all(date) as { source: HistorySource }[]).map((r) => r.source));
+		return SOURCE_PREFERENCE.filter((s) => have.has(s));
+	}
+
+	/** One day in detail, or null when it is not stored. Agent rows only with `agents`. */
+	day(date: string, source: HistorySource | undefined, options: { agents: boolean }): HistoryDayResponse | null {
+		const d = this.#dayRow(date, source);
+		if (!d) return null;
+		const recorded = recordedOf(d);
+		const queues = JSON.parse(d.queues) as HistoryQueue[];
+		const perQueue = this.#intervalCounts(d);
+		const times = this.#agentTimes(d);
+		const handled = this.#handledPerAgent(d);
+
+		// Agent time per interval (all agents) for the total rows, only where presence was recorded.
+		const agentTotal = new Map<number, AgentTime>();
+		for (const perInterval of times.values()) for (const [start, t] of perInterval) addAgentTime(agentTotal.get(start) ?? setGet(agentTotal, start, emptyAgentTime()), t);
+
+		const intervals: HistoryIntervalRow[] = [];
+		const byStart = groupBy(perQueue, (r) => r.start);
+		const starts = new Set<number>([...byStart.keys(), ...(recorded.agentStates ? agentTotal.keys() : [])]);
+		for (const start of [...starts].sort((a, b) => a - b)) {
+			const rows = byStart.get(start) ?? [];
+			const perChannel = new Map<Channel, KpiCounts>();
+			const total = emptyCounts();
+			for (const r of rows) {
+				intervals.push({ start, queue: r.queue, channel: r.channel, counts: r.counts });
+				mergeCounts(perChannel.get(r.channel) ?? setGet(perChannel, r.channel, emptyCounts()), r.counts);
+				mergeCounts(total, r.counts);
+			}
+			for (const [channel, counts] of [...perChannel].sort(([a], [b]) => a.localeCompare(b))) intervals.push({ start, queue: ALL_QUEUES, channel, counts });
+			const t = agentTotal.get(start);
+			if (t && recorded.agentStates) {
+				total.busyTime = t.onContact + t.wrapUp;
+				total.idleTime = t.available;
+				total.busySlotTime = t.busySlotTime;
+				total.offeredSlotTime = t.offeredSlotTime;
+			}
+			intervals.push({ start, queue: ALL_QUEUES, channel: ALL_CHANNELS, counts: total });
+		}
+
+		const snapshot = this.#snapshot(d, queues, intervals, recorded);
+		const response: HistoryDayResponse = {
+			date: d.date,
+			source: d.source,
+			timeZone: d.time_zone,
+			intervalMs: d.interval_ms,
+			dayStart: d.day_start,
+			dayEnd: d.day_end,
+			queues,
+			intervals,
+			snapshot: options.agents ? { ...snapshot, agents: this.#agentDayRows(d, times, handled, recorded) } : snapshot,
+			recorded
+		};
+		if (!options.agents) return response;
+		const agents: HistoryAgentIntervalRow[] = [];
+		const agentIds = new Set<string>([...times.keys(), ...handled.keys()]);
+		for (const agent of [...agentIds].sort()) {
+			const perInterval = times.get(agent) ?? new Map<number, AgentTime>();
+			const handledPer = handled.get(agent) ?? new Map<number, { handled: number; handleSum: number }>();
+			const agentStarts = [...new Set([...perInterval.keys(), ...handledPer.keys()])].sort((a, b) => a - b);
+			for (const start of agentStarts) {
+				agents.push({ start, agent, ...timesOf(perInterval.get(start) ?? emptyAgentTime(), handledPer.get(start)?.handled ?? 0, recorded) });
+			}
+		}
+		return { ...response, agents };
+	}
+
+	/** What a replay needs of one day, or null when it is not stored. */
+	trace(date: string, source: HistorySource | undefined): HistoryTraceResponse | null {
+		const d = this.#dayRow(date, source);
+		if (!d) return null;
+		const recorded = recordedOf(d);
+		const legs = this.db
+			.prepare('SELECT * FROM h_legs WHERE source = ? AND date = ? ORDER BY offered, contact, leg')
+			.all(d.source, d.date) as LegRow[];
+		const contacts: HistoryTraceContact[] = legs.map((l) => {
+			const talkEnd = l.wrapup ?? l.ended;
+			return {
+				contact: l.contact,
+				queue: l.queue,
+				channel: l.channel,
+				priority: l.priority,
+				offered: l.offered,
+				wait: l.left_at !== null ? Math.max(0, l.left_at - l.offered) / 1000 : null,
+				talk: l.answered !== null && talkEnd !== null ? Math.max(0, talkEnd - l.answered) / 1000 : null,
+				afterContactWork: l.wrapup !== null && l.ended !== null ? Math.max(0, l.ended - l.wrapup) / 1000 : l.ended !== null && recorded.afterContactWork ? 0 : null,
+				outcome: l.outcome,
+				agent: l.agent,
+				transferredTo: l.transferred_to,
+				csat: l.csat
+			};
+		});
+		const agents: HistoryTraceAgent[] = (
+			this.db.prepare('SELECT agent, name, team, skills, capacity FROM h_agents WHERE source = ? AND date = ? ORDER BY agent').all(d.source, d.date) as {
+				agent: string;
+				name: string;
+				team: string;
+				skills: string;
+				capacity: string;
+			}[]
+		).map((a) => ({ agent: a.agent, name: a.name, team: a.team, skills: JSON.parse(a.skills) as Record<string, number>, capacity: JSON.parse(a.capacity) as Partial<Record<Channel, number>> }));
+		const agentStates = recorded.agentStates
+			? (
+					this.db
+						.prepare(`SELECT agent, ts, presence, reason FROM h_agent_states WHERE source = ? AND date = ? AND cause IN ('state', 'day') ORDER BY ts, n`)
+						.all(d.source, d.date) as { agent: string; ts: number; presence: AgentPresence; reason: string | null }[]
+				).map((r) => ({ agent: r.agent, ts: r.ts, state: r.presence, reason: r.presence === 'not-ready' ? r.reason : null }))
+			: [];
+		return {
+			date: d.date,
+			source: d.source,
+			timeZone: d.time_zone,
+			dayStart: d.day_start,
+			dayEnd: d.day_end,
+			queues: JSON.parse(d.queues) as HistoryQueue[],
+			contacts,
+			agents,
+			agentStates,
+			recorded
+		};
+	}
+
+	#dayRow(date: string, source: HistorySource | undefined): DayRow | null {
+		const pick = source ?? this.sourcesOf(date)[0];
+		if (!pick) return null;
+		return (this.db.prepare('SELECT * FROM h_days WHERE source = ? AND date = ?').get(pick, date) as DayRow | undefined) ?? null;
+	}
+
+	#intervalCounts(d: DayRow): { start: number; queue: string; channel: Channel; counts: KpiCounts }[] {
+		const rows = this.db
+			.prepare(`SELECT start, queue, channel, ${SUM_COUNTS_SQL} FROM h_counts WHERE source = ? AND date = ? GROUP BY start, queue, channel ORDER BY start, queue`)
+			.all(d.source, d.date) as ({ start: number; queue: string; channel: Channel } & Record<string, number>)[];
+		return rows.map((r) => ({ start: r.start, queue: r.queue, channel: r.channel, counts: countsOf(r) }));
+	}
+
+	/** Agent → interval → time, over the day up to what was recorded of it. */
+	#agentTimes(d: DayRow): Map<string, Map<number, AgentTime>> {
+		const rows = this.db
+			.prepare(
+				`SELECT agent, ts, activity, reason, busy_slots AS busySlots, offered_slots AS offeredSlots FROM h_agent_states
+				 WHERE source = ? AND date = ? ORDER BY agent, ts, n`
+			)
+			.all(d.source, d.date) as AgentStateRow[];
+		// A day still running counts agent time up to the last moment recorded; a past day to its end.
+		return agentTimes(rows, d.day_start, d.status === 'open' ? Math.min(d.day_end, d.clock) : d.day_end, d.interval_ms);
+	}
+
+	/** Agent → interval → contacts finished (attributed, like every count, to the interval the contact was offered in). */
+	#handledPerAgent(d: DayRow): Map<string, Map<number, { handled: number; handleSum: number }>> {
+		const rows = this.db
+			.prepare(
+				`SELECT agent, start, sum(handled) AS handled, sum(handleSum) AS handleSum FROM h_counts
+				 WHERE source = ? AND date = ? AND agent IS NOT NULL GROUP BY agent, start`
+			)
+			.all(d.source, d.date) as { agent: string; start: number; handled: number; handleSum: number }[];
+		const out = new Map<string, Map<number, { handled: number; handleSum: number }>>();
+		for (const r of rows) (out.get(r.agent) ?? setGet(out, r.agent, new Map())).set(r.start, { handled: r.handled, handleSum: r.handleSum });
+		return out;
+	}
+
+	#snapshot(d: DayRow, queues: readonly HistoryQueue[], intervals: readonly HistoryIntervalRow[], recorded: HistoryRecorded): HistorySnapshot {
+		const sums = new Map<string, { queue: string; channel: Channel | typeof ALL_CHANNELS; counts: KpiCounts }>();
+		for (const r of intervals) {
+			const key = `${r.queue}\u0000${r.channel}`;
+			const s = sums.get(key) ?? setGet(sums, key, { queue: r.queue, channel: r.channel, counts: emptyCounts() });
+			mergeCounts(s.counts, r.counts);
+		}
+		const formulaOf = new Map(queues.map((q) => [q.id, q.sl.formula]));
+		const rowOf = (s: { queue: string; channel: Channel | typeof ALL_CHANNELS; counts: KpiCounts }): HistorySnapshotRow => {
+			const formula = s.queue === ALL_QUEUES ? ROLLUP_FORMULA : (formulaOf.get(s.queue) ?? ROLLUP_FORMULA);
+			const k = computeKpis(s.counts, formula);
+			return {
+				queue: s.queue,
+				channel: s.channel,
+				counts: s.counts,
+				serviceLevel: k.serviceLevel,
+				slFormula: formula,
+				asa: k.asa,
+				aht: k.aht,
+				abandonRate: k.abandonRate,
+				occupancy: recorded.agentStates && s.channel === ALL_CHANNELS ? k.occupancy : null,
+				csat: k.csat
+			};
+		};
+		const all = [...sums.values()];
+		const total = all.find((s) => s.queue === ALL_QUEUES && s.channel === ALL_CHANNELS) ?? { queue: ALL_QUEUES, channel: ALL_CHANNELS, counts: emptyCounts() };
+		return {
+			status: d.status,
+			finalAt: d.final_at,
+			openContacts: d.open_contacts,
+			total: rowOf(total),
+			channels: all.filter((s) => s.queue === ALL_QUEUES && s.channel !== ALL_CHANNELS).map(rowOf),
+			queues: all.filter((s) => s.queue !== ALL_QUEUES).map(rowOf)
+		};
+	}
+
+	#agentDayRows(
+		d: DayRow,
+		times: Map<string, Map<number, AgentTime>>,
+		handled: Map<string, Map<number, { handled: number; handleSum: number }>>,
+		recorded: HistoryRecorded
+	): HistoryAgentDayRow[] {
+		const profiles = new Map(
+			(this.db.prepare('SELECT agent, name, team FROM h_agents WHERE source = ? AND date = ?').all(d.source, d.date) as { agent: string; name: string; team: string }[]).map((p) => [p.agent, p])
+		);
+		const ids = [...new Set([...times.keys(), ...handled.keys()])].sort();
+		return ids.map((agent) => {
+			const t = emptyAgentTime();
+			for (const x of times.get(agent)?.values() ?? []) addAgentTime(t, x);
+			let n = 0;
+			let sum = 0;
+			for (const h of handled.get(agent)?.values() ?? []) {
+				n += h.handled;
+				sum += h.handleSum;
+			}
+			const busy = t.onContact + t.wrapUp;
+			const counts = { ...emptyCounts(), busyTime: busy, idleTime: t.available };
+			const p = profiles.get(agent);
+			return {
+				agent,
+				name: p?.name ?? agent,
+				team: p?.team ?? '',
+				...timesOf(t, n, recorded),
+				occupancy: recorded.agentStates ? occupancy(counts) : null,
+				aht: n > 0 ? sum / n : null
+			};
+		});
+	}
+
+	#summarize(d: DayRow): SummaryFigures {
+		const c = countsOf(
+			this.db.prepare(`SELECT ${SUM_COUNTS_SQL} FROM h_counts WHERE source = ? AND date = ?`).get(d.source, d.date) as Record<string, unknown>
+		);
+		const recorded = recordedOf(d);
+		let occ: number | null = null;
+		if (recorded.agentStates) {
+			const t = emptyAgentTime();
+			for (const perInterval of this.#agentTimes(d).values()) for (const x of perInterval.values()) addAgentTime(t, x);
+			occ = occupancy({ ...emptyCounts(), busyTime: t.onContact + t.wrapUp, idleTime: t.available });
+		}
+		const agents = (
+			this.db
+				.prepare(
+					`SELECT count(*) AS n FROM (SELECT agent FROM h_agent_states WHERE source = ? AND date = ? AND cause != 'day'
+					 UNION SELECT agent FROM h_counts WHERE source = ? AND date = ? AND agent IS NOT NULL)`
+				)
+				.get(d.source, d.date, d.source, d.date) as { n: number }
+		).n;
+		const { offered, answered, abandoned, shortAbandoned, transferred, serviceLevel, asa, aht, abandonRate } = computeKpis(c, ROLLUP_FORMULA);
+		return { offered, answered, abandoned, shortAbandoned, transferred, serviceLevel, slFormula: ROLLUP_FORMULA, asa, aht, abandonRate, occupancy: occ, agents };
+	}
+}
+
+interface LegRow {
+	contact: string;
+	queue: string;
+	channel: Channel;
+	priority: number;
+	offered: number;
+	left_at: number | null;
+	answered: number | null;
+	wrapup: number | null;
+	ended: number | null;
+	outcome: HistoryContactOutcome;
+	agent: string | null;
+	transferred_to: string | null;
+	csat: number | null;
+}
+
+function recordedOf(d: DayRow): HistoryRecorded {
+	return { agentStates: d.rec_agent_states === 1, afterContactWork: d.rec_acw === 1, csat: d.rec_csat === 1 };
+}
+
+/** AgentTimes as the API gives them: what presence alone tells is null when presence was not recorded. */
+function timesOf(t: AgentTime, handled: number, recorded: HistoryRecorded) {
+	return {
+		available: recorded.agentStates ? t.available : null,
+		onContact: t.onContact,
+		wrapUp: recorded.afterContactWork ? t.wrapUp : null,
+		notReady: recorded.agentStates ? t.notReady : null,
+		offline: recorded.agentStates ? t.offline : null,
+		handled
+	};
+}
+
+function setGet<K, V>(m: Map<K, V>, k: K, v: V): V {
+	m.set(k, v);
+	return v;
+}
+
+function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
+	const out = new Map<K, T[]>();
+	for (const x of xs) (out.get(key(x)) ?? setGet(out, key(x), [])).push(x);
+	return out;
+}

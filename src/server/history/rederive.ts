@@ -1,0 +1,72 @@
+import type { FloorEvent } from '../../lib/domain/events';
+import { Floor, type FloorConfig } from '../../lib/domain/floor';
+import type { HistorySource } from '../../lib/domain/history';
+import { describeFloor } from './live';
+import { HistoryWriter } from './writer';
+import type { Store } from '../store';
+
+/**
+ * Plays stored or imported events through a Floor of their own (its day follows the events'
+ * clock: these are past days) and writes the history rows it reports. Used to re-derive history
+ * from the event log (a store migrated from an older release) and by the importer.
+ */
+
+/** What a run produced. */
+export interface DeriveResult {
+	readonly events: number;
+	readonly anomalies: number;
+	readonly duplicates: number;
+	/** Dates (YYYY-MM-DD) that received rows. */
+	readonly dates: readonly string[];
+}
+
+/**
+ * Applies `pages` of time-ordered events to a fresh Floor and writes its history under `source`.
+ * `mode` 'live' writes one row per change (idempotent: rows already there stay); 'bulk' sums
+ * counts per interval and is for days deleted first (imports). Rows are flushed per page.
+ */
+export function deriveHistory(
+	store: Store,
+	config: FloorConfig,
+	source: HistorySource,
+	pages: Iterable<readonly FloorEvent[]>,
+	mode: 'live' | 'bulk',
+	onPage?: (events: number) => void
+): DeriveResult {
+	let floor = null as Floor | null;
+	let writer = null as HistoryWriter | null;
+	let events = 0;
+	let anomalies = 0;
+	let duplicates = 0;
+	for (const page of pages) {
+		for (const e of page) {
+			if (!floor) {
+				const f = new Floor(config, e.ts, { rollDayOnEventTime: true });
+				writer = new HistoryWriter(store.db, source, () => describeFloor(f), mode);
+				f.observe(writer);
+				floor = f;
+			}
+			const out = floor.apply(e);
+			if (out.kind === 'anomaly') anomalies++;
+			else if (out.kind === 'duplicate') duplicates++;
+		}
+		events += page.length;
+		writer?.flush();
+		onPage?.(events);
+	}
+	return { events, anomalies, duplicates, dates: [...(writer?.datesWritten ?? [])].sort() };
+}
+
+/**
+ * After a migration from a release whose history was a second reading of the events, derives
+ * every logged day's history from the event log once (days before `until`; the live floor's
+ * restart covers the rest). Returns the number of events read, 0 when nothing was due.
+ */
+export function rederiveAfterMigration(store: Store, config: FloorConfig, until: number, log: (line: string) => void): number {
+	const due = store.db.prepare(`SELECT value FROM meta WHERE key = 'rederive'`).get() as { value: string } | undefined;
+	if (!due) return 0;
+	const r = deriveHistory(store, config, 'ingest', store.eventPages(0, until), 'live');
+	store.db.prepare(`DELETE FROM meta WHERE key = 'rederive'`).run();
+	if (r.events) log(`history re-derived from the event log by the Floor: ${r.events} events, ${r.dates.length} days`);
+	return r.events;
+}

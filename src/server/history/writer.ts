@@ -1,0 +1,298 @@
+import type Database from 'better-sqlite3';
+import { CHANNELS, type Channel } from '../../lib/domain/channels';
+import type { AgentChange, CountsChange, FloorObserver, LegChange } from '../../lib/domain/floor';
+import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
+import { emptyCounts, mergeCounts, type KpiCounts } from '../../lib/domain/kpi';
+import { dayKey, dayStart as dayStartOf } from '../../lib/domain/time';
+import { KPI_COLUMNS } from './columns';
+
+/**
+ * Writes history rows from what the Floor reports (FloorObserver): history is a projection of
+ * the Floor's decisions, never a second reading of the events.
+ *
+ * Rows are keyed by (source, day, id of the event that made them), so writing the same change
+ * twice (a restart re-deriving today from the event log, a replay of the same day) changes
+ * nothing. Changes are buffered while the Floor applies a batch and written by flush() in one
+ * transaction; a flush that fails keeps its rows and the next flush retries them, so rows are
+ * never lost while the process lives, and a restart re-derives them from the event log.
+ *
+ * `bulk` mode (imports, backfill) writes whole days that were deleted first: counts are summed
+ * per interval, queue and agent instead of kept per event, and a contact's stay is written once.
+ */
+
+/** What the writer needs to know about the floor it follows. */
+export interface FloorDescription {
+	readonly timeZone: string;
+	readonly resetTime: string;
+	readonly intervalMs: number;
+	readonly queues: readonly HistoryQueue[];
+	/** The floor's clock now: a day that ended before it is past (closing), not open. */
+	readonly clock: number;
+}
+
+/** Write mode: per event (idempotent, live) or summed per interval (whole days at once). */
+export type WriterMode = 'live' | 'bulk';
+
+interface DayInfo {
+	readonly date: string;
+	readonly dayStart: number;
+	clock: number;
+	agentStates: boolean;
+	acw: boolean;
+	csat: boolean;
+}
+
+interface CountsRow {
+	readonly date: string;
+	readonly event: string;
+	readonly part: number;
+	readonly queue: string;
+	readonly channel: Channel;
+	readonly start: number;
+	readonly agent: string | null;
+	readonly counts: KpiCounts;
+}
+
+interface AgentRow {
+	readonly date: string;
+	readonly event: string;
+	readonly agent: string;
+	readonly ts: number;
+	readonly n: number;
+	readonly cause: string;
+	readonly activity: string;
+	readonly presence: string;
+	readonly reason: string | null;
+	readonly busySlots: number;
+	readonly offeredSlots: number;
+}
+
+interface ProfileRow {
+	readonly date: string;
+	readonly agent: string;
+	readonly name: string;
+	readonly team: string;
+	readonly skills: string;
+	readonly capacity: string;
+}
+
+/** Profiles already written per day, kept at most this many (then forgotten and rewritten: harmless). */
+const MAX_PROFILES_REMEMBERED = 100_000;
+
+/** Buffers and writes the history rows of one source. */
+export class HistoryWriter implements FloorObserver {
+	#counts: CountsRow[] = [];
+	readonly #bulkCounts = new Map<string, CountsRow>();
+	readonly #legs = new Map<string, LegChange & { readonly date: string }>();
+	#agents: AgentRow[] = [];
+	readonly #profiles = new Map<string, ProfileRow>();
+	readonly #profilesWritten = new Set<string>();
+	readonly #days = new Map<string, DayInfo>();
+	readonly #dateOf = new Map<number, string>();
+	/** Orders agent rows of equal time: later writers (a restart) sort after earlier ones. */
+	#n = Date.now() * 1000;
+	readonly #insertCounts: Database.Statement;
+	readonly #insertLeg: Database.Statement;
+	readonly #insertAgentState: Database.Statement;
+	readonly #insertProfile: Database.Statement;
+	readonly #upsertDay: Database.Statement;
+	/** Dates that received rows from this writer. */
+	readonly datesWritten = new Set<string>();
+	/** Rows written so far, and flushes that failed (their rows were kept and retried). */
+	readonly stats = { rows: 0, failedFlushes: 0 };
+
+	constructor(
+		private readonly db: Database.Database,
+		readonly source: HistorySource,
+		private readonly describe: () => FloorDescription,
+		readonly mode: WriterMode = 'live'
+	) {
+		const cols = KPI_COLUMNS.map((k) => `"${k}"`).join(', ');
+		const vals = KPI_COLUMNS.map((k) => `@${k}`).join(', ');
+		const conflict =
+			mode === 'live'
+				? 'ON CONFLICT DO NOTHING'
+				: `ON CONFLICT DO UPDATE SET ${KPI_COLUMNS.map((k) => (k === 'longestWait' ? `"${k}" = max("${k}", excluded."${k}")` : `"${k}" = "${k}" + excluded."${k}"`)).join(', ')}`;
+		this.#insertCounts = db.prepare(
+			`INSERT INTO h_counts (source, date, event, part, queue, channel, start, agent, ${cols})
+			 VALUES (@source, @date, @event, @part, @queue, @channel, @start, @agent, ${vals}) ${conflict}`
+		);
+		// A stay's row is rewritten as it progresses; times only fill in and an outcome never reverts to open.
+		this.#insertLeg = db.prepare(
+			`INSERT INTO h_legs (source, date, leg, contact, queue, channel, priority, offered, left_at, answered, wrapup, ended, outcome, agent, transferred_to, csat)
+			 VALUES (@source, @date, @leg, @contact, @queue, @channel, @priority, @offered, @left, @answered, @wrapup, @ended, @outcome, @agent, @transferredTo, @csat)
+			 ON CONFLICT DO UPDATE SET
+			   left_at = coalesce(excluded.left_at, left_at), answered = coalesce(excluded.answered, answered),
+			   wrapup = coalesce(excluded.wrapup, wrapup), ended = coalesce(excluded.ended, ended),
+			   outcome = CASE WHEN excluded.outcome = 'open' THEN outcome ELSE excluded.outcome END,
+			   agent = coalesce(excluded.agent, agent), transferred_to = coalesce(excluded.transferred_to, transferred_to),
+			   csat = coalesce(excluded.csat, csat)`
+		);
+		this.#insertAgentState = db.prepare(
+			`INSERT OR IGNORE INTO h_agent_states (source, date, event, agent, ts, n, cause, activity, presence, reason, busy_slots, offered_slots)
+			 VALUES (@source, @date, @event, @agent, @ts, @n, @cause, @activity, @presence, @reason, @busySlots, @offeredSlots)`
+		);
+		this.#insertProfile = db.prepare(
+			`INSERT OR REPLACE INTO h_agents (source, date, agent, name, team, skills, capacity) VALUES (@source, @date, @agent, @name, @team, @skills, @capacity)`
+		);
+		this.#upsertDay = db.prepare(
+			`INSERT INTO h_days (source, date, time_zone, day_start, day_end, interval_ms, queues, status, clock, rec_agent_states, rec_acw, rec_csat)
+			 VALUES (@source, @date, @timeZone, @dayStart, @dayEnd, @intervalMs, @queues, @status, @clock, @agentStates, @acw, @csat)
+			 ON CONFLICT DO UPDATE SET clock = max(clock, excluded.clock), queues = excluded.queues, summary = NULL,
+			   rec_agent_states = max(rec_agent_states, excluded.rec_agent_states), rec_acw = max(rec_acw, excluded.rec_acw),
+			   rec_csat = max(rec_csat, excluded.rec_csat)`
+		);
+	}
+
+	/** Rows waiting for flush(). */
+	get pending(): number {
+		return this.#counts.length + this.#bulkCounts.size + this.#legs.size + this.#agents.length + this.#profiles.size;
+	}
+
+	counts(c: CountsChange): void {
+		const day = this.#day(c.dayStart, c.start);
+		if (c.delta.csatAnswers > 0) day.csat = true;
+		if (this.mode === 'live') {
+			this.#counts.push({ date: day.date, event: c.event, part: c.part, queue: c.queue, channel: c.channel, start: c.start, agent: c.agent, counts: c.delta });
+			return;
+		}
+		const key = `${day.date}|${c.start}|${c.queue}|${c.agent ?? ''}`;
+		const row = this.#bulkCounts.get(key);
+		if (row) mergeCounts(row.counts, c.delta);
+		else
+			this.#bulkCounts.set(key, {
+				date: day.date,
+				event: `sum:${c.start}:${c.queue}:${c.agent ?? ''}`,
+				part: 0,
+				queue: c.queue,
+				channel: c.channel,
+				start: c.start,
+				agent: c.agent,
+				counts: mergeCounts(emptyCounts(), c.delta)
+			});
+	}
+
+	leg(l: LegChange): void {
+		const day = this.#day(l.dayStart, l.ended ?? l.left ?? l.offered);
+		if (l.wrapup !== null) day.acw = true;
+		// Later changes of the same stay carry everything earlier ones did: keep the last.
+		this.#legs.set(`${day.date}|${l.leg}`, { ...l, date: day.date });
+	}
+
+	agent(a: AgentChange): void {
+		const day = this.#day(a.dayStart, a.ts);
+		if (a.cause === 'state') day.agentStates = true;
+		const s = a.agent;
+		this.#agents.push({
+			date: day.date,
+			event: a.event,
+			agent: s.id,
+			ts: a.ts,
+			n: this.#n++,
+			cause: a.cause,
+			activity: s.activity,
+			presence: s.presence,
+			reason: s.reason,
+			busySlots: a.busySlots,
+			offeredSlots: a.offeredSlots
+		});
+		const key = `${day.date}|${s.id}`;
+		if (a.cause === 'profile' || !this.#profilesWritten.has(key)) {
+			if (this.#profilesWritten.size > MAX_PROFILES_REMEMBERED) this.#profilesWritten.clear();
+			this.#profilesWritten.add(key);
+			this.#profiles.set(key, {
+				date: day.date,
+				agent: s.id,
+				name: s.name,
+				team: s.team,
+				skills: JSON.stringify(s.skills),
+				capacity: JSON.stringify(capacityRecord(s.capacity))
+			});
+		}
+	}
+
+	/**
+	 * Writes every buffered row in one transaction and returns how many. On failure nothing of it
+	 * is written, the rows stay buffered for the next flush, and the error is thrown.
+	 */
+	flush(): number {
+		const n = this.pending;
+		if (n === 0 && this.#days.size === 0) return 0;
+		const desc = this.describe();
+		const queues = JSON.stringify(desc.queues);
+		try {
+			this.db.transaction(() => {
+				const source = this.source;
+				for (const d of this.#days.values()) {
+					const dayEnd = dayStartOf(d.dayStart + 26 * 3600_000, desc.timeZone, desc.resetTime);
+					this.#upsertDay.run({
+						source,
+						date: d.date,
+						timeZone: desc.timeZone,
+						dayStart: d.dayStart,
+						dayEnd,
+						intervalMs: desc.intervalMs,
+						queues,
+						status: this.mode === 'bulk' ? 'final' : Math.max(d.clock, desc.clock) >= dayEnd ? 'closing' : 'open',
+						clock: Math.min(d.clock, dayEnd),
+						agentStates: d.agentStates ? 1 : 0,
+						acw: d.acw ? 1 : 0,
+						csat: d.csat ? 1 : 0
+					});
+				}
+				for (const r of this.#counts) this.#insertCounts.run({ source, ...r, ...r.counts });
+				for (const r of this.#bulkCounts.values()) this.#insertCounts.run({ source, ...r, ...r.counts });
+				for (const l of this.#legs.values()) this.#insertLeg.run({ source, ...l });
+				for (const r of this.#agents) this.#insertAgentState.run({ source, ...r });
+				for (const p of this.#profiles.values()) this.#insertProfile.run({ source, ...p });
+			})();
+		} catch (e) {
+			this.stats.failedFlushes++;
+			throw e;
+		}
+		this.#counts = [];
+		this.#bulkCounts.clear();
+		this.#legs.clear();
+		this.#agents = [];
+		this.#profiles.clear();
+		for (const d of this.#days.keys()) this.datesWritten.add(d);
+		this.#days.clear();
+		this.stats.rows += n;
+		return n;
+	}
+
+	/** Forgets every buffered row (a bulk import that failed half-way is retried from its start). */
+	discard(): void {
+		this.#counts = [];
+		this.#bulkCounts.clear();
+		this.#legs.clear();
+		this.#agents = [];
+		this.#profiles.clear();
+		this.#days.clear();
+	}
+
+	#day(dayStart: number, ts: number): DayInfo {
+		let date = this.#dateOf.get(dayStart);
+		if (date === undefined) {
+			if (this.#dateOf.size > 1000) this.#dateOf.clear();
+			date = dayKey(dayStart, this.describe().timeZone);
+			this.#dateOf.set(dayStart, date);
+		}
+		let d = this.#days.get(date);
+		if (!d) {
+			d = { date, dayStart, clock: ts, agentStates: false, acw: false, csat: false };
+			this.#days.set(date, d);
+		} else if (ts > d.clock) d.clock = ts;
+		return d;
+	}
+}
+
+/** Capacity per channel as a record (CHANNELS order in the floor), leaving out the default of 1. */
+function capacityRecord(capacity: readonly number[]): Partial<Record<Channel, number>> {
+	const out: Partial<Record<Channel, number>> = {};
+	CHANNELS.forEach((c, i) => {
+		const n = capacity[i];
+		if (n !== undefined && n !== 1) out[c] = n;
+	});
+	return out;
+}
