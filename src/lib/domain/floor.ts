@@ -530,7 +530,8 @@ export class Floor {
 			agent: null,
 			answeredAt: 0,
 			leg: e.id,
-			createdAt: e.ts,
+			// Age is measured on the floor's clock, so traffic of a past day sent late is not expired at once.
+			createdAt: this.#clock,
 			wrapupAt: 0,
 			csat: null
 		};

@@ -1,13 +1,12 @@
-import type { Channel } from '../../lib/domain/channels';
 import type { FloorConfig, QueueConfig } from '../../lib/domain/floor';
-import type { KpiCounts } from '../../lib/domain/kpi';
 import { compareDays, type Comparison } from '../../lib/reports/compare';
 import { dayBounds } from '../../lib/reports/dates';
 import { datesBetween } from '../../lib/reports/range';
 import { buildDayReport, type DayReport } from '../../lib/reports/day';
-import type { DayInput, IntervalInput } from '../../lib/reports/input';
+import type { AgentInput, DayInput, IntervalInput } from '../../lib/reports/input';
 import { buildRange, type RangeReport } from '../../lib/reports/range';
 import { DEFAULT_REPORT_SETTINGS, parseReportSettings, versionInForce, type ReportSettings } from '../../lib/reports/settings';
+import { HistoryQueries } from '../history/queries';
 import type { Store } from '../store';
 
 /**
@@ -55,22 +54,39 @@ export class ReportService {
 		const floorV = versionInForce(this.deps.store.configVersions<FloorConfig>('floor', 'default'), approx.end);
 		const cfg: FloorConfig = floorV ? { ...live, ...floorV.body } : live;
 		const { start, end } = dayBounds(date, cfg.timeZone, cfg.resetTime);
-		const stored = this.deps.store.intervals(start, end);
-		if (stored.length === 0) return null;
+		// The history API's day (what the Floor decided), from the preferred source of that date.
+		const day = new HistoryQueries(this.deps.store.db).day(date, undefined, { agents: true });
+		if (!day || day.intervals.length === 0) return null;
 		const queues = mergeQueues(cfg.queues, live.queues);
-		const channelOf = new Map<string, Channel>(queues.map((q) => [q.id, q.channel]));
 		const settingsV = versionInForce(this.deps.store.configVersions<ReportSettings>(SETTINGS_KIND, SETTINGS_KEY), end);
-		const intervals: IntervalInput[] = stored.map((r) => ({ start: r.start, queue: r.queue, channel: channelOf.get(r.queue) ?? 'voice', counts: countsOf(r) }));
+		const intervals: IntervalInput[] = day.intervals.filter((r) => r.queue !== '*');
+		const agents: AgentInput[] | null = day.recorded.agentStates
+			? (day.snapshot.agents ?? []).map((a) => {
+					const notReady = a.notReady ?? {};
+					const notReadyTotal = Object.values(notReady).reduce((x, y) => x + y, 0);
+					return {
+						agent: a.agent,
+						name: a.name,
+						team: a.team,
+						handled: a.handled,
+						handleSum: (a.aht ?? 0) * a.handled,
+						busy: a.onContact + (a.wrapUp ?? 0),
+						idle: a.available ?? 0,
+						states: { available: a.available ?? 0, 'on-contact': a.onContact, 'wrap-up': a.wrapUp ?? 0, 'not-ready': notReadyTotal, offline: a.offline ?? 0 },
+						notReadyReasons: notReady
+					};
+				})
+			: null;
 		return {
 			date,
-			source: 'ingest',
+			source: day.source,
 			timeZone: cfg.timeZone,
 			intervalMs: cfg.intervalMs,
 			dayStart: start,
 			dayEnd: end,
 			intervals,
-			agents: null,
-			agentStatesRecorded: false,
+			agents,
+			agentStatesRecorded: day.recorded.agentStates,
 			queues,
 			settings: settingsV?.body ?? DEFAULT_REPORT_SETTINGS,
 			configVersion: floorV?.version ?? null,
@@ -106,10 +122,4 @@ export class ReportService {
 function mergeQueues(inForce: readonly QueueConfig[], live: readonly QueueConfig[]): QueueConfig[] {
 	const ids = new Set(inForce.map((q) => q.id));
 	return [...inForce, ...live.filter((q) => !ids.has(q.id))];
-}
-
-/** The counts of a stored row without its key columns. */
-function countsOf(r: KpiCounts & { start: number; queue: string }): KpiCounts {
-	const { start: _s, queue: _q, ...counts } = r;
-	return counts;
 }
