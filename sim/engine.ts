@@ -1,21 +1,27 @@
 import { countAbandoned, countAnswered, countHandled, countOffered, emptyCounts, type KpiCounts } from '../src/lib/domain/kpi';
 import { Calendar } from './calendar';
+import { C_SERVING, C_WAITING, ContactTable } from './contact-table';
 import { ArrivalProcess } from './distributions';
+import { LinkedLists } from './linked-lists';
 import { NCH, type Model } from './model';
 import { STREAM, streamFor, type Rng } from './rng';
+import { POLICIES } from './routing';
 
 /**
  * The discrete-event engine: one replication of a compiled scenario.
  *
- * Contacts and agents live in typed arrays indexed by small integers; the calendar holds only
- * (time, kind, two ints); contact slots are recycled, so a run of millions of contacts allocates
- * nothing after warm-up. Canceled events (an abandon after the contact was answered) are not
- * removed from the calendar but recognised as stale by the contact's serial number.
+ * Contacts (contacts.ts) and agents live in typed arrays indexed by small integers; the calendar
+ * holds only (time, kind, two ints); contact slots are recycled, so a run of millions of contacts
+ * allocates nothing after warm-up. Canceled events (an abandon after the contact was answered)
+ * are not removed from the calendar but recognised as stale by the contact's serial number.
  *
- * Routing keeps, per agent group, channel and load level (contacts of that channel held), a list
- * of the agents that can take one more contact of that channel, in the order they got there.
- * Time only moves forward, so appending keeps each list sorted: its head is the agent idle
- * longest at that level, found in O(1).
+ * Waiting contacts are in one list per queue (linked-lists.ts), in arrival order (less any
+ * priority credit of a trace contact). Routing keeps,
+ * per channel, agent group and load level (contacts of that channel held), a list of the agents
+ * that can take one more contact of that channel, in the order they got there. Time only moves
+ * forward, so appending keeps each list sorted: its head is the agent idle longest at that
+ * level, found in O(1). Which group wins when several could answer is the routing policy's rank
+ * (routing.ts), fixed when the engine is built.
  */
 
 const EV_ARRIVAL = 0;
@@ -25,10 +31,6 @@ const EV_WRAP_END = 3;
 const EV_OVERFLOW = 4;
 const EV_SHIFT_START = 5;
 const EV_SHIFT_END = 6;
-
-const C_FREE = 0;
-const C_WAITING = 1;
-const C_SERVING = 2;
 
 const A_OFF = 0;
 const A_ON = 1;
@@ -78,26 +80,9 @@ export class Engine {
 	private events = 0;
 	private serial = 0;
 
-	// Contacts (slots recycled through a free list threaded on cNext).
-	private cap = 0;
-	private cQueue = new Int32Array(0);
-	private cState = new Uint8Array(0);
-	private cAgent = new Int32Array(0);
-	private cPrev = new Int32Array(0);
-	private cNext = new Int32Array(0);
-	private cSerial = new Int32Array(0);
-	private cInterval = new Int32Array(0);
-	private cArrival = new Float64Array(0);
-	/** Place in its queue: arrival time less any priority credit (equal to the arrival without). */
-	private cOrder = new Float64Array(0);
-	private cHandle = new Float64Array(0);
-	private cWrap = new Float64Array(0);
-	private cPatience = new Float64Array(0);
-	private freeHead = -1;
-
-	// Queues: FIFO doubly-linked lists of waiting contacts.
-	private readonly qHead: Int32Array;
-	private readonly qTail: Int32Array;
+	private readonly c = new ContactTable(1024);
+	/** Waiting contacts, one list per queue, in order of `order` (first come, first served without priority credit). */
+	private readonly waiting: LinkedLists;
 
 	// Agents.
 	private readonly aStatus: Uint8Array;
@@ -105,12 +90,16 @@ export class Engine {
 	private readonly aTotal: Int32Array;
 	private readonly aExcl: Int32Array;
 	private readonly aLast: Float64Array;
+	/**
+	 * Per channel, agents that can take one more contact of it: list `g * maxCap + load` holds
+	 * group g's agents with `load` contacts of the channel in hand. `lLevel[a * NCH + ch]` is the
+	 * list's load level the agent is in (-1: none), `lSince` when it got there.
+	 */
+	private readonly avail: LinkedLists[];
 	private readonly lLevel: Int32Array;
-	private readonly lPrev: Int32Array;
-	private readonly lNext: Int32Array;
 	private readonly lSince: Float64Array;
-	private readonly lHead: Int32Array;
-	private readonly lTail: Int32Array;
+	/** Routing policy's preference per queue → group entry (routing.ts). */
+	private readonly entryRank: Float64Array;
 
 	// Output.
 	private readonly counts: KpiCounts[];
@@ -125,7 +114,6 @@ export class Engine {
 	private readonly rHandle: Rng[];
 	private readonly rPatience: Rng[];
 	private readonly rWrap: Rng[];
-	private readonly mostSkilled: boolean;
 	private done = false;
 
 	constructor(
@@ -136,27 +124,22 @@ export class Engine {
 		const A = m.agents;
 		const G = m.groupNames.length;
 		const rep = opts.rep ?? 0;
-		this.qHead = new Int32Array(Q).fill(-1);
-		this.qTail = new Int32Array(Q).fill(-1);
+		this.waiting = new LinkedLists(Q, this.c.capacity);
 		this.aStatus = new Uint8Array(A);
 		this.aLoad = new Int32Array(A * NCH);
 		this.aTotal = new Int32Array(A);
 		this.aExcl = new Int32Array(A);
 		this.aLast = new Float64Array(A);
+		this.avail = Array.from({ length: NCH }, () => new LinkedLists(G * m.maxCap, A));
 		this.lLevel = new Int32Array(A * NCH).fill(-1);
-		this.lPrev = new Int32Array(A * NCH).fill(-1);
-		this.lNext = new Int32Array(A * NCH).fill(-1);
 		this.lSince = new Float64Array(A * NCH);
-		this.lHead = new Int32Array(G * NCH * m.maxCap).fill(-1);
-		this.lTail = new Int32Array(G * NCH * m.maxCap).fill(-1);
+		this.entryRank = POLICIES[m.policy](m);
 		this.counts = Array.from({ length: Q * m.intervals }, emptyCounts);
 		this.gBusy = new Float64Array(G * m.intervals);
 		this.gIdle = new Float64Array(G * m.intervals);
 		this.gBusySlots = new Float64Array(G * m.intervals);
 		this.gOfferedSlots = new Float64Array(G * m.intervals);
 		this.tr = opts.trace ? [] : null;
-		this.mostSkilled = m.policy === 'most-skilled';
-		this.growContacts(1024);
 
 		this.arrivals = m.queueArrivals.map((a) => new ArrivalProcess(a, m.interval, m.horizon));
 		const id = m.queueIds;
@@ -204,7 +187,7 @@ export class Engine {
 					this.arrival(arg);
 					break;
 				case EV_ABANDON:
-					if (this.cSerial[arg] === cal.popTag && this.cState[arg] === C_WAITING) this.abandon(arg);
+					if (this.c.serial[arg] === cal.popTag && this.c.state[arg] === C_WAITING) this.abandon(arg);
 					break;
 				case EV_SERVICE_END:
 					this.serviceEnd(arg);
@@ -213,7 +196,7 @@ export class Engine {
 					this.release(arg);
 					break;
 				case EV_OVERFLOW:
-					if (this.cSerial[arg] === cal.popTag && this.cState[arg] === C_WAITING) this.widen(arg);
+					if (this.c.serial[arg] === cal.popTag && this.c.state[arg] === C_WAITING) this.widen(arg);
 					break;
 				case EV_SHIFT_START:
 					this.shiftStart(arg);
@@ -252,30 +235,42 @@ export class Engine {
 		const next = this.arrivals[q]!.next(t, this.rArr[q]!);
 		if (next < Infinity) this.cal.push(next, EV_ARRIVAL, q, 0);
 
-		const c = this.allocContact();
+		const C = this.c;
+		const c = C.alloc();
+		if (c >= this.waiting.capacity) this.waiting.growNodes(C.capacity);
 		const s = ++this.serial;
-		this.cSerial[c] = s;
-		this.cQueue[c] = q;
-		this.cArrival[c] = t;
-		let iv = Math.floor(t / m.interval);
-		if (iv >= m.intervals) iv = m.intervals - 1;
-		this.cInterval[c] = iv;
+		C.serial[c] = s;
 		// Every contact draws all its durations now, from per-purpose streams, so the n-th contact
 		// of a queue gets the same numbers in two scenarios (common random numbers).
-		this.cHandle[c] = m.handle[q]!.draw(this.rHandle[q]!);
+		C.handle[c] = m.handle[q]!.draw(this.rHandle[q]!);
 		const w = m.wrapup[q];
-		this.cWrap[c] = w === null ? 0 : w!.draw(this.rWrap[q]!);
+		C.wrap[c] = w ? w.draw(this.rWrap[q]!) : 0;
 		const p = m.patience[q];
-		this.cPatience[c] = p === null ? Infinity : p!.draw(this.rPatience[q]!);
-		this.cOrder[c] = t;
+		C.patience[c] = p ? p.draw(this.rPatience[q]!) : Infinity;
+		C.priority[c] = 0;
 		const tc = m.traceContacts[q];
 		if (tc && k >= 0) {
 			// A recorded contact keeps its own durations and patience; only missing ones are drawn.
-			this.cHandle[c] = tc.handle(k, this.cHandle[c]!);
-			this.cWrap[c] = tc.wrapup(k, this.cWrap[c]!);
-			this.cPatience[c] = tc.patience(k, this.cPatience[c]!, this.rPatience[q]!);
-			this.cOrder[c] = t - m.queueCredit[q]! * tc.priority(k);
+			C.handle[c] = tc.handle(k, C.handle[c]!);
+			C.wrap[c] = tc.wrapup(k, C.wrap[c]!);
+			C.patience[c] = tc.patience(k, C.patience[c]!, this.rPatience[q]!);
+			C.priority[c] = tc.priority(k);
 		}
+		this.offer(c, q);
+	}
+
+	/** Contact `c`, its durations drawn, enters queue `q` now: answered at once, or it waits. */
+	private offer(c: number, q: number): void {
+		const m = this.m;
+		const C = this.c;
+		const t = this.now;
+		const s = C.serial[c]!;
+		C.queue[c] = q;
+		C.queuedAt[c] = t;
+		C.order[c] = t - m.queueCredit[q]! * C.priority[c]!;
+		let iv = Math.floor(t / m.interval);
+		if (iv >= m.intervals) iv = m.intervals - 1;
+		C.interval[c] = iv;
 		countOffered(this.counts[q * m.intervals + iv]!);
 		if (this.tr !== null) this.tr.push(TR_QUEUED, t, s, q, 0);
 
@@ -284,59 +279,59 @@ export class Engine {
 			this.answer(c, a);
 			return;
 		}
-		this.cState[c] = C_WAITING;
-		// Queues are kept in order of cOrder: the tail without priority credit, else a short walk back.
-		let after = this.qTail[q]!;
-		while (after >= 0 && this.cOrder[after]! > this.cOrder[c]!) after = this.cPrev[after]!;
-		const before = after >= 0 ? this.cNext[after]! : this.qHead[q]!;
-		this.cPrev[c] = after;
-		this.cNext[c] = before;
-		if (after >= 0) this.cNext[after] = c;
-		else this.qHead[q] = c;
-		if (before >= 0) this.cPrev[before] = c;
-		else this.qTail[q] = c;
-		const pat = this.cPatience[c]!;
+		C.state[c] = C_WAITING;
+		// Queues are kept in order of `order`: the tail without priority credit, else a short walk back.
+		const order = C.order;
+		let after = this.waiting.tail(q);
+		while (after >= 0 && order[after]! > order[c]!) after = this.waiting.prev(after);
+		this.waiting.insertAfter(q, after, c);
+		const pat = C.patience[c]!;
 		if (pat < Infinity) this.cal.push(t + pat, EV_ABANDON, c, s);
 		const ow = m.overflowWaits[q]!;
-		for (let i = 0; i < ow.length; i++) if (ow[i]! < pat) this.cal.push(t + ow[i]!, EV_OVERFLOW, c, s);
+		for (let i = 0; i < ow.length; i++) {
+			const after = ow[i]!;
+			if (after < pat) this.cal.push(t + after, EV_OVERFLOW, c, s);
+		}
 	}
 
 	/** A waiting contact reached an overflow wait: more groups may take it now. */
 	private widen(c: number): void {
-		const a = this.findAgent(this.cQueue[c]!, this.cArrival[c]!);
+		const a = this.findAgent(this.c.queue[c]!, this.c.queuedAt[c]!);
 		if (a >= 0) {
-			this.unlinkWaiting(c);
+			this.waiting.remove(this.c.queue[c]!, c);
 			this.answer(c, a);
 		}
 	}
 
 	private abandon(c: number): void {
 		const m = this.m;
-		const q = this.cQueue[c]!;
-		this.unlinkWaiting(c);
-		countAbandoned(this.counts[q * m.intervals + this.cInterval[c]!]!, this.now - this.cArrival[c]!, m.queueSl[q]!);
-		if (this.tr !== null) this.tr.push(TR_ABANDONED, this.now, this.cSerial[c]!, q, 0);
-		this.freeContact(c);
+		const C = this.c;
+		const q = C.queue[c]!;
+		this.waiting.remove(q, c);
+		countAbandoned(this.counts[q * m.intervals + C.interval[c]!]!, this.now - C.queuedAt[c]!, m.queueSl[q]!);
+		if (this.tr !== null) this.tr.push(TR_ABANDONED, this.now, C.serial[c]!, q, 0);
+		C.release(c);
 	}
 
 	private answer(c: number, a: number): void {
 		const m = this.m;
-		const q = this.cQueue[c]!;
-		const ch = m.queueChannel[q]!;
+		const C = this.c;
+		const q = C.queue[c]!;
 		const t = this.now;
-		countAnswered(this.counts[q * m.intervals + this.cInterval[c]!]!, t - this.cArrival[c]!, m.queueSl[q]!);
+		countAnswered(this.counts[q * m.intervals + C.interval[c]!]!, t - C.queuedAt[c]!, m.queueSl[q]!);
 		this.accrue(a);
-		this.cState[c] = C_SERVING;
-		this.cAgent[c] = a;
-		this.addLoad(a, ch, 1);
+		C.state[c] = C_SERVING;
+		C.agent[c] = a;
+		this.addLoad(a, m.queueChannel[q]!, 1);
 		this.refresh(a);
-		this.cal.push(t + this.cHandle[c]!, EV_SERVICE_END, c, 0);
-		if (this.tr !== null) this.tr.push(TR_ANSWERED, t, this.cSerial[c]!, q, a);
+		this.cal.push(t + C.handle[c]!, EV_SERVICE_END, c, 0);
+		if (this.tr !== null) this.tr.push(TR_ANSWERED, t, C.serial[c]!, q, a);
 	}
 
 	private serviceEnd(c: number): void {
-		if (this.tr !== null) this.tr.push(TR_WRAPUP, this.now, this.cSerial[c]!, this.cAgent[c]!, 0);
-		const w = this.cWrap[c]!;
+		const C = this.c;
+		if (this.tr !== null) this.tr.push(TR_WRAPUP, this.now, C.serial[c]!, C.agent[c]!, 0);
+		const w = C.wrap[c]!;
 		if (w > 0) this.cal.push(this.now + w, EV_WRAP_END, c, 0);
 		else this.release(c);
 	}
@@ -344,14 +339,14 @@ export class Engine {
 	/** Handling and after-contact work are over: the slot is free again. */
 	private release(c: number): void {
 		const m = this.m;
-		const q = this.cQueue[c]!;
-		const ch = m.queueChannel[q]!;
-		const a = this.cAgent[c]!;
-		countHandled(this.counts[q * m.intervals + this.cInterval[c]!]!, this.cHandle[c]! + this.cWrap[c]!);
-		if (this.tr !== null) this.tr.push(TR_ENDED, this.now, this.cSerial[c]!, a, 0);
-		this.freeContact(c);
+		const C = this.c;
+		const q = C.queue[c]!;
+		const a = C.agent[c]!;
+		countHandled(this.counts[q * m.intervals + C.interval[c]!]!, C.handle[c]! + C.wrap[c]!);
+		if (this.tr !== null) this.tr.push(TR_ENDED, this.now, C.serial[c]!, a, 0);
+		C.release(c);
 		this.accrue(a);
-		this.addLoad(a, ch, -1);
+		this.addLoad(a, m.queueChannel[q]!, -1);
 		if (this.aStatus[a] === A_LEAVING) {
 			if (this.aTotal[a] === 0) this.logOff(a);
 			return;
@@ -402,7 +397,7 @@ export class Engine {
 		const close = Math.max(this.now, m.horizon);
 		this.now = close;
 		for (let q = 0; q < m.queueIds.length; q++) {
-			for (let c = this.qHead[q]!; c >= 0; c = this.qHead[q]!) this.abandon(c);
+			for (let c = this.waiting.head(q); c >= 0; c = this.waiting.head(q)) this.abandon(c);
 		}
 		for (let a = 0; a < m.agents; a++) {
 			this.accrue(a);
@@ -412,36 +407,37 @@ export class Engine {
 
 	/**
 	 * Best agent for a contact of queue `q` that arrived at `arrived`, or -1. Groups whose entry
-	 * wait (overflow) has not passed are skipped. Longest-idle: fewest contacts of the channel
-	 * in hand, then longest at that load. Most-skilled: highest skill level first.
+	 * wait (overflow) has not passed are skipped. The policy's rank first, then the fewest
+	 * contacts of the channel in hand, then the longest at that load.
 	 */
 	private findAgent(q: number, arrived: number): number {
 		const m = this.m;
 		const ch = m.queueChannel[q]!;
+		const avail = this.avail[ch]!;
+		const rank = this.entryRank;
 		const now = this.now;
 		const L = m.maxCap;
 		let best = -1;
-		let bestLevel = 0;
+		let bestRank = 0;
 		let bestLoad = 0;
 		let bestSince = 0;
 		for (let e = m.qgStart[q]!, end = m.qgStart[q + 1]!; e < end; e++) {
 			if (now < arrived + m.qgWait[e]!) continue;
 			const g = m.qgGroup[e]!;
 			const cap = m.groupCap[g * NCH + ch]!;
-			const base = (g * NCH + ch) * L;
 			for (let load = 0; load < cap; load++) {
-				const a = this.lHead[base + load]!;
+				const a = avail.head(g * L + load);
 				if (a < 0) continue;
 				const since = this.lSince[a * NCH + ch]!;
-				const level = m.qgLevel[e]!;
+				const r = rank[e]!;
 				let better: boolean;
 				if (best < 0) better = true;
-				else if (this.mostSkilled && level !== bestLevel) better = level > bestLevel;
+				else if (r !== bestRank) better = r > bestRank;
 				else if (load !== bestLoad) better = load < bestLoad;
 				else better = since < bestSince;
 				if (better) {
 					best = a;
-					bestLevel = level;
+					bestRank = r;
 					bestLoad = load;
 					bestSince = since;
 				}
@@ -457,29 +453,30 @@ export class Engine {
 	 */
 	private pickFor(a: number): void {
 		const m = this.m;
+		const C = this.c;
 		const g = m.agentGroup[a]!;
 		const now = this.now;
 		for (;;) {
 			let best = -1;
 			let bestScore = 0;
-			let bestArr = 0;
+			let bestOrder = 0;
 			for (let e = m.gqStart[g]!, end = m.gqStart[g + 1]!; e < end; e++) {
 				const q = m.gqQueue[e]!;
-				const c = this.qHead[q]!;
+				const c = this.waiting.head(q);
 				if (c < 0) continue;
-				const arr = this.cArrival[c]!;
+				const arr = C.queuedAt[c]!;
 				if (now < arr + m.gqWait[e]!) continue;
 				if (!this.canTake(a, g, m.queueChannel[q]!)) continue;
 				const score = m.queuePriority[q]! + m.queueAging[q]! * (now - arr);
-				const order = this.cOrder[c]!;
-				if (best < 0 || score > bestScore || (score === bestScore && order < bestArr)) {
+				const order = C.order[c]!;
+				if (best < 0 || score > bestScore || (score === bestScore && order < bestOrder)) {
 					best = c;
 					bestScore = score;
-					bestArr = order;
+					bestOrder = order;
 				}
 			}
 			if (best < 0) return;
-			this.unlinkWaiting(best);
+			this.waiting.remove(C.queue[best]!, best);
 			this.answer(best, a);
 		}
 	}
@@ -505,31 +502,18 @@ export class Engine {
 		const m = this.m;
 		const g = m.agentGroup[a]!;
 		const chans = m.groupChannels[g]!;
+		const base = g * m.maxCap;
 		for (let k = 0; k < chans.length; k++) {
 			const ch = chans[k]!;
 			const i = a * NCH + ch;
 			const want = this.canTake(a, g, ch) ? this.aLoad[i]! : -1;
 			const have = this.lLevel[i]!;
 			if (want === have) continue;
-			const L = m.maxCap;
-			if (have >= 0) {
-				const list = (g * NCH + ch) * L + have;
-				const p = this.lPrev[i]!;
-				const n = this.lNext[i]!;
-				if (p >= 0) this.lNext[p * NCH + ch] = n;
-				else this.lHead[list] = n;
-				if (n >= 0) this.lPrev[n * NCH + ch] = p;
-				else this.lTail[list] = p;
-			}
+			const avail = this.avail[ch]!;
+			if (have >= 0) avail.remove(base + have, a);
 			this.lLevel[i] = want;
 			if (want >= 0) {
-				const list = (g * NCH + ch) * L + want;
-				const tail = this.lTail[list]!;
-				this.lPrev[i] = tail;
-				this.lNext[i] = -1;
-				if (tail >= 0) this.lNext[tail * NCH + ch] = a;
-				else this.lHead[list] = a;
-				this.lTail[list] = a;
+				avail.append(base + want, a);
 				this.lSince[i] = this.now;
 			}
 		}
@@ -566,64 +550,6 @@ export class Engine {
 			t0 = t;
 			i++;
 		}
-	}
-
-	private unlinkWaiting(c: number): void {
-		const q = this.cQueue[c]!;
-		const p = this.cPrev[c]!;
-		const n = this.cNext[c]!;
-		if (p >= 0) this.cNext[p] = n;
-		else this.qHead[q] = n;
-		if (n >= 0) this.cPrev[n] = p;
-		else this.qTail[q] = p;
-	}
-
-	private allocContact(): number {
-		if (this.freeHead < 0) this.growContacts(this.cap * 2);
-		const c = this.freeHead;
-		this.freeHead = this.cNext[c]!;
-		return c;
-	}
-
-	private freeContact(c: number): void {
-		this.cState[c] = C_FREE;
-		this.cSerial[c] = 0;
-		this.cNext[c] = this.freeHead;
-		this.freeHead = c;
-	}
-
-	private growContacts(cap: number): void {
-		const old = this.cap;
-		const f64 = (a: Float64Array) => {
-			const b = new Float64Array(cap);
-			b.set(a);
-			return b;
-		};
-		const i32 = (a: Int32Array) => {
-			const b = new Int32Array(cap);
-			b.set(a);
-			return b;
-		};
-		this.cQueue = i32(this.cQueue);
-		this.cAgent = i32(this.cAgent);
-		this.cPrev = i32(this.cPrev);
-		this.cNext = i32(this.cNext);
-		this.cSerial = i32(this.cSerial);
-		this.cInterval = i32(this.cInterval);
-		const st = new Uint8Array(cap);
-		st.set(this.cState);
-		this.cState = st;
-		this.cArrival = f64(this.cArrival);
-		this.cOrder = f64(this.cOrder);
-		this.cHandle = f64(this.cHandle);
-		this.cWrap = f64(this.cWrap);
-		this.cPatience = f64(this.cPatience);
-		// New slots join the free list, lowest index first.
-		for (let c = cap - 1; c >= old; c--) {
-			this.cNext[c] = this.freeHead;
-			this.freeHead = c;
-		}
-		this.cap = cap;
 	}
 }
 

@@ -1,0 +1,92 @@
+/**
+ * The engine's contacts: one column (typed array) per attribute, indexed by a slot number that
+ * is recycled when a contact leaves, so a run of millions of contacts allocates nothing after
+ * warm-up and the hot loop reads plain numbers.
+ *
+ * To give contacts a new attribute, add a column here and one line in `grow` (every column
+ * grows together, so a slot is valid in all of them).
+ */
+
+/** Slot states. */
+export const C_FREE = 0;
+export const C_WAITING = 1;
+export const C_SERVING = 2;
+
+export class ContactTable {
+	/** Slots allocated so far (the length of every column). */
+	capacity = 0;
+	/** Queue the contact is in (or was answered from). */
+	queue = new Int32Array(0);
+	state = new Uint8Array(0);
+	/** Agent holding it while serving. */
+	agent = new Int32Array(0);
+	/** Serial number (1, 2, …), 0 when free: stale calendar events are recognised by it. */
+	serial = new Int32Array(0);
+	/** Interval its counts go to: the one it was offered (queued) in. */
+	interval = new Int32Array(0);
+	/** When it joined its current queue (arrival, or the moment it was transferred). */
+	queuedAt = new Float64Array(0);
+	/** Handling time with its current queue (talk and hold; after-contact work is `wrap`). */
+	handle = new Float64Array(0);
+	wrap = new Float64Array(0);
+	/** How long it waits in its current queue before abandoning (Infinity: never). */
+	patience = new Float64Array(0);
+	/** Priority level of the contact itself (a trace's `priority` column; 0 otherwise). */
+	priority = new Float64Array(0);
+	/** Place in its queue: when it was queued less the queue's priority credit × its priority. */
+	order = new Float64Array(0);
+
+	// Free slots as a stack: the most recently freed slot is reused first (warm in cache).
+	private free = new Int32Array(0);
+	private freeCount = 0;
+
+	constructor(initial = 1024) {
+		this.grow(initial);
+	}
+
+	/** A free slot (marked waiting by the caller), growing the columns when none is left. */
+	alloc(): number {
+		if (this.freeCount === 0) this.grow(this.capacity * 2);
+		return this.free[--this.freeCount] ?? -1;
+	}
+
+	/** Gives slot `c` back. */
+	release(c: number): void {
+		this.state[c] = C_FREE;
+		this.serial[c] = 0;
+		this.free[this.freeCount++] = c;
+	}
+
+	private grow(capacity: number): void {
+		const old = this.capacity;
+		const i32 = (a: Int32Array) => {
+			const b = new Int32Array(capacity);
+			b.set(a);
+			return b;
+		};
+		const f64 = (a: Float64Array) => {
+			const b = new Float64Array(capacity);
+			b.set(a);
+			return b;
+		};
+		this.queue = i32(this.queue);
+		this.agent = i32(this.agent);
+		this.serial = i32(this.serial);
+		this.interval = i32(this.interval);
+		const st = new Uint8Array(capacity);
+		st.set(this.state);
+		this.state = st;
+		this.queuedAt = f64(this.queuedAt);
+		this.handle = f64(this.handle);
+		this.wrap = f64(this.wrap);
+		this.patience = f64(this.patience);
+		this.priority = f64(this.priority);
+		this.order = f64(this.order);
+		// New slots go on the stack so that the lowest index is handed out first.
+		const free = new Int32Array(capacity);
+		free.set(this.free.subarray(0, this.freeCount));
+		for (let c = capacity - 1; c >= old; c--) free[this.freeCount++] = c;
+		this.free = free;
+		this.capacity = capacity;
+	}
+}
