@@ -27,6 +27,18 @@ describe('LinkedLists', () => {
 		expect(items(ls, 1)).toEqual([2, 4]);
 	});
 
+	it('inserts after a node, at the front and at the back; tail and prev walk it backwards', () => {
+		const ls = new LinkedLists(1, 8);
+		ls.append(0, 1);
+		ls.insertAfter(0, -1, 0);
+		ls.insertAfter(0, 1, 3);
+		ls.insertAfter(0, 1, 2);
+		expect(items(ls, 0)).toEqual([0, 1, 2, 3]);
+		const back: number[] = [];
+		for (let n = ls.tail(0); n >= 0; n = ls.prev(n)) back.push(n);
+		expect(back).toEqual([3, 2, 1, 0]);
+	});
+
 	it('matches arrays under random appends and removals, across growth', () => {
 		const rng = new Rng(11);
 		const L = 5;
