@@ -9,11 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
-import { createPool, splitReps } from '../../workers/pool';
-import { compareResults, runReplication, seedOf, summarise } from '../../sim/replicate';
-import type { RunResult } from '../../sim/results';
+import { compareResults, seedOf, summarise } from '../../sim/replicate';
 import { formatErrors, parseScenario, type Scenario } from '../../sim/scenario';
+import { simulate, summaryJson } from './sim-run';
 import { kpiTable, sideLabels } from './sim-table';
+import { isTraceMode, traceMain } from './sim-trace';
 
 const USAGE = `usage: npm run sim -- <scenario.json> [options]
 
@@ -68,39 +68,6 @@ function integer(name: string, value: string | undefined, min: number): number |
 	return n;
 }
 
-async function simulate(base: Scenario, alt: Scenario | null, seed: number, reps: number, workers: number) {
-	if (workers <= 1 || reps <= 1) {
-		const b: RunResult[] = [];
-		const a: RunResult[] = [];
-		for (let r = 0; r < reps; r++) {
-			b.push(runReplication(base, seed, r));
-			if (alt) a.push(runReplication(alt, seed, r));
-		}
-		return { base: b, alt: a };
-	}
-	const parts = splitReps(reps, Math.min(workers, reps));
-	const pool = createPool(parts.length);
-	try {
-		const done = await Promise.all(
-			parts.map((p) =>
-				pool.run(alt ? { kind: 'compare', base, alt, seed, reps: p } : { kind: 'replications', scenario: base, seed, reps: p })
-			)
-		);
-		// Put replications back in index order, so the output does not depend on the pool size.
-		const order = parts.flat();
-		const sorted = (runs: RunResult[]) =>
-			order
-				.map((r, i) => ({ r, run: runs[i] }))
-				.sort((x, y) => x.r - y.r)
-				.flatMap((x) => (x.run ? [x.run] : []));
-		const b = done.flatMap((d) => (d.kind === 'compare' ? d.base : d.kind === 'replications' ? d.runs : []));
-		const a = done.flatMap((d) => (d.kind === 'compare' ? d.alt : []));
-		return { base: sorted(b), alt: alt ? sorted(a) : [] };
-	} finally {
-		await pool.close();
-	}
-}
-
 function options(argv: string[]) {
 	try {
 		return parseArgs({
@@ -121,6 +88,12 @@ function options(argv: string[]) {
 }
 
 async function main(argv: string[]): Promise<void> {
+	// Replaying a recorded day has its own options (src/cli/sim-trace.ts).
+	if (isTraceMode(argv)) {
+		return traceMain(argv, (message) => {
+			throw new UsageError(message);
+		});
+	}
 	const { values, positionals } = options(argv);
 	if (values.help) {
 		process.stdout.write(`${USAGE}\n`);
@@ -144,14 +117,7 @@ async function main(argv: string[]): Promise<void> {
 
 	if (values.json) {
 		const out = {
-			name: summary.name,
-			seed,
-			replications: summary.replications,
-			contacts: summary.contacts,
-			total: summary.total,
-			queues: summary.queues,
-			channels: summary.channels,
-			intervals: summary.intervals,
+			...summaryJson(summary, seed),
 			...(compare
 				? {
 						compare: {

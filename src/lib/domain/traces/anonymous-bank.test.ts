@@ -153,7 +153,7 @@ describe('bad input', () => {
 		expect(p.calls).toEqual([]);
 		expect(p.errors).toHaveLength(1);
 		expect(p.errors[0]).toMatchObject({ line: 1 });
-		expect(p.errors[0]?.message).toMatch(/not an Anonymous Bank call log: missing column/);
+		expect(p.errors[0]?.message).toMatch(/missing column\(s\) .*: not an Anonymous Bank call log/);
 		expect(parseAnonymousBank('{"type":"contact.queued"}\n').errors[0]?.message).toMatch(/^not CSV/);
 		expect(parseAnonymousBank(`${head}\n${good}`, { date: '1/8/99' }).errors[0]).toMatchObject({ field: 'date' });
 		const dated = 'vru+line,call_id,customer_id,priority,type,date,vru_entry,vru_exit,vru_time,q_start,q_exit,q_time,outcome,ser_start,ser_exit,ser_time,server';

@@ -195,7 +195,7 @@ export function parseAnonymousBank(text: string, options: BankParseOptions = {})
 	if (missing.length) {
 		return {
 			calls: [],
-			errors: [{ line: 1, field: missing[0] ?? '', message: `not an Anonymous Bank call log: missing column(s) ${missing.join(', ')}` }],
+			errors: [{ line: 1, field: missing[0] ?? '', message: `missing column(s) ${missing.join(', ')}: not an Anonymous Bank call log` }],
 			dated: false,
 			dates: []
 		};
