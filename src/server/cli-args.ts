@@ -34,7 +34,10 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --body-budget MB   request bodies all clients together may hold in memory (default ${D.bodyBudgetBytes / 1024 / 1024})
     --origin URL       also accept browsers from this origin (repeatable; e.g. the public
                        https://wall.example.com of a reverse proxy); by default only the
-                       server's own address is accepted`;
+                       server's own address is accepted
+    --nats URL         run as one instance of a cluster on NATS JetStream (with ingest):
+                       ingest publishes to one durable event stream that every instance
+                       applies; boards and config are shared ($SIGHTLINE_NATS_URL)`;
 
 const OPTIONS = {
 	help: { type: 'boolean', short: 'h' },
@@ -53,7 +56,8 @@ const OPTIONS = {
 	'reset-time': { type: 'string' },
 	'max-skew': { type: 'string' },
 	'body-budget': { type: 'string' },
-	origin: { type: 'string', multiple: true }
+	origin: { type: 'string', multiple: true },
+	nats: { type: 'string' }
 } as const;
 
 /** Parses argv (without node and script); throws an Error naming the bad argument. */
@@ -93,6 +97,10 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		default:
 			throw new Error(`unknown source ${JSON.stringify(mode)}; expected emulator, replay or ingest`);
 	}
+	const natsUrl = flags.nats ?? (env.SIGHTLINE_NATS_URL || undefined);
+	// A playback source plays on one instance only; a cluster's events come from producers.
+	if (natsUrl !== undefined && mode !== 'ingest') throw new Error(`--nats runs the ingest source: npm start -- ingest --nats ${natsUrl.slice(0, 200)}`);
+	if (natsUrl !== undefined && !/^(nats|tls|wss?):\/\/[^\s]+$/.test(natsUrl)) throw new Error(`--nats must be a URL like nats://127.0.0.1:4222, got ${JSON.stringify(natsUrl.slice(0, 200))}`);
 	const portText = flags.port ?? env.PORT;
 	const port = portText === undefined ? D.port : Number(portText);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be an integer 0..65535, got ${JSON.stringify(portText)}`);
@@ -111,7 +119,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		resetTime: flags['reset-time'],
 		maxSkewSeconds: num('max-skew', SKEW_SECONDS_RANGE.min, SKEW_SECONDS_RANGE.max),
 		bodyBudgetBytes: budgetMb === undefined ? undefined : Math.round(budgetMb * 1024 * 1024),
-		allowedOrigins: origins.length ? origins : undefined
+		allowedOrigins: origins.length ? origins : undefined,
+		nats: natsUrl === undefined ? undefined : { url: natsUrl }
 	};
 }
 

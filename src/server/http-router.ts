@@ -149,7 +149,8 @@ export class HttpContext {
 		if (err instanceof HttpError) {
 			const extra = err.details && typeof err.details === 'object' ? err.details : {};
 			// A body cut off by a limit is still arriving: close the connection rather than read it all.
-			this.json(err.status, { ...extra, error: err.message }, {}, err.status === 413 || err.status === 503);
+			// 503 is always "not now": tell the producer when to come back.
+			this.json(err.status, { ...extra, error: err.message }, err.status === 503 ? { 'Retry-After': '1' } : {}, err.status === 413 || err.status === 503);
 			return;
 		}
 		this.json(500, { error: 'internal error' });

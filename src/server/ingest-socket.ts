@@ -1,7 +1,7 @@
 import { pack } from 'msgpackr';
 import { bearerToken, type Auth } from './auth';
 import { countRejected, decodeValue, refOf, validateDecoded, type BatchClock, type IngestReply } from './ingest';
-import { CommitFailedError, type Intake } from './intake';
+import { CommitFailedError, type EventSink } from './intake';
 import type { Metrics } from './metrics';
 import type { OriginPolicy } from './origin-policy';
 import { NO_COMPRESSION, type TemplatedApp, type WebSocket } from './uws';
@@ -25,7 +25,8 @@ interface IngestSocketData {
 export interface IngestSocketDeps {
 	readonly auth: Auth;
 	readonly policy: OriginPolicy;
-	readonly intake: Intake;
+	/** Where batches go: the intake, or the cluster's event stream (`--nats`). */
+	readonly sink: EventSink;
 	readonly metrics: Metrics;
 	readonly maxFrameBytes: number;
 	/** The clock events are checked against (server time and allowed skew). */
@@ -35,7 +36,7 @@ export interface IngestSocketDeps {
 
 /** Registers `/ingest` on the app. */
 export function registerIngestSocket(app: TemplatedApp, deps: IngestSocketDeps): void {
-	const { metrics, intake } = deps;
+	const { metrics, sink } = deps;
 	let open = 0;
 	metrics.ingestSockets = () => open;
 
@@ -66,7 +67,7 @@ export function registerIngestSocket(app: TemplatedApp, deps: IngestSocketDeps):
 			return;
 		}
 		data.inFlight++;
-		intake.submit(batch.events).then(
+		sink.submit(batch.events).then(
 			(r) => {
 				data.inFlight--;
 				reply(ws, isBinary, { type: 'ack', ref, accepted: r.accepted, duplicates: r.duplicates });

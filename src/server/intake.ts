@@ -33,10 +33,15 @@ interface Pending {
 	readonly reject: (e: unknown) => void;
 }
 
+/** What ingest needs from wherever events go: the local intake, or the cluster's stream. */
+export interface EventSink {
+	submit(events: readonly FloorEvent[]): Promise<{ readonly accepted: number; readonly duplicates: number }>;
+}
+
 /** A batch could not be made durable (the store refused the commit); the producer should retry. */
 export class CommitFailedError extends Error {
-	constructor() {
-		super('the event store could not commit; retry later');
+	constructor(message = 'the event store could not commit; retry later') {
+		super(message);
 	}
 }
 

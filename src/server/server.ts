@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { validateBatch } from '../lib/domain/events';
 import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig } from '../lib/domain/floor';
@@ -17,6 +18,7 @@ import { rederiveAfterMigration } from './history/rederive';
 import { Intake } from './intake';
 import { LiveHub } from './live-hub';
 import { Metrics } from './metrics';
+import { Cluster } from './nats/cluster';
 import { OriginPolicy } from './origin-policy';
 import { registerBoardRoutes } from './routes/boards';
 import { currentConfig, registerConfigRoutes } from './routes/config';
@@ -66,6 +68,11 @@ export interface ServerOptions {
 	readonly allowedOrigins?: readonly string[];
 	/** Whether viewers need no token; by default only when listening on a loopback address. */
 	readonly openViewer?: boolean;
+	/**
+	 * Run as one instance of a cluster sharing one JetStream event stream (DESIGN.md, source
+	 * `nats`): ingest publishes there, every instance applies the stream; configs are shared.
+	 */
+	readonly nats?: { readonly url: string; readonly stream?: string; readonly subjectPrefix?: string; readonly configBucket?: string };
 	readonly log?: (line: string) => void;
 }
 
@@ -137,6 +144,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	for (const b of boards.list()) hub.setBoard(b);
 	const statics = new StaticFiles(resolve(o.staticDir));
 
+	let cluster: Cluster | null = null;
+	if (options.nats) {
+		try {
+			cluster = await Cluster.join(
+				{ ...options.nats, instance: `${hostname()}:${process.pid}` },
+				{ intake, store, floor, hub, boards, dayStart: () => floor.dayStart, log }
+			);
+		} catch (e) {
+			store.close();
+			throw e;
+		}
+		// While NATS is away the floor cannot learn anything: every board says so.
+		const upstream = (connected: boolean) => hub.setSource({ kind: 'ingest', upstream: connected ? 'connected' : 'unreachable' });
+		upstream(cluster.connected);
+		cluster.onStatus(upstream);
+	}
+
 	const app = createApp();
 	const budget = new BodyBudget(o.bodyBudgetBytes);
 	metrics.bodyBytesHeld = () => budget.held;
@@ -153,7 +177,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		const r = auth.check(bearerToken(ctx.req.authorization), role);
 		if (!r.ok) throw new HttpError(r.status, r.message);
 	};
-	const deps: RouteDeps = { floor, store, intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history };
+	const deps: RouteDeps = { floor, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history };
 	registerHealthRoutes(router, deps);
 	registerEventRoutes(router, deps);
 	registerBoardRoutes(router, deps);
@@ -164,7 +188,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require });
 	registerFallbackRoutes(router, deps); // last: what nothing above matched
 	hub.attach(app, auth, policy);
-	registerIngestSocket(app, { auth, policy, intake, metrics, maxFrameBytes: o.maxBodyBytes, batchClock, log });
+	registerIngestSocket(app, { auth, policy, sink: deps.sink, metrics, maxFrameBytes: o.maxBodyBytes, batchClock, log });
 
 	/** One tick: due playback events into the floor (validated like ingest), the floor to now, deltas out. */
 	const tick = () => {
@@ -191,6 +215,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		listening = await listen(app, o.host, o.port);
 	} catch (e) {
 		closeApp(app);
+		await cluster?.close();
 		store.close();
 		throw e;
 	}
@@ -215,6 +240,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 			clearInterval(timer);
 			listening.close();
 			closeApp(app);
+			await cluster?.close();
 			// Let a commit scheduled for this turn finish before the store closes.
 			await new Promise((r) => setImmediate(r));
 			store.close();

@@ -30,6 +30,7 @@ export interface StoredConfig<T = unknown> {
 /** The store; every method is synchronous (better-sqlite3), so a commit never interleaves with other work. */
 export class Store {
 	readonly #db: Database.Database;
+	readonly #configListeners = new Set<(saved: StoredConfig) => void>();
 	readonly #insertEvent: Database.Statement;
 	readonly #eventsFrom: Database.Statement;
 	readonly #latestConfig: Database.Statement;
@@ -115,12 +116,20 @@ export class Store {
 
 	/** Saves a new version of a config and its audit line in one transaction; returns the version. */
 	saveConfig(kind: string, key: string, body: unknown, actor: string, now: number): number {
-		return this.transaction(() => {
+		const version = this.transaction(() => {
 			const version = (this.latestConfig(kind, key)?.version ?? 0) + 1;
 			this.#insertConfig.run(kind, key, version, now, actor, JSON.stringify(body));
 			this.#insertAudit.run(now, actor, `${kind}.put`, key, JSON.stringify({ version }));
 			return version;
 		});
+		for (const fn of this.#configListeners) fn({ kind, key, version, ts: now, actor, body });
+		return version;
+	}
+
+	/** Calls `fn` after every committed config version (a cluster shares them with its other instances). */
+	onConfigSaved(fn: (saved: StoredConfig) => void): () => void {
+		this.#configListeners.add(fn);
+		return () => this.#configListeners.delete(fn);
 	}
 
 	/** Appends an audit line. */

@@ -9,7 +9,8 @@ export const PROTO_VERSION = 1;
  * else the file's name; `ended` once every event was played), or a `simulation` of a plan.
  */
 export type SourceInfo =
-	| { readonly kind: 'ingest' }
+	/** `upstream`: in a cluster (`--nats`), whether the shared event stream is reachable. */
+	| { readonly kind: 'ingest'; readonly upstream?: 'connected' | 'unreachable' }
 	| { readonly kind: 'emulator'; readonly scenario: string; readonly speed: number }
 	| { readonly kind: 'replay'; readonly day: string; readonly speed: number; readonly ended: boolean }
 	| { readonly kind: 'simulation'; readonly plan: string; readonly speed: number };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { FloorEvent } from '../../lib/domain/events';
+import { CommitFailedError } from '../intake';
 
 /**
  * The cluster's one durable event stream on NATS JetStream (DESIGN.md, source `nats`).
@@ -47,7 +48,7 @@ export interface StreamBatch {
 }
 
 /** Raised when the stream cannot take a batch now; ingest answers 503 with Retry-After. */
-export class StreamUnavailableError extends Error {
+export class StreamUnavailableError extends CommitFailedError {
 	override readonly name = 'StreamUnavailableError';
 }
 
@@ -194,37 +195,56 @@ export class NatsEventStream {
 
 	/**
 	 * Follows the stream in order from `start`, calling `apply` for each message and waiting for it
-	 * before the next (the caller commits to its store there). An ordered consumer recreates itself
-	 * at the right sequence after a reconnect, so nothing is skipped or read twice.
+	 * before the next (the caller commits to its store there). Never delivers a sequence twice or
+	 * skips one: after NATS comes back (a reconnect), the consumer is recreated at the sequence after
+	 * the last one applied, since a consumer of the old server may never deliver again.
 	 * Returns a function that stops following.
 	 */
 	async follow(start: StreamStart, apply: (batch: StreamBatch) => Promise<void>, onError: (e: unknown) => void): Promise<() => Promise<void>> {
-		const opts =
-			'afterSeq' in start
-				? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start.afterSeq + 1 }
-				: { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(start.fromTime).toISOString() };
-		const consumer = await this.#js.consumers.get(this.#stream, opts);
-		const messages = await consumer.consume({ max_messages: 256 });
-		this.#followers.add(messages);
-		void (async () => {
-			try {
-				for await (const m of messages) {
-					let events: FloorEvent[];
-					try {
-						events = m.json<FloorEvent[]>();
-					} catch {
-						onError(new Error(`stream message ${m.seq} is not a JSON event batch; skipped`));
-						continue;
+		let last: number | null = 'afterSeq' in start ? start.afterSeq : null;
+		let stopped = false;
+		let current: ConsumerMessages | null = null;
+		const optsFor = () =>
+			last === null && 'fromTime' in start
+				? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(start.fromTime).toISOString() }
+				: { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: (last ?? 0) + 1 };
+		const offStatus = this.onStatus((up) => {
+			if (up) void current?.close();
+		});
+		const run = async () => {
+			while (!stopped) {
+				try {
+					const consumer = await this.#js.consumers.get(this.#stream, optsFor());
+					// Short pull requests, so a dead consumer is noticed within seconds.
+					const messages = await consumer.consume({ max_messages: 256, expires: 4000 });
+					current = messages;
+					this.#followers.add(messages);
+					for await (const m of messages) {
+						if (last !== null && m.seq <= last) continue;
+						let events: FloorEvent[] | null = null;
+						try {
+							events = m.json<FloorEvent[]>();
+						} catch {
+							onError(new Error(`stream message ${m.seq} is not a JSON event batch; skipped`));
+						}
+						if (events) await apply({ seq: m.seq, events });
+						last = m.seq;
+						if (stopped) break;
 					}
-					await apply({ seq: m.seq, events });
+					this.#followers.delete(messages);
+				} catch (e) {
+					if (!stopped && this.connected) onError(e);
 				}
-			} catch (e) {
-				onError(e);
+				current = null;
+				if (!stopped) await new Promise((r) => setTimeout(r, 250));
 			}
-		})();
+		};
+		const running = run();
 		return async () => {
-			this.#followers.delete(messages);
-			await messages.close();
+			stopped = true;
+			offStatus();
+			await current?.close();
+			await running;
 		};
 	}
 

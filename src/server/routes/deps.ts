@@ -4,7 +4,7 @@ import type { Auth, Role } from '../auth';
 import type { BoardRegistry } from '../boards';
 import type { HttpContext } from '../http-router';
 import type { BatchClock } from '../ingest';
-import type { Intake } from '../intake';
+import type { EventSink, Intake } from '../intake';
 import type { LiveHub } from '../live-hub';
 import type { Metrics } from '../metrics';
 import type { Source } from '../sources/source';
@@ -19,6 +19,8 @@ export interface RouteDeps {
 	readonly floor: Floor;
 	readonly store: Store;
 	readonly intake: Intake;
+	/** Where ingested batches go: the intake, or the cluster's event stream (`--nats`). */
+	readonly sink: EventSink;
 	readonly hub: LiveHub;
 	readonly boards: BoardRegistry;
 	readonly metrics: Metrics;

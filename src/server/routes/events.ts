@@ -6,8 +6,8 @@ import { CommitFailedError } from '../intake';
 import type { RouteDeps } from './deps';
 
 /** `POST /api/events` (ingest: 202 once durable, 400 naming each bad index and field) and the event JSON Schema. */
-export function registerEventRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'intake' | 'metrics' | 'batchClock'>): void {
-	const { metrics, intake } = deps;
+export function registerEventRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'sink' | 'metrics' | 'batchClock'>): void {
+	const { metrics, sink } = deps;
 	router
 		.route(
 			'post',
@@ -24,7 +24,7 @@ export function registerEventRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'i
 					throw new HttpError(400, batch.message, batch.errors.length ? { errors: batch.errors } : undefined);
 				}
 				try {
-					const r = await intake.submit(batch.events);
+					const r = await sink.submit(batch.events);
 					const body: EventsAccepted = { accepted: r.accepted, duplicates: r.duplicates };
 					ctx.json(202, body);
 				} catch (e) {
