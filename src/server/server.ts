@@ -149,7 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		try {
 			cluster = await Cluster.join(
 				{ ...options.nats, instance: `${hostname()}:${process.pid}` },
-				{ intake, store, floor, hub, boards, dayStart: () => floor.dayStart, log }
+				{ intake, store, floor, hub, boards, dayStart: () => rebuildFrom, log }
 			);
 		} catch (e) {
 			store.close();
