@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyCounts } from '../../src/lib/domain/kpi';
+import type { FloorEvent } from '../../src/lib/domain/events';
+import { deriveHistory } from '../../src/server/history/rederive';
 import { dayBounds, todayIn } from '../../src/lib/reports/dates';
 import { Store } from '../../src/server/store';
 import { startTestServer, type TestServer } from './helpers/server';
@@ -29,37 +30,32 @@ beforeAll(async () => {
 	const today = todayIn(cfg.timeZone);
 	tomorrow = addDays(today, 1);
 	dates = Array.from({ length: 28 }, (_, k) => addDays(today, k - 28));
-	const store = new Store(srv.dataDir);
-	store.transaction(() => {
-		for (const date of dates) {
-			const wd = new Date(`${date}T00:00:00Z`).getUTCDay();
-			const { start } = dayBounds(date, cfg.timeZone, cfg.resetTime);
-			for (let h = 9; h < 17; h++) {
-				const offered = PER_HOUR[wd] ?? 0;
-				if (offered === 0) continue;
-				const c = { ...emptyCounts(), offered, answered: offered, handled: offered, handleSum: offered * 200 };
-				store.addIntervalCounts(start + h * 3_600_000, 'billing', c);
-			}
-			// Patience evidence: 3 abandons after 30 s, 6 answered after 10 s → (90 + 60) / 3 = 50 s.
-			for (let k = 0; k < 9; k++) {
-				const abandoned = k < 3;
-				const t = start + 10 * 3_600_000 + k * 1000;
-				store.insertContact({
-					contact: `${date}-${k}`,
-					queue: 'billing',
-					channel: 'voice',
-					offered: t,
-					answered: abandoned ? null : t + 10_000,
-					abandoned: abandoned ? t + 30_000 : null,
-					ended: abandoned ? null : t + 210_000,
-					wait: abandoned ? 30 : 10,
-					handle: abandoned ? null : 200,
-					agent: abandoned ? null : 'a1',
-					outcome: abandoned ? 'abandoned' : 'handled'
-				});
+	// Written as the importer writes: events played through a Floor of their own, rows in bulk.
+	const events: FloorEvent[] = [];
+	let n = 0;
+	for (const date of dates) {
+		const wd = new Date(`${date}T00:00:00Z`).getUTCDay();
+		const { start } = dayBounds(date, cfg.timeZone, cfg.resetTime);
+		const offered = PER_HOUR[wd] ?? 0;
+		for (let h = 9; h < 17; h++) {
+			for (let k = 0; k < offered; k++) {
+				const t = start + h * 3_600_000 + k * Math.floor(3_600_000 / offered);
+				const contact = `${date}-${h}-${k}`;
+				// Patience evidence in the 10:00 hour: 3 abandon after 30 s, 6 are answered after 10 s, the rest at once → (90 + 60) / 3 = 50 s.
+				const wait = h === 10 && k < 3 ? 30 : h === 10 && k < 9 ? 10 : 0;
+				events.push({ type: 'contact.queued', id: `f${n++}`, ts: t, contact, queue: 'billing', channel: 'voice' });
+				if (h === 10 && k < 3) {
+					events.push({ type: 'contact.abandoned', id: `f${n++}`, ts: t + wait * 1000, contact, queue: 'billing' });
+					continue;
+				}
+				events.push({ type: 'contact.answered', id: `f${n++}`, ts: t + wait * 1000, contact, queue: 'billing', agent: 'a1' });
+				events.push({ type: 'contact.ended', id: `f${n++}`, ts: t + wait * 1000 + 200_000, contact, agent: 'a1' });
 			}
 		}
-	});
+	}
+	events.sort((x, y) => x.ts - y.ts);
+	const store = new Store(srv.dataDir);
+	deriveHistory(store, cfg, 'import', [events], 'bulk');
 	store.close();
 });
 afterAll(() => srv?.stop());

@@ -1,4 +1,5 @@
 import type { FloorConfig } from '../../lib/domain/floor';
+import { isHistorySource } from '../../lib/domain/history';
 import type { SlSettings } from '../../lib/domain/service-level';
 import { dateOf, dayNumber } from '../../lib/forecast/calendar';
 import { ForecastError, forecastSeries, MAX_HORIZON_DAYS } from '../../lib/forecast/forecast';
@@ -7,10 +8,11 @@ import { overrideError, type Override } from '../../lib/forecast/overrides';
 import { HistoryError, seriesFromRows } from '../../lib/forecast/series';
 import { exponentialPatienceMean } from '../../lib/forecast/staffing';
 import { forecastJson, type ForecastJson } from '../../lib/forecast/wire';
-import { dayBounds, todayIn } from '../../lib/reports/dates';
+import { todayIn } from '../../lib/reports/dates';
 import type { Role } from '../auth';
 import { HttpError, parseJsonBody, type HttpContext, type HttpRouter } from '../http-router';
 import type { ReportService } from '../reports/report-service';
+import { HistoryQueries } from '../history/queries';
 import type { Store } from '../store';
 
 /**
@@ -92,8 +94,7 @@ export function forecastFromStore(deps: ForecastRouteDeps, r: ForecastRequest): 
 		const dates = Array.from({ length: lastN - firstN + 1 }, (_, k) => dateOf(firstN + k));
 		const series = seriesFromRows(rows, r.interval, dates);
 		const fc = forecastSeries(series, dateOf(startN), r.days, { closedDates: r.closed, overrides: r.overrides });
-		const first = docs[0];
-		const patience = patienceByQueue(deps, first ? first.dayStart : 0, dayBounds(dateOf(lastN), cfg.timeZone, cfg.resetTime).end);
+		const patience = patienceByQueue(deps, docs);
 		const sl = Object.fromEntries(cfg.queues.map((q) => [q.id, q.sl]));
 		return {
 			...forecastJson(fc),
@@ -106,13 +107,17 @@ export function forecastFromStore(deps: ForecastRouteDeps, r: ForecastRequest): 
 	}
 }
 
-function patienceByQueue(deps: ForecastRouteDeps, from: number, to: number): Map<string, number> {
+function patienceByQueue(deps: ForecastRouteDeps, days: readonly { readonly date: string; readonly source: string }[]): Map<string, number> {
 	const samples = new Map<string, { time: number; event: boolean }[]>();
-	for (const c of deps.store.contacts(from, to, 500_000)) {
-		if (c.outcome === 'transferred') continue;
-		const list = samples.get(c.queue) ?? [];
-		list.push({ time: c.wait, event: c.outcome === 'abandoned' });
-		samples.set(c.queue, list);
+	const history = new HistoryQueries(deps.store.db);
+	// The stays of the same days (and sources) the forecast read: each contact's wait in its queue.
+	for (const d of days) {
+		for (const c of history.trace(d.date, isHistorySource(d.source) ? d.source : undefined)?.contacts ?? []) {
+			if (c.outcome === 'transferred' || c.wait === null) continue;
+			const list = samples.get(c.queue) ?? [];
+			list.push({ time: c.wait, event: c.outcome === 'abandoned' });
+			samples.set(c.queue, list);
+		}
 	}
 	const out = new Map<string, number>();
 	for (const [q, s] of samples) {
