@@ -254,6 +254,52 @@ describe('periods', () => {
 	});
 });
 
+describe('limits (issue #9)', () => {
+	it('a rolling window changed by configure() reaches queues and agents that already exist', () => {
+		const f = floorWith([profile('a1', 0, { billing: 1 }), state('a1', 0, 'available'), queued('c1', 0), answered('c1', 5, 'a1')]);
+		f.advance(s(40 * 60));
+		expect(view(f).queues[0]!.rolling.offered).toBe(0); // 30-minute window: c1 is out
+		f.configure({ ...config, rollingMs: 60 * 60_000 });
+		f.apply(queued('c2', 41 * 60));
+		expect(f.queues.get('billing')!.minutes.span).toBe(60);
+		expect(f.agents.get('a1')!.minutes.span).toBe(60);
+		// The resized ring keeps the minutes the old one still held (c1 had already left it) and counts new ones.
+		expect(view(f).queues[0]!.rolling.offered).toBe(1);
+		const g = floorWith([queued('c1', 0)]);
+		g.configure({ ...config, rollingMs: 60 * 60_000 });
+		g.advance(s(40 * 60));
+		expect(view(g).queues[0]!.rolling.offered).toBe(1);
+	});
+
+	it('new queue and agent ids per day are limited: ingest can ask first, and the floor refuses the rest', () => {
+		const f = new Floor(config, T0, { limits: { newQueuesPerDay: 2, newAgentsPerDay: 1 } });
+		const batch = [queued('c1', 0, 'q-a'), queued('c2', 1, 'q-b'), queued('c3', 2, 'billing'), queued('c4', 3, 'q-c')];
+		expect(f.checkIdLimits(batch)).toEqual({ index: 3, path: '/queue', message: expect.stringMatching(/more than 2 new queue ids today/) });
+		for (const e of batch) f.apply(e);
+		expect(f.queues.has('q-c')).toBe(false);
+		expect(f.anomalyReasons.get('new queue id past the daily limit')).toBe(1);
+		expect(f.checkIdLimits([state('a1', 5, 'available'), state('a2', 5, 'available')])?.index).toBe(1);
+		f.apply(state('a1', 5, 'available'));
+		expect(f.apply(state('a2', 6, 'available')).kind).toBe('anomaly');
+		// A new day, a new budget.
+		f.advance(T0 + 24 * 3600_000);
+		expect(f.checkIdLimits([queued('c9', 0, 'q-c')])).toBeNull();
+	});
+
+	it('contacts open past the age limit expire as anomalies, oldest first, a bounded number per tick', () => {
+		const f = new Floor(config, T0, { limits: { maxContactAgeMs: 3600_000, expirePerTick: 2 } });
+		for (const e of [profile('a1', 0, { billing: 1 }), queued('old1', 0), queued('old2', 1), queued('old3', 2), answered('old3', 3, 'a1'), queued('new', 50 * 60)]) f.apply(e);
+		f.advance(s(3600 + 10));
+		expect(f.contactsInFlight).toBe(2);
+		f.advance(s(3600 + 20));
+		expect(f.contactsInFlight).toBe(1);
+		expect(f.anomalyReasons.get('contact expired: open longer than the age limit')).toBe(3);
+		expect(f.queues.get('billing')!.waiting.has('new')).toBe(true);
+		expect([...f.agents.get('a1')!.contacts]).toEqual([]);
+		expect(f.waitingTotal).toBe(1);
+	});
+});
+
 describe('clock jumps', () => {
 	it('a far-future event time starts that day in one step instead of looping day by day', () => {
 		const f = floorWith([queued('c1', 0)]);
