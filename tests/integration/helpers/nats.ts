@@ -11,6 +11,8 @@ import { createServer } from 'node:net';
 export interface TestNats {
 	readonly url: string;
 	readonly port: number;
+	/** Process id of the running server (for CPU readings). */
+	readonly pid: number;
 	/** Stops it (SIGTERM, or SIGKILL) and waits for the exit; the store directory is kept. */
 	stop(signal?: NodeJS.Signals): Promise<void>;
 	/** Starts it again on the same port and store. */
@@ -65,6 +67,9 @@ export async function startNats(): Promise<TestNats> {
 	return {
 		url: `nats://127.0.0.1:${port}`,
 		port,
+		get pid() {
+			return (proc as ChildProcess | null)?.pid ?? -1;
+		},
 		stop,
 		start,
 		async dispose() {
