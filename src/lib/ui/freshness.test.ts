@@ -15,6 +15,12 @@ describe('wall freshness follows the data', () => {
 		expect(wallFreshness('live', replay, now - 60_000, now, 10)).toEqual({ state: 'live', quietSeconds: 2 });
 		expect(wallFreshness('live', { ...replay, ended: true }, now - 60_000_000, now, 10).state).toBe('ended');
 	});
+	it('a cluster instance cut off from the event stream is stale at once, and says why', () => {
+		const cut = { kind: 'ingest', upstream: 'unreachable' } as const;
+		expect(wallFreshness('live', cut, now - 2_000, now, 120)).toEqual({ state: 'data-stale', quietSeconds: 2 });
+		expect(wallFreshness('live', { kind: 'ingest', upstream: 'connected' }, now - 2_000, now, 120).state).toBe('live');
+		expect(sourceBadge(cut).text).toBe('Event stream unreachable');
+	});
 	it('the connection state wins when the stream itself is down', () => {
 		expect(wallFreshness('reconnecting', { kind: 'ingest' }, now, now, 120).state).toBe('reconnecting');
 		expect(isCurrent('reconnecting')).toBe(false);

@@ -30,6 +30,10 @@ export function wallFreshness(
 ): { readonly state: WallFreshness; readonly quietSeconds: number | null } {
 	if (status !== 'live') return { state: status, quietSeconds: null };
 	if (source?.kind === 'replay' && source.ended) return { state: 'ended', quietSeconds: null };
+	// A cluster instance cut off from the shared event stream learns nothing new: its floor is old now.
+	if (source?.kind === 'ingest' && source.upstream === 'unreachable') {
+		return { state: 'data-stale', quietSeconds: lastEventAt === null ? null : Math.max(0, (serverNow - lastEventAt) / 1000) };
+	}
 	const speed = source && source.kind !== 'ingest' ? Math.max(source.speed, 1e-9) : 1;
 	const quietSeconds = lastEventAt === null ? null : Math.max(0, (serverNow - lastEventAt) / 1000 / speed);
 	// No event since the server started counts as quiet from the start, never as fresh.
@@ -52,7 +56,9 @@ export function sourceBadge(source: SourceInfo | null): { readonly kind: SourceI
 	if (source === null) return { kind: 'unknown', text: '', title: '' };
 	switch (source.kind) {
 		case 'ingest':
-			return { kind: 'ingest', text: 'Live', title: 'Live events from the contact center' };
+			return source.upstream === 'unreachable'
+				? { kind: 'ingest', text: 'Event stream unreachable', title: 'This server lost its connection to the shared event stream (NATS); the figures are as they were when it was lost' }
+				: { kind: 'ingest', text: 'Live', title: 'Live events from the contact center' };
 		case 'emulator':
 			return {
 				kind: 'emulator',
