@@ -60,7 +60,7 @@ export class Auth {
 	/** Whether `token` (may be empty) is enough for `needed`. */
 	check(token: string, needed: Role): AuthResult {
 		if (needed === 'viewer' && this.viewerOpen) return { ok: true };
-		if (!token) return { ok: false, status: 401, message: `a ${needed} token is required (Authorization: Bearer …)` };
+		if (!token) return { ok: false, status: 401, message: `${/^[aeiou]/.test(needed) ? 'an' : 'a'} ${needed} token is required (Authorization: Bearer …)` };
 		const role = this.roleOf(token);
 		if (!role) return { ok: false, status: 401, message: 'unknown token' };
 		if (!GRANTS[role].includes(needed)) return { ok: false, status: 403, message: `this token's role (${role}) may not do this; ${needed} needed` };

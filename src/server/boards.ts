@@ -1,5 +1,4 @@
-import { DEFAULT_BOARD, parseBoardConfig } from '../lib/domain/board';
-import type { BoardConfig } from '../lib/domain/views';
+import { DEFAULT_BOARD, parseBoardConfig, type BoardConfig } from '../lib/domain/board-config';
 import { preview, type ValidationError } from '../lib/domain/result';
 import type { Store } from './store';
 

@@ -1,7 +1,8 @@
 import { BoardProjector } from '../lib/domain/board';
 import type { Floor } from '../lib/domain/floor';
 import { preview } from '../lib/domain/result';
-import { isEmptyChanges, type BoardConfig } from '../lib/domain/views';
+import type { BoardConfig } from '../lib/domain/board-config';
+import { isEmptyChanges } from '../lib/domain/views';
 import { encodeHello, type Codec } from '../lib/protocol/codec';
 import { parseClientFrame } from '../lib/protocol/client-frames';
 import type { ErrorFrame, ServerFrame, SourceInfo } from '../lib/protocol/frames';

@@ -6,7 +6,8 @@
  */
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BoardProjector, DEFAULT_BOARD } from '../../src/lib/domain/board';
+import { BoardProjector } from '../../src/lib/domain/board';
+import { DEFAULT_BOARD } from '../../src/lib/domain/board-config';
 import { validateBatch } from '../../src/lib/domain/events';
 import { DEFAULT_FLOOR_CONFIG, Floor } from '../../src/lib/domain/floor';
 import { isEmptyChanges } from '../../src/lib/domain/views';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BoardProjector, DEFAULT_BOARD } from '../../src/lib/domain/board';
+import { BoardProjector } from '../../src/lib/domain/board';
+import { DEFAULT_BOARD } from '../../src/lib/domain/board-config';
 import { Floor, DEFAULT_FLOOR_CONFIG, type QueueConfig } from '../../src/lib/domain/floor';
 import { resolveSl } from '../../src/lib/domain/service-level';
 import { runReplication } from '../../sim/replicate';

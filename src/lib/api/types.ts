@@ -1,7 +1,7 @@
 import type { FloorConfig } from '../domain/floor';
 import type { EventError } from '../domain/events';
 import type { ValidationError } from '../domain/result';
-import type { BoardConfig } from '../domain/views';
+import type { BoardConfig } from '../domain/board-config';
 
 /**
  * Request and response bodies of the HTTP API, shared by the server's routes and the browser's

@@ -1,15 +1,9 @@
-import { Type } from '@sinclair/typebox';
+import type { BoardConfig } from './board-config';
 import { CHANNELS, type Channel } from './channels';
 import { BUSY, BUSY_SLOTS, IDLE, OFFERED_SLOTS, type AgentState, type Floor, type QueueState } from './floor';
 import { computeKpis, countAgentTime, emptyCounts, mergeCounts, serviceLevel, type KpiCounts } from './kpi';
-import { check, type ValidationError } from './result';
 import { minuteOf } from './rolling';
-import { SL_FORMULAS } from './service-level';
 import {
-	AGENT_ACTIVITIES,
-	DENSITIES,
-	THRESHOLD_KPIS,
-	WINDOWED_KPIS,
 	agentCounts,
 	agentRow,
 	boardChanges,
@@ -20,94 +14,16 @@ import {
 	type AgentCounts,
 	type AgentRow,
 	type BoardChanges,
-	type BoardConfig,
 	type BoardView,
 	type QueueRow,
 	type RollupRow,
-	type ThresholdRule,
 	type TrendPoint
 } from './views';
 
-/** Thresholds every board starts with: service level under 80% warns, under 70% alerts, and so on. */
-export const DEFAULT_THRESHOLDS: readonly ThresholdRule[] = [
-	{ kpi: 'serviceLevel', warn: 0.8, alert: 0.7 },
-	{ kpi: 'abandonRate', warn: 0.05, alert: 0.1 },
-	{ kpi: 'occupancy', warn: 0.9, alert: 0.95 }
-];
-
-/** The board that shows the whole floor. */
-export const DEFAULT_BOARD: BoardConfig = {
-	id: 'default',
-	name: 'Whole floor',
-	queues: null,
-	channels: null,
-	slFormula: 'abandons-count-against',
-	thresholds: { default: DEFAULT_THRESHOLDS, queues: {} }
-};
 
 /** How much trend a board carries: the last 12 hours of intervals. */
 export const TREND_SPAN_MS = 12 * 3600_000;
 
-const RuleSchema = Type.Object(
-	{
-		kpi: Type.Union(THRESHOLD_KPIS.map((k) => Type.Literal(k))),
-		warn: Type.Number(),
-		alert: Type.Number(),
-		window: Type.Optional(Type.Union([Type.Literal('today'), Type.Literal('rolling')]))
-	},
-	{ additionalProperties: false }
-);
-
-/** JSON Schema of a board config (also the validator of `PUT /api/boards/:id`). */
-export const BoardConfigSchema = Type.Object(
-	{
-		id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
-		name: Type.String({ minLength: 1, maxLength: 128 }),
-		queues: Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 1000 }), Type.Null()]),
-		channels: Type.Union([Type.Array(Type.Union(CHANNELS.map((c) => Type.Literal(c))), { maxItems: 5 }), Type.Null()]),
-		slFormula: Type.Union(SL_FORMULAS.map((f) => Type.Literal(f))),
-		thresholds: Type.Object(
-			{
-				default: Type.Array(RuleSchema, { maxItems: 50 }),
-				queues: Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.Array(RuleSchema, { maxItems: 50 }))
-			},
-			{ additionalProperties: false }
-		),
-		display: Type.Optional(
-			Type.Object(
-				{
-					density: Type.Optional(Type.Union(DENSITIES.map((d) => Type.Literal(d)))),
-					staleAfterSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
-					longState: Type.Optional(
-						Type.Object(
-							Object.fromEntries(AGENT_ACTIVITIES.map((a) => [a, Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 }))])),
-							{ additionalProperties: false }
-						)
-					)
-				},
-				{ additionalProperties: false }
-			)
-		)
-	},
-	{ additionalProperties: false }
-);
-
-/** Validates a board config (the schema, then what it cannot say); errors in the one `Result` shape. */
-export function parseBoardConfig(x: unknown): { ok: true; board: BoardConfig } | { ok: false; errors: readonly ValidationError[] } {
-	const r = check(BoardConfigSchema, x);
-	if (!r.ok) return r;
-	const board = r.value;
-	// What the schema cannot say: a period only for KPIs that have two.
-	const errors: ValidationError[] = [];
-	const checkRules = (rules: readonly ThresholdRule[], path: string) =>
-		rules.forEach((rule, i) => {
-			if (rule.window !== undefined && !WINDOWED_KPIS.has(rule.kpi))
-				errors.push({ path: `${path}/${i}/window`, message: `${rule.kpi} is judged on its current value; a window applies to ${[...WINDOWED_KPIS].join(', ')}` });
-		});
-	checkRules(board.thresholds.default, '/thresholds/default');
-	for (const [q, rules] of Object.entries(board.thresholds.queues)) checkRules(rules, `/thresholds/queues/${q}`);
-	return errors.length ? { ok: false, errors } : { ok: true, board };
-}
 
 /** Agent time per queue and per agent, for occupancy. */
 interface AgentTime {

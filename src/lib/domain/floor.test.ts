@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BoardProjector, DEFAULT_BOARD, parseBoardConfig } from './board';
+import { BoardProjector } from './board';
+import { DEFAULT_BOARD, parseBoardConfig } from './board-config';
 import type { FloorEvent } from './events';
 import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig } from './floor';
 import { isEmptyChanges } from './views';

@@ -13,7 +13,7 @@ import {
 import { MinuteRing, minuteOf } from './rolling';
 import { resolveSl, type SlSettings } from './service-level';
 import { dayStart as dayStartOf, intervalStart } from './time';
-import type { AgentActivity } from './views';
+import type { AgentActivity } from './agent-activity';
 import type { HistoryContactOutcome } from './history';
 
 /**

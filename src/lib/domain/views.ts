@@ -1,6 +1,8 @@
 import type { Channel } from './channels';
+import type { AgentActivity } from './agent-activity';
 import type { Kpis } from './kpi';
-import type { SlFormula, SlSettings } from './service-level';
+import type { BoardConfig } from './board-config';
+import type { SlSettings } from './service-level';
 
 /**
  * What a wallboard sees of the floor: plain rows, projected from the floor reducer's state for one
@@ -9,83 +11,8 @@ import type { SlFormula, SlSettings } from './service-level';
  * codec encode it as a declared record.
  */
 
-/** An agent's activity as shown: presence refined by what the agent is doing. */
-export const AGENT_ACTIVITIES = ['available', 'on-contact', 'wrap-up', 'not-ready', 'offline'] as const;
-/** An agent's activity. */
-export type AgentActivity = (typeof AGENT_ACTIVITIES)[number];
 
-/** KPI names that thresholds can be set on. */
-export const THRESHOLD_KPIS = ['serviceLevel', 'asa', 'abandonRate', 'longestWait', 'waiting', 'occupancy'] as const;
-/** A KPI that thresholds can be set on. */
-export type ThresholdKpi = (typeof THRESHOLD_KPIS)[number];
 
-/** For these KPIs a lower value is worse; for the others a higher one. */
-export const LOWER_IS_WORSE: ReadonlySet<ThresholdKpi> = new Set<ThresholdKpi>(['serviceLevel']);
-
-/** KPIs kept over two periods (today and the rolling window): a rule says which one it judges. */
-export const WINDOWED_KPIS: ReadonlySet<ThresholdKpi> = new Set<ThresholdKpi>(['serviceLevel', 'asa', 'abandonRate', 'occupancy']);
-
-/**
- * The period a rule judges: `today` (since the daily reset, the default) or `rolling` (the last
- * `rollingMs`, which shows a bad half hour that a good morning would hide).
- */
-export type ThresholdWindow = 'today' | 'rolling';
-
-/** Warn and alert levels of one KPI (fractions for rates, seconds for times, a count for `waiting`). */
-export interface ThresholdRule {
-	readonly kpi: ThresholdKpi;
-	readonly warn: number;
-	readonly alert: number;
-	/** Only for WINDOWED_KPIS; absent means `today`. `longestWait` and `waiting` are always now. */
-	readonly window?: ThresholdWindow;
-}
-
-/** How far away the wall is read from: the type is sized for it. */
-export const DENSITIES = ['kiosk', 'room', 'desk'] as const;
-/** A viewing distance: `kiosk` across a room (largest type), `room` a few metres, `desk` at arm's length. */
-export type Density = (typeof DENSITIES)[number];
-
-/** How a board is shown and when it warns about itself; every key has a default (DEFAULT_DISPLAY). */
-export interface BoardDisplay {
-	readonly density?: Density;
-	/** A live wall with no event for this long (in real seconds) turns stale: its producers went quiet. */
-	readonly staleAfterSeconds?: number;
-	/** An agent in one activity longer than this many minutes is flagged on the grid; absent or 0: never. */
-	readonly longState?: Readonly<Partial<Record<AgentActivity, number>>>;
-}
-
-/** A board: which queues and channels it shows, and how it colours them. */
-export interface BoardConfig {
-	readonly id: string;
-	readonly name: string;
-	/** Queue ids shown; null shows every queue. */
-	readonly queues: readonly string[] | null;
-	/** Channels shown; null shows every channel. */
-	readonly channels: readonly Channel[] | null;
-	/** Formula of the board-level (total and channel) service level. */
-	readonly slFormula: SlFormula;
-	/** Rules for every queue and the totals, then per-queue overrides by queue id. */
-	readonly thresholds: { readonly default: readonly ThresholdRule[]; readonly queues: Readonly<Record<string, readonly ThresholdRule[]>> };
-	/** Layout and self-warnings; absent keys take DEFAULT_DISPLAY. */
-	readonly display?: BoardDisplay;
-}
-
-/** What a board without `display` settings gets. */
-export const DEFAULT_DISPLAY: Required<BoardDisplay> = {
-	density: 'room',
-	staleAfterSeconds: 120,
-	longState: { 'not-ready': 30, 'on-contact': 60, 'wrap-up': 10 }
-};
-
-/** A board's display settings with every default filled in. */
-export function displayOf(board: BoardConfig): Required<BoardDisplay> {
-	const d = board.display ?? {};
-	return {
-		density: d.density ?? DEFAULT_DISPLAY.density,
-		staleAfterSeconds: d.staleAfterSeconds ?? DEFAULT_DISPLAY.staleAfterSeconds,
-		longState: d.longState ?? DEFAULT_DISPLAY.longState
-	};
-}
 
 /** One agent cell on the board. */
 export interface AgentRow {

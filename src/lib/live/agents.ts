@@ -1,4 +1,5 @@
-import { AGENT_ACTIVITIES, type AgentActivity, type AgentRow } from '../domain/views';
+import { type AgentRow } from '../domain/views';
+import { AGENT_ACTIVITIES, type AgentActivity } from '../domain/agent-activity';
 
 /** How the agent grid orders cells inside each team. */
 export type AgentSort = 'state' | 'time';

@@ -1,6 +1,8 @@
 import type { Channel } from '../domain/channels';
 import type { SlFormula, SlSettings } from '../domain/service-level';
-import type { BoardConfig, ThresholdKpi, ThresholdRule, ThresholdWindow } from '../domain/views';
+import type { AgentActivity } from '../domain/agent-activity';
+import type { BoardConfig, Density } from '../domain/board-config';
+import type { ThresholdKpi, ThresholdRule, ThresholdWindow } from '../domain/thresholds';
 import { getConfig, listBoards, putBoard, putConfig, TOKEN_KEY } from './api';
 
 /** A queue as the config API lists it. */
@@ -19,6 +21,8 @@ export interface BoardDraft {
 	channels: Channel[] | null;
 	slFormula: SlFormula;
 	thresholds: { default: ThresholdRule[]; queues: Record<string, ThresholdRule[]> };
+	/** Layout and self-warnings; empty keeps every default. */
+	display: { density?: Density; staleAfterSeconds?: number; longState?: Partial<Record<AgentActivity, number>> };
 }
 
 /**
@@ -40,7 +44,8 @@ export function toDraft(b: BoardConfig): BoardDraft {
 		thresholds: {
 			default: b.thresholds.default.map((r) => ({ ...r })),
 			queues: Object.fromEntries(Object.entries(b.thresholds.queues).map(([q, rs]) => [q, rs.map((r) => ({ ...r }))]))
-		}
+		},
+		display: { ...b.display, ...(b.display?.longState ? { longState: { ...b.display.longState } } : {}) }
 	};
 }
 
@@ -54,7 +59,8 @@ export function fromDraft(d: BoardDraft): BoardConfig {
 		queues: d.queues ? [...d.queues] : null,
 		channels: d.channels ? [...d.channels] : null,
 		slFormula: d.slFormula,
-		thresholds: { default: d.thresholds.default.map((r) => storedRule(r.kpi, r)), queues }
+		thresholds: { default: d.thresholds.default.map((r) => storedRule(r.kpi, r)), queues },
+		...(Object.keys(d.display).length ? { display: { ...d.display } } : {})
 	};
 }
 
@@ -92,13 +98,21 @@ export class AdminState {
 		}
 	}
 
-	/** Loads boards and queues. */
+	/** Takes a token from the form: a message about the previous one (e.g. a 401) no longer applies. */
+	useToken(token: string): Promise<void> {
+		this.saveToken(token);
+		this.message = null;
+		return this.load();
+	}
+
+	/** Loads boards and queues; a load that works clears an error left by one that did not. */
 	async load(): Promise<void> {
 		this.loading = true;
 		try {
 			const [boards, config] = await Promise.all([listBoards(this.token), getConfig(this.token)]);
 			this.boards = boards;
 			this.queues = [...config.queues].sort((a, b) => a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name));
+			if (this.message?.kind === 'error' && this.message.text.startsWith('Could not load')) this.message = null;
 		} catch (e) {
 			this.message = { kind: 'error', text: `Could not load: ${errText(e)}` };
 		} finally {

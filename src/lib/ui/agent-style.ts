@@ -1,4 +1,4 @@
-import type { AgentActivity } from '../domain/views';
+import type { AgentActivity } from '../domain/agent-activity';
 
 /** Labels of agent activities, as the legend and cells say them. */
 export const ACTIVITY_LABEL: Readonly<Record<AgentActivity, string>> = {

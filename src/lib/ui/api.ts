@@ -1,5 +1,5 @@
 import type { BoardSaved, BoardsResponse, ConfigInput, ConfigResponse, ConfigSaved } from '../api/types';
-import type { BoardConfig } from '../domain/views';
+import type { BoardConfig } from '../domain/board-config';
 
 /**
  * The HTTP API as the browser uses it. Errors carry the server's message (never a stack), so
@@ -19,6 +19,15 @@ export class ApiError extends Error {
 	}
 }
 
+/** One refused field as the page shows it: "/thresholds/default/0/kpi: unknown KPI …". */
+function errorLine(e: unknown): string {
+	if (e && typeof e === 'object' && 'message' in e) {
+		const { path, message } = e as { path?: unknown; message?: unknown };
+		return path ? `${String(path)}: ${String(message)}` : String(message);
+	}
+	return typeof e === 'string' ? e : JSON.stringify(e);
+}
+
 async function call<T>(method: string, path: string, body?: unknown, token?: string | null, f: typeof fetch = fetch): Promise<T> {
 	const headers: Record<string, string> = { accept: 'application/json' };
 	if (body !== undefined) headers['content-type'] = 'application/json';
@@ -28,8 +37,10 @@ async function call<T>(method: string, path: string, body?: unknown, token?: str
 	if (!res.ok) {
 		let msg = text || res.statusText;
 		try {
-			const j = JSON.parse(text) as { error?: unknown; message?: unknown };
+			const j = JSON.parse(text) as { error?: unknown; message?: unknown; errors?: unknown };
 			msg = String(j.message ?? j.error ?? msg);
+			// A refused board or config names each bad field: show them, not only "invalid board config".
+			if (Array.isArray(j.errors) && j.errors.length) msg += `: ${j.errors.slice(0, 5).map(errorLine).join('; ')}`;
 		} catch {
 			// Not JSON: keep the text.
 		}

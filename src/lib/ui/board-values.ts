@@ -1,6 +1,7 @@
-import type { BoardView, QueueRow, RollupRow, ThresholdKpi, ThresholdRule } from '../domain/views';
+import type { BoardView, QueueRow, RollupRow } from '../domain/views';
+import type { ThresholdKpi, ThresholdRule } from '../domain/thresholds';
 import { formatDuration, formatPercent } from './format';
-import { breachesOf, rulesFor, windowOf, type Breach, type KpiValues } from './thresholds';
+import { breachesOf, rulesFor, windowOf, type Breach, type KpiValues } from '../domain/thresholds';
 
 /**
  * The values thresholds are judged on. Rates are today's (since the daily reset) or the rolling

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardConfig } from '../domain/views';
+import type { BoardConfig } from '../domain/board-config';
 import { boardBreaches, commonTarget, scopeValues, slTargetText, waitingFor } from './board-values';
 import { formatDuration, formatPercent, formatShortDuration } from './format';
 import { fitCellSize } from './grid-fit';
-import { breachesOf, describeBreach, levelOf, rulesFor } from './thresholds';
+import { describeBreach } from './thresholds';
+import { breachesOf, levelOf, rulesFor } from '../domain/thresholds';
 import { nextBoard, parseWallParams } from './wall-params';
 import { kpis, queue, view } from '../live/test/fixtures';
 import { fromDraft, setRule, toDraft } from './admin.svelte';

@@ -1,4 +1,4 @@
-import type { BoardConfig } from '../../../src/lib/domain/views';
+import type { BoardConfig } from '../../../src/lib/domain/board-config';
 
 /** Admin API calls the tests make (the same endpoints the admin page uses). */
 export async function getBoard(url: string, id: string): Promise<BoardConfig> {

@@ -1,4 +1,5 @@
-import { AGENT_ACTIVITIES, type AgentActivity, type AgentRow } from '$lib/domain/views';
+import { type AgentRow } from '$lib/domain/views';
+import { AGENT_ACTIVITIES, type AgentActivity } from '$lib/domain/agent-activity';
 import { ACTIVITY_GLYPH } from '$lib/ui/agent-style';
 import { formatShortDuration } from '$lib/ui/format';
 import { cellOrigin } from '$lib/ui/grid-fit';
