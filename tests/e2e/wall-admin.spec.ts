@@ -51,8 +51,10 @@ test('a wrong KPI name is refused with the valid names, the ones the admin page 
 		body: JSON.stringify({ ...board, thresholds: { default: [{ kpi: 'sla', warn: 0.8, alert: 0.7 }], queues: {} } })
 	});
 	expect(r.status).toBe(400);
-	const body = (await r.json()) as { errors: string[] };
-	expect(body.errors).toEqual(['/thresholds/default/0/kpi: unknown KPI "sla"; valid: serviceLevel, asa, abandonRate, longestWait, waiting, occupancy']);
+	const body = (await r.json()) as { errors: { path: string; message: string }[] };
+	expect(body.errors).toEqual([
+		{ path: '/thresholds/default/0/kpi', message: 'unknown KPI "sla"; valid: serviceLevel, asa, abandonRate, longestWait, waiting, occupancy' }
+	]);
 
 	// The page names each KPI as the API does, beside its label.
 	await page.goto(`${server.url}/admin`);
