@@ -1,16 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseAnonymousBank } from '../lib/domain/traces/anonymous-bank';
 import { bankContacts } from '../lib/forecast/bank';
 import { backtest, type Backtest } from '../lib/forecast/backtest';
 import { dateOf, dayNumber } from '../lib/forecast/calendar';
-import { ForecastError, forecastSeries, intervalLabel, type Forecast } from '../lib/forecast/forecast';
+import { ForecastError, forecastSeries } from '../lib/forecast/forecast';
 import { rowsFromHistoryDays } from '../lib/forecast/history-days';
 import { overrideError, type Override } from '../lib/forecast/overrides';
 import { HistoryError, lastDay, seriesFromContacts, seriesFromRows, type Series } from '../lib/forecast/series';
-import { forecastJson } from '../lib/forecast/wire';
+import { forecastJson, type ForecastJson } from '../lib/forecast/wire';
+import { DEFAULT_FLOOR_CONFIG, type FloorConfig } from '../lib/domain/floor';
+import { HttpError } from '../server/http-router';
+import { ReportService } from '../server/reports/report-service';
+import { forecastFromStore, parseRequest } from '../server/routes/forecast';
+import { DB_FILE, Store } from '../server/store';
 
 /**
  * `npm run forecast -- --history FILE [--format anonymous-bank|sightline] [--start YYYY-MM-DD]
@@ -20,7 +25,8 @@ import { forecastJson } from '../lib/forecast/wire';
  * Bad input: exit code 2 and one line on stderr.
  */
 
-const USAGE = `usage: npm run forecast -- --history FILE [options]
+const USAGE = `usage: npm run forecast -- --history FILE | --data DIR [options]
+  --data DIR            a Sightline data directory: its store's history (instead of --history)
   --history FILE        past traffic: the Anonymous Bank call log (.csv), or Sightline history
                         day documents (.json: a list, {days:[...]}, or one per line) as
                         GET /api/history/days/:date returns them
@@ -129,16 +135,37 @@ function printBacktest(bt: Backtest): string {
 	return lines.join('\n');
 }
 
-function printForecast(fc: Forecast): string {
-	const lines = [...fc.method.summary, ''];
+function printForecast(fc: ForecastJson): string {
+	const lines = [...fc.method, ''];
 	for (const d of fc.days) {
 		lines.push(`${d.date} ${d.weekday}: ${d.closed ? `closed (${d.closed})` : `${d.offered.toFixed(0)} offered (80%: ${d.low.toFixed(0)}-${d.high.toFixed(0)})`}`);
 		for (const iv of d.intervals) {
 			if (iv.offered < 0.05) continue;
-			lines.push(`  ${intervalLabel(iv.start)}  ${iv.offered.toFixed(1).padStart(7)}  [${iv.low.toFixed(0)}-${iv.high.toFixed(0)}]  AHT ${iv.aht === null ? '-' : iv.aht.toFixed(0)} s`);
+			lines.push(`  ${iv.start}  ${iv.offered.toFixed(1).padStart(7)}  [${iv.low.toFixed(0)}-${iv.high.toFixed(0)}]  AHT ${iv.aht === null ? '-' : iv.aht.toFixed(0)} s`);
 		}
 	}
 	return lines.join('\n');
+}
+
+/** The forecast from a Sightline data directory (the server's store), as `GET /api/forecast` gives it. */
+function fromStore(dir: string, values: { start?: string; days: string; interval: string; closed?: string; overrides?: string; backtest?: string; json: boolean }): string {
+	if (values.backtest !== undefined) throw new UsageError('--backtest reads --history FILE (export days with GET /api/history/days/:date)');
+	if (!existsSync(join(dir, DB_FILE))) throw new UsageError(`--data ${shown(dir)}: no Sightline store there (${DB_FILE})`);
+	const overrides = loadOverrides(values.overrides);
+	const store = new Store(dir);
+	try {
+		const stored = store.latestConfig<FloorConfig>('floor', 'default')?.body;
+		const cfg: FloorConfig = { ...DEFAULT_FLOOR_CONFIG, ...stored, timeZone: stored?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone };
+		const fields: Record<string, string | undefined> = { start: values.start, days: values.days, interval: values.interval, closed: values.closed };
+		const deps = { reports: new ReportService({ store, floorConfig: () => cfg }), store, floorConfig: () => cfg };
+		const fc = forecastFromStore(deps, { ...parseRequest((n) => fields[n] ?? null), overrides });
+		return values.json ? JSON.stringify(fc) : printForecast(fc);
+	} catch (e) {
+		if (e instanceof HttpError) throw new UsageError(e.message);
+		throw e;
+	} finally {
+		store.close();
+	}
 }
 
 function main(argv: readonly string[]): string {
@@ -161,8 +188,9 @@ function main(argv: readonly string[]): string {
 		allowPositionals: false
 	});
 	if (values.help) return USAGE;
-	if (values.data !== undefined) throw new UsageError('--data DIR: reading the store is not available in this version; export days with GET /api/history/days/:date and pass them with --history');
-	if (!values.history) throw new UsageError('--history FILE is required (npm run forecast -- --help)');
+	if (values.data !== undefined && values.history !== undefined) throw new UsageError('give --history FILE or --data DIR, not both');
+	if (values.data !== undefined) return fromStore(values.data, values);
+	if (!values.history) throw new UsageError('--history FILE or --data DIR is required (npm run forecast -- --help)');
 	const format = values.format ?? (['.json', '.jsonl'].includes(extname(values.history).toLowerCase()) ? 'sightline' : 'anonymous-bank');
 	if (format !== 'anonymous-bank' && format !== 'sightline') throw new UsageError(`--format must be anonymous-bank or sightline (got ${shown(format)})`);
 	const interval = Number(values.interval);
@@ -181,7 +209,8 @@ function main(argv: readonly string[]): string {
 	}
 	const start = values.start ?? dateOf(lastDay(series) + 1);
 	const fc = forecastSeries(series, start, days, { closedDates, overrides });
-	return values.json ? JSON.stringify(forecastJson(fc)) : printForecast(fc);
+	const out = forecastJson(fc);
+	return values.json ? JSON.stringify(out) : printForecast(out);
 }
 
 /** Runs the command line on `argv` (without node and script): exit code and what it prints. */

@@ -5,6 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forecastCli } from '../../src/cli/forecast';
+import type { FloorEvent } from '../../src/lib/domain/events';
+import { DEFAULT_FLOOR_CONFIG, type FloorConfig } from '../../src/lib/domain/floor';
+import { deriveHistory } from '../../src/server/history/rederive';
+import { Store } from '../../src/server/store';
 
 /**
  * `npm run forecast` end to end on the real August 1999 file: the backtest's seasonal-naive
@@ -150,9 +154,49 @@ describe('npm run forecast', () => {
 		expect(fc.days[0]?.intervals[9]?.queues.q?.channel).toBe('chat');
 	});
 
+	it('reads the history of a Sightline data directory (--data)', () => {
+		// Three weeks of a Mon-Fri center, 30 contacts an hour 9-17 h, written as the importer writes.
+		const dir = join(tmp, 'data');
+		const cfg: FloorConfig = { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' };
+		const events: FloorEvent[] = [];
+		let n = 0;
+		const first = Date.UTC(2026, 0, 4); // a Sunday
+		for (let d = 0; d < 21; d++) {
+			const day0 = first + d * 86_400_000;
+			const wd = new Date(day0).getUTCDay();
+			if (wd === 0 || wd === 6) continue;
+			for (let k = 0; k < 240; k++) {
+				const t = day0 + 9 * 3_600_000 + k * 120_000;
+				const contact = `c${d}-${k}`;
+				events.push({ type: 'contact.queued', id: `e${n++}`, ts: t, contact, queue: 'sales', channel: 'voice' });
+				events.push({ type: 'contact.answered', id: `e${n++}`, ts: t + 5000, contact, queue: 'sales', agent: 'a1' });
+				events.push({ type: 'contact.ended', id: `e${n++}`, ts: t + 65_000, contact, agent: 'a1' });
+			}
+		}
+		const store = new Store(dir);
+		store.saveConfig('floor', 'default', cfg, 'test', Date.now());
+		deriveHistory(store, cfg, 'import', [events], 'bulk');
+		store.close();
+		const r = run('--data', dir, '--start', '2026-01-25', '--days', '7', '--interval', '3600', '--json');
+		expect(r.err).toBe('');
+		const fc = JSON.parse(r.out) as { days: { date: string; offered: number; intervals: { start: string; aht: number | null }[] }[] };
+		expect(fc.days.map((d) => d.date)[0]).toBe('2026-01-25');
+		for (const d of fc.days) {
+			const wd = new Date(`${d.date}T00:00:00Z`).getUTCDay();
+			if (wd === 0 || wd === 6) expect(d.offered).toBeLessThan(1);
+			else {
+				expect(Math.abs(d.offered / 240 - 1)).toBeLessThan(0.05);
+				expect(d.intervals.find((iv) => iv.start === '10:00')?.aht).toBeCloseTo(60, 0);
+			}
+		}
+		const missing = run('--data', join(tmp, 'nowhere'));
+		expect(missing.code).toBe(2);
+		expect(missing.err).toMatch(/no Sightline store there/);
+	});
+
 	it('bad input: exit code 2 and one line naming what was wrong', () => {
 		const cases: [string[], RegExp][] = [
-			[['--days', '3'], /--history FILE is required/],
+			[['--days', '3'], /--history FILE or --data DIR is required/],
 			[['--history', join(tmp, 'nope.csv')], /cannot read .*nope\.csv.*ENOENT/],
 			[['--history', AUGUST, '--days', '40'], /days must be a whole number from 1 to 28/],
 			[['--history', AUGUST, '--interval', '600'], /--interval must be 900 or 3600/],

@@ -43,7 +43,8 @@ export interface ForecastRouteDeps {
 
 const shown = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
-interface ForecastRequest {
+/** A forecast request, parsed. */
+export interface ForecastRequest {
 	start: string | null;
 	days: number;
 	interval: number;
@@ -52,7 +53,8 @@ interface ForecastRequest {
 	overrides: Override[];
 }
 
-function parseRequest(q: (name: string) => string | null | undefined): ForecastRequest {
+/** Parses a request's fields (query or body); throws a 400 naming the bad one. */
+export function parseRequest(q: (name: string) => string | null | undefined): ForecastRequest {
 	const start = q('start') ?? null;
 	if (start !== null && dayNumber(start) === null) throw new HttpError(400, `start must be a date YYYY-MM-DD, got ${shown(start)}`);
 	const int = (name: string, def: number, min: number, max: number) => {
@@ -73,7 +75,7 @@ function parseRequest(q: (name: string) => string | null | undefined): ForecastR
 }
 
 /** The forecast of a request from the store. */
-export function forecastFromStore(deps: ForecastRouteDeps, r: ForecastRequest): ForecastResponse {
+export function forecastFromStore(deps: Omit<ForecastRouteDeps, 'require'>, r: ForecastRequest): ForecastResponse {
 	const cfg = deps.floorConfig();
 	const today = todayIn(cfg.timeZone, (deps.now ?? Date.now)());
 	const todayN = dayNumber(today) ?? 0;
@@ -107,7 +109,7 @@ export function forecastFromStore(deps: ForecastRouteDeps, r: ForecastRequest): 
 	}
 }
 
-function patienceByQueue(deps: ForecastRouteDeps, days: readonly { readonly date: string; readonly source: string }[]): Map<string, number> {
+function patienceByQueue(deps: Pick<ForecastRouteDeps, 'store'>, days: readonly { readonly date: string; readonly source: string }[]): Map<string, number> {
 	const samples = new Map<string, { time: number; event: boolean }[]>();
 	const history = new HistoryQueries(deps.store.db);
 	// The stays of the same days (and sources) the forecast read: each contact's wait in its queue.
