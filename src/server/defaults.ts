@@ -24,7 +24,9 @@ export const SERVER_DEFAULTS = {
 	/** A wallboard whose next frame would take it past this is closed. */
 	hardLimitBytes: 4 * 1024 * 1024,
 	/** How far ahead of the server clock an ingested event's `ts` may be, seconds (producer clock skew). */
-	maxSkewSeconds: 120
+	maxSkewSeconds: 120,
+	/** Longest an ingested contact event that arrived before its predecessor is held, ms; then the floor judges it alone. */
+	reorderHoldMs: 10_000
 } as const;
 
 /** Accepted range of the flush window, ms. */

@@ -70,7 +70,7 @@ export function registerIngestSocket(app: TemplatedApp, deps: IngestSocketDeps):
 		sink.submit(batch.events).then(
 			(r) => {
 				data.inFlight--;
-				reply(ws, isBinary, { type: 'ack', ref, accepted: r.accepted, duplicates: r.duplicates });
+				reply(ws, isBinary, { type: 'ack', ref, accepted: r.accepted, duplicates: r.duplicates, anomalies: r.anomalies, held: r.held });
 			},
 			(err: unknown) => {
 				data.inFlight--;

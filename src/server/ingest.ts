@@ -1,5 +1,6 @@
 import { Unpackr } from 'msgpackr';
 import { validateBatch, type EventError, type FloorEvent } from '../lib/domain/events';
+import type { EventsAccepted } from '../lib/api/types';
 import { preview } from '../lib/domain/result';
 import type { Metrics } from './metrics';
 
@@ -90,7 +91,7 @@ export function countRejected(metrics: Metrics, batch: Extract<DecodedBatch, { o
 
 /** Frames the server sends on /ingest (same encoding as the batch it answers: text JSON or binary msgpack). */
 export type IngestReply =
-	| { readonly type: 'ack'; readonly ref: unknown; readonly accepted: number; readonly duplicates: number }
+	| ({ readonly type: 'ack'; readonly ref: unknown } & EventsAccepted)
 	| { readonly type: 'rejected'; readonly ref: unknown; readonly error: string; readonly errors: readonly EventError[] }
 	| { readonly type: 'error'; readonly code: 'bad-frame' | 'too-large' | 'unavailable' | 'unauthorized'; readonly message: string };
 

@@ -1,6 +1,8 @@
+import type { EventsAccepted } from '../lib/api/types';
 import type { FloorEvent } from '../lib/domain/events';
 import type { Floor } from '../lib/domain/floor';
 import type { Metrics } from './metrics';
+import { REORDER_DEFAULTS, ReorderBuffer, type ReorderLimits } from './reorder';
 import type { Store } from './store';
 
 /**
@@ -25,6 +27,8 @@ export interface IntakeResult {
 	readonly accepted: number;
 	readonly duplicates: number;
 	readonly anomalies: number;
+	/** Events of the batch held until their predecessor arrives (see reorder.ts). */
+	readonly held: number;
 }
 
 interface Pending {
@@ -35,7 +39,7 @@ interface Pending {
 
 /** What ingest needs from wherever events go: the local intake, or the cluster's stream. */
 export interface EventSink {
-	submit(events: readonly FloorEvent[]): Promise<{ readonly accepted: number; readonly duplicates: number }>;
+	submit(events: readonly FloorEvent[]): Promise<EventsAccepted>;
 }
 
 /** A batch could not be made durable (the store refused the commit); the producer should retry. */
@@ -54,8 +58,22 @@ export class Intake {
 		private readonly floor: Floor,
 		private readonly store: Store,
 		private readonly history: HistorySink | null,
-		private readonly metrics: Metrics
-	) {}
+		private readonly metrics: Metrics,
+		reorderLimits: ReorderLimits = REORDER_DEFAULTS
+	) {
+		this.#reorder = new ReorderBuffer((contact) => this.floor.contactPhase(contact), reorderLimits);
+		metrics.reorder = this.#reorder;
+	}
+
+	/** Ingested contact events that arrived before their predecessor wait here (bounded), then reach the floor. */
+	readonly #reorder: ReorderBuffer;
+
+	/** Hands held events whose time is up to the floor (which counts them as anomalies); the tick calls this. */
+	expireHeld(now = Date.now()): void {
+		if (!this.#reorder.held) return;
+		this.#reorder.expire((e) => this.#count(0, 0, this.floor.apply(e).kind === 'anomaly' ? 1 : 0), now);
+		this.history?.flush();
+	}
 
 	/** Appends a valid batch durably and applies what was new; resolves after the commit. */
 	submit(events: readonly FloorEvent[]): Promise<IntakeResult> {
@@ -84,7 +102,7 @@ export class Intake {
 		}
 		this.history?.flush();
 		this.#count(accepted, duplicates, anomalies);
-		return { accepted, duplicates, anomalies };
+		return { accepted, duplicates, anomalies, held: 0 };
 	}
 
 	#commit(): void {
@@ -111,10 +129,12 @@ export class Intake {
 		group.forEach((g, i) => {
 			const kept = fresh[i]!;
 			let anomalies = 0;
-			for (const e of kept) if (this.floor.apply(e).kind === 'anomaly') anomalies++;
+			let held = 0;
+			const apply = (e: FloorEvent) => void (this.floor.apply(e).kind === 'anomaly' && anomalies++);
+			for (const e of kept) if (this.#reorder.offer(e, apply, received)) held++;
 			const duplicates = g.events.length - kept.length;
 			this.#count(kept.length, duplicates, anomalies);
-			g.resolve({ accepted: kept.length, duplicates, anomalies });
+			g.resolve({ accepted: kept.length, duplicates, anomalies, held });
 		});
 		// The events are durable whatever happens here: a failed history write is retried, and re-derived on restart.
 		this.history?.flush();

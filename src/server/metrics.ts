@@ -53,6 +53,8 @@ export class Metrics {
 	clientsStale: () => number = () => 0;
 	ingestSockets: () => number = () => 0;
 	bodyBytesHeld: () => number = () => 0;
+	/** The ingest hold buffer (out-of-order events), when there is one. */
+	reorder: { readonly held: number; readonly stats: { readonly released: number; readonly expired: number } } | null = null;
 	readonly registry = new Registry();
 	readonly tickDuration: Histogram;
 	readonly commitLatency: Histogram;
@@ -97,6 +99,9 @@ export class Metrics {
 		counter('sightline_body_budget_refusals_total', 'Requests refused because request bodies in memory reached the budget.', () => this.bodyBudgetRefusals);
 		counter('sightline_origin_refusals_total', 'Requests and upgrades refused for their Origin or Host.', () => this.originRefusals);
 		gauge('sightline_body_bytes_held', 'Bytes of request bodies held in memory while they arrive.', () => this.bodyBytesHeld());
+		gauge('sightline_reorder_held', 'Ingested events held until their contact predecessor arrives.', () => this.reorder?.held ?? 0);
+		counter('sightline_reorder_released_total', 'Held events applied once their predecessor arrived.', () => this.reorder?.stats.released ?? 0);
+		counter('sightline_reorder_expired_total', 'Held events handed on without their predecessor (hold expired or full); the floor counts them as anomalies.', () => this.reorder?.stats.expired ?? 0);
 		const histogram = (name: string, help: string) => new Histogram(new PromHistogram({ name, help, buckets: MS_BUCKETS, registers: [r] }));
 		this.tickDuration = histogram('sightline_tick_duration_seconds', 'Time to advance the floor and flush deltas, per tick.');
 		this.commitLatency = histogram('sightline_store_commit_seconds', 'Time to commit one group of ingested batches.');

@@ -16,6 +16,7 @@ import { countRejected } from './ingest';
 import { LiveHistory } from './history/live';
 import { rederiveAfterMigration } from './history/rederive';
 import { Intake } from './intake';
+import { REORDER_DEFAULTS } from './reorder';
 import { LiveHub } from './live-hub';
 import { Metrics } from './metrics';
 import { Cluster } from './nats/cluster';
@@ -64,6 +65,8 @@ export interface ServerOptions {
 	readonly hardLimitBytes?: number;
 	/** How far ahead of the server clock an ingested event may be stamped, seconds. */
 	readonly maxSkewSeconds?: number;
+	/** Longest an ingested contact event waits for its predecessor (out-of-order delivery), ms. */
+	readonly reorderHoldMs?: number;
 	/** Browser origins accepted besides the server's own (a reverse proxy's public address). */
 	readonly allowedOrigins?: readonly string[];
 	/** Whether viewers need no token; by default only when listening on a loopback address. */
@@ -131,7 +134,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), rebuildFrom, { rollDayOnEventTime: false });
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
 	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, log });
-	const intake = new Intake(floor, store, history, metrics);
+	const intake = new Intake(floor, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs });
 	if (sourceKind !== 'replay') {
 		const r = history.rebuild(store.eventPages(rebuildFrom, Number.MAX_SAFE_INTEGER));
 		if (r.events) log(`rebuilt the floor from ${r.events} stored events since yesterday's reset (${r.anomalies} anomalies)`);
@@ -204,6 +207,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 				log(`source produced invalid events, skipped: ${formatValidationErrors(v.errors)}`);
 			}
 		}
+		intake.expireHeld();
 		floor.advance(now);
 		history.tick(now);
 		hub.flush(now);

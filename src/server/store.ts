@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FloorEvent } from '../lib/domain/events';
 import { migrate } from './migrations';
@@ -42,6 +42,7 @@ export class Store {
 	constructor(readonly dataDir: string) {
 		mkdirSync(dataDir, { recursive: true });
 		this.#db = new Database(join(dataDir, DB_FILE));
+		chmodSync(join(dataDir, DB_FILE), 0o600); // before WAL: SQLite gives -wal and -shm the database's mode
 		this.#db.pragma('journal_mode = WAL');
 		this.#db.pragma('synchronous = FULL');
 		this.#db.pragma('busy_timeout = 5000');

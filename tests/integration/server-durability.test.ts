@@ -56,7 +56,7 @@ describe('durability', () => {
 			expect(waiting.size).toBe(stored.size);
 			// A producer retrying a batch acknowledged before the crash gets it counted as duplicates.
 			const retry = await postEvents(restarted.url, token, [firstAcked]);
-			expect(retry.body).toEqual({ accepted: 0, duplicates: 1 });
+			expect(retry.body).toEqual({ accepted: 0, duplicates: 1, anomalies: 0, held: 0 });
 		} finally {
 			await restarted.close();
 		}

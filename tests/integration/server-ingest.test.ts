@@ -29,7 +29,7 @@ describe('POST /api/events', () => {
 		const before = storedEvents();
 		const r = await postEvents(t.url, t.tokens.ingest, [ev.queued('c1', 'ingest-a'), ev.queued('c2', 'ingest-a')]);
 		expect(r.status).toBe(202);
-		expect(r.body).toEqual({ accepted: 2, duplicates: 0 });
+		expect(r.body).toEqual({ accepted: 2, duplicates: 0, anomalies: 0, held: 0 });
 		expect(storedEvents()).toBe(before + 2);
 		expect(waitingIn('ingest-a')).toBe(2);
 	});
@@ -64,10 +64,10 @@ describe('POST /api/events', () => {
 	it('counts a retried batch once: duplicates are dropped by id, durably', async () => {
 		const batch = [ev.queued('d1', 'ingest-d'), ev.queued('d2', 'ingest-d')];
 		const dupBefore = t.server.metrics.eventsDuplicate;
-		expect((await postEvents(t.url, t.tokens.ingest, batch)).body).toEqual({ accepted: 2, duplicates: 0 });
+		expect((await postEvents(t.url, t.tokens.ingest, batch)).body).toEqual({ accepted: 2, duplicates: 0, anomalies: 0, held: 0 });
 		const again = await postEvents(t.url, t.tokens.ingest, [...batch, batch[0]]);
 		expect(again.status).toBe(202);
-		expect(again.body).toEqual({ accepted: 0, duplicates: 3 });
+		expect(again.body).toEqual({ accepted: 0, duplicates: 3, anomalies: 0, held: 0 });
 		expect(waitingIn('ingest-d')).toBe(2);
 		expect(t.server.floor.queues.get('ingest-d')!.today.offered).toBe(2);
 		expect(t.server.metrics.eventsDuplicate - dupBefore).toBe(3);

@@ -29,6 +29,10 @@ export interface HealthResponse {
 export interface EventsAccepted {
 	readonly accepted: number;
 	readonly duplicates: number;
+	/** Events the floor found impossible (counted, not applied), where known at the answer (not in a cluster, where the stream acks). */
+	readonly anomalies?: number;
+	/** Contact events held until their predecessor arrives (applied then, or counted as anomalies when their hold expires), where known. */
+	readonly held?: number;
 }
 
 /** `400` of `POST /api/events`: per-event errors name the batch index and a pointer into the event. */

@@ -353,6 +353,11 @@ export class Floor {
 		return this.#contacts.size;
 	}
 
+	/** Where a contact in flight is (null when unknown or ended): lets ingest hold an event that arrived before its predecessor. */
+	contactPhase(id: string): 'waiting' | 'active' | 'wrapup' | null {
+		return this.#contacts.get(id)?.phase ?? null;
+	}
+
 	get #rollingMinutes(): number {
 		return Math.max(1, Math.ceil(this.#config.rollingMs / 60_000));
 	}

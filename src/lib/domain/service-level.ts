@@ -25,9 +25,10 @@ export const DEFAULT_SHORT_ABANDON = 5;
 /** Service-level settings of a queue, as written in configs and scenarios (all optional). */
 export const SlSettingsSchema = Type.Object(
 	{
-		threshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'seconds' })),
+		// A week bounds every real answer target (email is counted in hours), and keeps 1e308 out.
+		threshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 7 * 86_400, description: 'seconds' })),
 		target: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-		shortAbandon: Type.Optional(Type.Number({ minimum: 0, description: 'seconds' })),
+		shortAbandon: Type.Optional(Type.Number({ minimum: 0, maximum: 3600, description: 'seconds' })),
 		formula: Type.Optional(Type.Union(SL_FORMULAS.map((f) => Type.Literal(f))))
 	},
 	{ additionalProperties: false }

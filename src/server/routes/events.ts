@@ -25,7 +25,7 @@ export function registerEventRoutes(router: HttpRouter, deps: Pick<RouteDeps, 's
 				}
 				try {
 					const r = await sink.submit(batch.events);
-					const body: EventsAccepted = { accepted: r.accepted, duplicates: r.duplicates };
+					const body: EventsAccepted = { accepted: r.accepted, duplicates: r.duplicates, anomalies: r.anomalies, held: r.held };
 					ctx.json(202, body);
 				} catch (e) {
 					if (e instanceof CommitFailedError) throw new HttpError(503, e.message);
