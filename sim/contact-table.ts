@@ -20,8 +20,14 @@ export class ContactTable {
 	state = new Uint8Array(0);
 	/** Agent holding it while serving. */
 	agent = new Int32Array(0);
-	/** Serial number (1, 2, …), 0 when free: stale calendar events are recognised by it. */
+	/** Serial number (1, 2, …): the contact's identity in traces, kept through transfers. */
 	serial = new Int32Array(0);
+	/**
+	 * Number of its current wait (a run-wide counter, new each time it joins a queue): its abandon
+	 * and overflow events carry it, so events of an earlier wait (before a transfer) or of an
+	 * earlier contact in the same slot are recognised as stale.
+	 */
+	wait = new Int32Array(0);
 	/** Interval its counts go to: the one it was offered (queued) in. */
 	interval = new Int32Array(0);
 	/** When it joined its current queue (arrival, or the moment it was transferred). */
@@ -72,6 +78,7 @@ export class ContactTable {
 		this.queue = i32(this.queue);
 		this.agent = i32(this.agent);
 		this.serial = i32(this.serial);
+		this.wait = i32(this.wait);
 		this.interval = i32(this.interval);
 		const st = new Uint8Array(capacity);
 		st.set(this.state);

@@ -45,6 +45,8 @@ export const TR_WRAPUP = 4;
 export const TR_ENDED = 5;
 export const TR_AVAILABLE = 6;
 export const TR_OFFLINE = 7;
+/** x = contact serial, y = from queue, z = to queue. */
+export const TR_TRANSFERRED = 8;
 
 /** Options of one replication. */
 export interface EngineOptions {
@@ -114,6 +116,10 @@ export class Engine {
 	private readonly rHandle: Rng[];
 	private readonly rPatience: Rng[];
 	private readonly rWrap: Rng[];
+	/** Per queue: transfer decisions and the receiving leg's durations of contacts handled there. */
+	private readonly rTransfer: Rng[];
+	/** Waits started so far (see ContactTable.wait). */
+	private waits = 0;
 	private done = false;
 
 	constructor(
@@ -147,6 +153,7 @@ export class Engine {
 		this.rHandle = id.map((q) => streamFor(opts.seed, rep, STREAM.handle, q));
 		this.rPatience = id.map((q) => streamFor(opts.seed, rep, STREAM.patience, q));
 		this.rWrap = id.map((q) => streamFor(opts.seed, rep, STREAM.wrapup, q));
+		this.rTransfer = id.map((q) => streamFor(opts.seed, rep, STREAM.transfer, q));
 
 		// Shift events first, so agents are in place for arrivals at the same instant.
 		for (let g = 0; g < G; g++) {
@@ -187,7 +194,7 @@ export class Engine {
 					this.arrival(arg);
 					break;
 				case EV_ABANDON:
-					if (this.c.serial[arg] === cal.popTag && this.c.state[arg] === C_WAITING) this.abandon(arg);
+					if (this.c.wait[arg] === cal.popTag && this.c.state[arg] === C_WAITING) this.abandon(arg);
 					break;
 				case EV_SERVICE_END:
 					this.serviceEnd(arg);
@@ -196,7 +203,7 @@ export class Engine {
 					this.release(arg);
 					break;
 				case EV_OVERFLOW:
-					if (this.c.serial[arg] === cal.popTag && this.c.state[arg] === C_WAITING) this.widen(arg);
+					if (this.c.wait[arg] === cal.popTag && this.c.state[arg] === C_WAITING) this.widen(arg);
 					break;
 				case EV_SHIFT_START:
 					this.shiftStart(arg);
@@ -256,15 +263,20 @@ export class Engine {
 			C.patience[c] = tc.patience(k, C.patience[c]!, this.rPatience[q]!);
 			C.priority[c] = tc.priority(k);
 		}
-		this.offer(c, q);
+		this.offer(c, q, -1);
 	}
 
-	/** Contact `c`, its durations drawn, enters queue `q` now: answered at once, or it waits. */
-	private offer(c: number, q: number): void {
+	/**
+	 * Contact `c`, its durations drawn, enters queue `q` now (transferred from queue `from`, or -1
+	 * for an arrival): answered at once, or it waits.
+	 */
+	private offer(c: number, q: number, from: number): void {
 		const m = this.m;
 		const C = this.c;
 		const t = this.now;
 		const s = C.serial[c]!;
+		const wait = ++this.waits;
+		C.wait[c] = wait;
 		C.queue[c] = q;
 		C.queuedAt[c] = t;
 		C.order[c] = t - m.queueCredit[q]! * C.priority[c]!;
@@ -272,7 +284,10 @@ export class Engine {
 		if (iv >= m.intervals) iv = m.intervals - 1;
 		C.interval[c] = iv;
 		countOffered(this.counts[q * m.intervals + iv]!);
-		if (this.tr !== null) this.tr.push(TR_QUEUED, t, s, q, 0);
+		if (this.tr !== null) {
+			if (from < 0) this.tr.push(TR_QUEUED, t, s, q, 0);
+			else this.tr.push(TR_TRANSFERRED, t, s, from, q);
+		}
 
 		const a = this.findAgent(q, t);
 		if (a >= 0) {
@@ -286,11 +301,11 @@ export class Engine {
 		while (after >= 0 && order[after]! > order[c]!) after = this.waiting.prev(after);
 		this.waiting.insertAfter(q, after, c);
 		const pat = C.patience[c]!;
-		if (pat < Infinity) this.cal.push(t + pat, EV_ABANDON, c, s);
+		if (pat < Infinity) this.cal.push(t + pat, EV_ABANDON, c, wait);
 		const ow = m.overflowWaits[q]!;
 		for (let i = 0; i < ow.length; i++) {
 			const after = ow[i]!;
-			if (after < pat) this.cal.push(t + after, EV_OVERFLOW, c, s);
+			if (after < pat) this.cal.push(t + after, EV_OVERFLOW, c, wait);
 		}
 	}
 
@@ -330,10 +345,43 @@ export class Engine {
 
 	private serviceEnd(c: number): void {
 		const C = this.c;
+		const cum = this.m.transferCum[C.queue[c]!]!;
+		if (cum.length > 0 && this.transferOut(c, cum)) return;
 		if (this.tr !== null) this.tr.push(TR_WRAPUP, this.now, C.serial[c]!, C.agent[c]!, 0);
 		const w = C.wrap[c]!;
 		if (w > 0) this.cal.push(this.now + w, EV_WRAP_END, c, 0);
 		else this.release(c);
+	}
+
+	/**
+	 * Handling in a queue with transfers ended: one uniform per handled contact decides whether
+	 * the agent passes it on, and to which queue (cumulative shares `cum`). A transferred contact
+	 * joins the receiving queue at once with durations of its own for that leg; the agent's slot
+	 * is free (no after-contact work on the transferring leg, whose handling is not counted as
+	 * handled, as the floor does with `contact.transferred`). False when it stays.
+	 */
+	private transferOut(c: number, cum: Float64Array): boolean {
+		const m = this.m;
+		const C = this.c;
+		const from = C.queue[c]!;
+		const rng = this.rTransfer[from]!;
+		const u = rng.next();
+		let j = 0;
+		while (j < cum.length && u >= cum[j]!) j++;
+		if (j === cum.length) return false;
+		const to = m.transferTo[from]![j]!;
+		const a = C.agent[c]!;
+		// The new leg's durations come from the sending queue's transfer stream, so the handled
+		// contacts of the other queues keep their random numbers (common random numbers).
+		C.handle[c] = m.transferHandle[from]![j]!.draw(rng);
+		const w = m.wrapup[to];
+		C.wrap[c] = w ? w.draw(rng) : 0;
+		const p = m.patience[to];
+		C.patience[c] = p ? p.draw(rng) : Infinity;
+		// Re-queued while the agent still holds its slot, so it cannot take the contact straight back.
+		this.offer(c, to, from);
+		this.freeSlot(a, m.queueChannel[from]!);
+		return true;
 	}
 
 	/** Handling and after-contact work are over: the slot is free again. */
@@ -345,8 +393,13 @@ export class Engine {
 		countHandled(this.counts[q * m.intervals + C.interval[c]!]!, C.handle[c]! + C.wrap[c]!);
 		if (this.tr !== null) this.tr.push(TR_ENDED, this.now, C.serial[c]!, a, 0);
 		C.release(c);
+		this.freeSlot(a, m.queueChannel[q]!);
+	}
+
+	/** Agent `a` holds one contact of channel `ch` fewer: it takes the next, or leaves if its shift is over. */
+	private freeSlot(a: number, ch: number): void {
 		this.accrue(a);
-		this.addLoad(a, m.queueChannel[q]!, -1);
+		this.addLoad(a, ch, -1);
 		if (this.aStatus[a] === A_LEAVING) {
 			if (this.aTotal[a] === 0) this.logOff(a);
 			return;

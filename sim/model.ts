@@ -31,6 +31,14 @@ export interface Model {
 	readonly traceContacts: readonly (TraceContacts | null)[];
 	/** Seconds of queue credit per contact priority level, per queue. */
 	readonly queueCredit: Float64Array;
+	/**
+	 * Transfers per queue: receiving queue indexes, cumulative shares (a handled contact with a
+	 * uniform draw below `transferCum[q][j]` and not below the one before goes to `transferTo[q][j]`),
+	 * and the handle time of that leg.
+	 */
+	readonly transferTo: readonly Int32Array[];
+	readonly transferCum: readonly Float64Array[];
+	readonly transferHandle: readonly (readonly Sampler[])[];
 	/** Overflow waits per queue (ascending), for scheduling the moments a contact widens. */
 	readonly overflowWaits: readonly Float64Array[];
 
@@ -55,7 +63,7 @@ export interface Model {
 	readonly gqStart: Int32Array;
 	readonly gqQueue: Int32Array;
 	readonly gqWait: Float64Array;
-	/** Groups skilled (not by overflow) for each queue: whose agent time makes the queue's occupancy. */
+	/** Groups skilled (not by overflow; reserve groups are) for each queue: whose agent time makes the queue's occupancy. */
 	readonly skilledGroups: readonly Int32Array[];
 
 	readonly agents: number;
@@ -84,10 +92,13 @@ export function compile(s: Scenario): Model {
 	const gIndex = new Map(s.agents.map((g, i) => [g.group, i]));
 	const queueChannel = Int32Array.from(s.queues, (q) => CHANNELS.indexOf(q.channel));
 
-	// Entries (queue, group, level, wait): skills first, then overflow stages not already covered.
-	const entries: { q: number; g: number; level: number; wait: number }[] = [];
+	// Entries (queue, group, level, wait): skills first (a reserve skill waits for its threshold),
+	// then overflow stages not already covered.
+	const entries: { q: number; g: number; level: number; wait: number; skill: boolean }[] = [];
 	s.agents.forEach((g, gi) => {
-		for (const [qid, level] of Object.entries(g.skills)) entries.push({ q: qIndex.get(qid)!, g: gi, level, wait: 0 });
+		for (const [qid, level] of Object.entries(g.skills)) {
+			entries.push({ q: qIndex.get(qid)!, g: gi, level, wait: g.reserve?.[qid] ?? 0, skill: true });
+		}
 	});
 	s.queues.forEach((q, qi) => {
 		for (const o of q.overflow ?? []) {
@@ -95,7 +106,7 @@ export function compile(s: Scenario): Model {
 				const gi = gIndex.get(name)!;
 				const existing = entries.find((e) => e.q === qi && e.g === gi);
 				if (existing) existing.wait = Math.min(existing.wait, o.after);
-				else entries.push({ q: qi, g: gi, level: o.level ?? 1, wait: o.after });
+				else entries.push({ q: qi, g: gi, level: o.level ?? 1, wait: o.after, skill: false });
 			}
 		}
 	});
@@ -159,6 +170,8 @@ export function compile(s: Scenario): Model {
 
 	const queueSl = s.queues.map((q) => resolveSl(q.channel, q.sl));
 	const patience = s.queues.map((q) => (q.patience ? Sampler.of(q.patience) : null));
+	const handle = s.queues.map((q) => Sampler.of(q.handle));
+	const transfers = s.queues.map((q) => q.transfers ?? []);
 	const channelsUsed = CHANNELS.filter((c) => s.queues.some((q) => q.channel === c));
 
 	return {
@@ -173,11 +186,17 @@ export function compile(s: Scenario): Model {
 		queueAging: Float64Array.from(s.queues, (q) => q.aging ?? 0),
 		queueSl,
 		queueArrivals: s.queues.map((q) => q.arrivals),
-		handle: s.queues.map((q) => Sampler.of(q.handle)),
+		handle,
 		wrapup: s.queues.map((q) => (q.wrapup ? Sampler.of(q.wrapup) : null)),
 		patience,
 		traceContacts: s.queues.map((q, i) => TraceContacts.of(q.arrivals, q.patience, patience[i] ?? null)),
 		queueCredit: Float64Array.from(s.queues, (q) => q.priorityCredit ?? 0),
+		transferTo: transfers.map((ts) => Int32Array.from(ts, (t) => qIndex.get(t.to)!)),
+		transferCum: transfers.map((ts) => {
+			let acc = 0;
+			return Float64Array.from(ts, (t) => (acc += t.share));
+		}),
+		transferHandle: transfers.map((ts) => ts.map((t) => (t.handle ? Sampler.of(t.handle) : handle[qIndex.get(t.to)!]!))),
 		overflowWaits: s.queues.map((_, qi) =>
 			Float64Array.from(new Set(byQueue[qi]!.map((e) => e.wait).filter((w) => w > 0))).sort()
 		),
@@ -195,7 +214,8 @@ export function compile(s: Scenario): Model {
 		gqStart,
 		gqQueue: Int32Array.from(gqQueue),
 		gqWait: Float64Array.from(gqWait),
-		skilledGroups: s.queues.map((_, qi) => Int32Array.from(entries.filter((e) => e.q === qi && e.wait === 0).map((e) => e.g))),
+		// Reserve groups are skilled for the queue: their held-back time counts in its occupancy.
+		skilledGroups: s.queues.map((_, qi) => Int32Array.from(entries.filter((e) => e.q === qi && (e.wait === 0 || e.skill)).map((e) => e.g))),
 		agents,
 		agentGroup,
 		maxCap,

@@ -77,7 +77,7 @@ export class Rng {
  * What a stream is for. Common random numbers need one stream per purpose (and per queue), so a
  * change that shifts one kind of draw leaves every other kind where it was.
  */
-export const STREAM = { arrivals: 1, handle: 2, patience: 3, wrapup: 4 } as const;
+export const STREAM = { arrivals: 1, handle: 2, patience: 3, wrapup: 4, transfer: 5 } as const;
 
 /** The stream for `purpose` on the queue with id `queueId`, in replication `rep` of `seed`. */
 export function streamFor(seed: number, rep: number, purpose: number, queueId: string): Rng {

@@ -94,6 +94,23 @@ export const OverflowSchema = Type.Object(
 	{ additionalProperties: false }
 );
 
+/**
+ * A share of a queue's handled contacts that the agent passes on to another queue (same
+ * channel) at the end of handling, where the contact waits again and is handled with its own
+ * handle time.
+ */
+export const TransferSchema = Type.Object(
+	{
+		/** Receiving queue id. */
+		to: Id,
+		/** Fraction of this queue's handled contacts transferred there (all shares of a queue ≤ 1). */
+		share: Type.Number({ minimum: 0, maximum: 1 }),
+		/** Handle time with the receiving queue; that queue's own `handle` when omitted. */
+		handle: Type.Optional(Type.Unknown())
+	},
+	{ additionalProperties: false }
+);
+
 export const QueueSchema = Type.Object(
 	{
 		id: Id,
@@ -114,7 +131,8 @@ export const QueueSchema = Type.Object(
 		 * contact of priority p is queued as if it had arrived p × priorityCredit seconds earlier.
 		 */
 		priorityCredit: Type.Optional(NonNegative),
-		overflow: Type.Optional(Type.Array(OverflowSchema))
+		overflow: Type.Optional(Type.Array(OverflowSchema)),
+		transfers: Type.Optional(Type.Array(TransferSchema))
 	},
 	{ additionalProperties: false }
 );
@@ -137,7 +155,12 @@ export const AgentGroupSchema = Type.Object(
 			)
 		),
 		/** Logged-in periods, seconds from the start; the whole horizon when omitted. */
-		shifts: Type.Optional(Type.Array(ShiftSchema, { minItems: 1 }))
+		shifts: Type.Optional(Type.Array(ShiftSchema, { minItems: 1 })),
+		/**
+		 * Reserve: per queue id (one of `skills`), seconds its contacts must have waited before
+		 * this group takes them; until then the group is held back for that queue.
+		 */
+		reserve: Type.Optional(Type.Record(Type.String(), NonNegative))
 	},
 	{ additionalProperties: false }
 );
@@ -168,12 +191,18 @@ const ScenarioShapeSchema = Type.Object(
 type Shape = Static<typeof ScenarioShapeSchema>;
 type QueueShape = Static<typeof QueueSchema>;
 
+/** A transfer of a valid scenario. */
+export interface TransferSpec extends Omit<Static<typeof TransferSchema>, 'handle'> {
+	handle?: Dist;
+}
+
 /** A queue of a valid scenario. */
-export interface QueueSpec extends Omit<QueueShape, 'arrivals' | 'handle' | 'wrapup' | 'patience'> {
+export interface QueueSpec extends Omit<QueueShape, 'arrivals' | 'handle' | 'wrapup' | 'patience' | 'transfers'> {
 	arrivals: Arrivals;
 	handle: Dist;
 	wrapup?: Dist;
 	patience?: Dist;
+	transfers?: TransferSpec[];
 }
 
 /** A valid scenario (the input of the engine). */
@@ -323,6 +352,11 @@ export function validateScenario(value: unknown): ScenarioValidation {
 				errors.push({ path: pointerToPath(`${at}/skills/${qid}`), message: `unknown queue ${JSON.stringify(qid)}` });
 			}
 		}
+		for (const qid of Object.keys(g.reserve ?? {})) {
+			if (!(qid in g.skills)) {
+				errors.push({ path: pointerToPath(`${at}/reserve/${qid}`), message: `not one of the group's skills (${JSON.stringify(qid)})` });
+			}
+		}
 		let lastEnd = -Infinity;
 		(g.shifts ?? []).forEach((sh, j) => {
 			const p = `${at}/shifts/${j}`;
@@ -334,6 +368,19 @@ export function validateScenario(value: unknown): ScenarioValidation {
 	});
 
 	s.queues.forEach((q, i) => {
+		let shares = 0;
+		(q.transfers ?? []).forEach((t, j) => {
+			const at = `/queues/${i}/transfers/${j}`;
+			const to = queueIds.get(t.to);
+			if (to === undefined) errors.push({ path: pointerToPath(`${at}/to`), message: `unknown queue ${JSON.stringify(t.to)}` });
+			else if (to === i) errors.push({ path: pointerToPath(`${at}/to`), message: 'a queue cannot transfer to itself' });
+			else if (s.queues[to]?.channel !== q.channel) {
+				errors.push({ path: pointerToPath(`${at}/to`), message: `queue ${JSON.stringify(t.to)} is ${s.queues[to]?.channel}, not ${q.channel}` });
+			}
+			if (t.handle !== undefined) checkDist(t.handle, `${at}/handle`, errors);
+			shares += t.share;
+		});
+		if (shares > 1 + 1e-9) errors.push({ path: pointerToPath(`/queues/${i}/transfers`), message: `shares add up to ${+shares.toFixed(6)}, more than 1` });
 		(q.overflow ?? []).forEach((o, j) => {
 			o.groups.forEach((g, k) => {
 				if (!groups.has(g)) {

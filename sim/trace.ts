@@ -8,6 +8,7 @@ import {
 	TR_ENDED,
 	TR_OFFLINE,
 	TR_QUEUED,
+	TR_TRANSFERRED,
 	TR_WRAPUP
 } from './engine';
 import { compile, NCH, type Model } from './model';
@@ -41,7 +42,9 @@ export function agentId(i: number, agents: number): string {
 /**
  * Runs one replication and returns the events it produced, in time order: `agent.profile` of
  * every agent at t = 0, `agent.state` available/offline at shift starts and ends, and per contact
- * `contact.queued`, then `contact.answered`, `contact.wrapup`, `contact.ended` or `contact.abandoned`.
+ * `contact.queued`, then `contact.answered`, `contact.wrapup`, `contact.ended` or `contact.abandoned`;
+ * a transferred contact has `contact.transferred` (from the queue that handled it, at the end of
+ * that handling) in place of the wrap-up, and goes on in the receiving queue.
  * Deterministic: the same scenario, seed and startTs give the same events.
  */
 export function traceEvents(scenario: Scenario | Model, opts: TraceOptions): FloorEvent[] {
@@ -103,6 +106,9 @@ export function traceEvents(scenario: Scenario | Model, opts: TraceOptions): Flo
 				});
 				break;
 			}
+			case TR_TRANSFERRED:
+				events.push({ type: 'contact.transferred', id: id(), ts: t, contact: contact(x), fromQueue: m.queueIds[y]!, toQueue: m.queueIds[z]! });
+				break;
 			case TR_ANSWERED:
 				events.push({ type: 'contact.answered', id: id(), ts: t, contact: contact(x), queue: m.queueIds[y]!, agent: ids[z]! });
 				break;
