@@ -23,6 +23,11 @@ export interface RecordedContact {
 	readonly wrapup: number | null;
 	/** Who answered; null when not recorded or abandoned. */
 	readonly agent: string | null;
+	/**
+	 * Reached an agent without ever queueing (the record has no queue time): such calls took an
+	 * agent ahead of the queue even when it was long, so the replay serves them first.
+	 */
+	readonly direct?: boolean;
 }
 
 /** A recorded day. */
@@ -53,7 +58,8 @@ export function bankDay(calls: readonly BankCall[], date: string | null): Record
 			wait: c.wait,
 			handle,
 			wrapup: null,
-			agent: answered ? c.server : null
+			agent: answered ? c.server : null,
+			direct: answered && c.qStart === null
 		});
 	}
 	contacts.sort((a, b) => a.at - b.at);

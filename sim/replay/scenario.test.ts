@@ -8,7 +8,7 @@ import { validateScenario } from '../scenario';
 import { actualKpis } from './actual';
 import { calibrationMetrics } from './calibration';
 import { bankDay } from './day';
-import { BANK_PRIORITY_CREDIT, dayScenario } from './scenario';
+import { BANK_PRIORITY_CREDIT, DIRECT_PRIORITY, dayScenario } from './scenario';
 
 const ONE_DAY = readSharedData('anonymous-bank-1999-one-day.csv');
 const rows = ONE_DAY.trim().split('\n').slice(1).map((l) => l.split(','));
@@ -35,6 +35,24 @@ describe('a recorded day as a scenario', () => {
 		expect(built.patience.PS?.source).toBe('queue');
 		expect(built.patience.TT?.source).toBe('pooled');
 		expect(built.staffing['*']?.available.length).toBe(96);
+	});
+
+	it('calls answered without queueing go first; other priorities keep their credit, or none without credit', () => {
+		const month = parseAnonymousBank(readSharedData('anonymous-bank-1999-08-01-to-24.csv'), { date: '2010-08-19' });
+		const d = bankDay(month.calls, '2010-08-19');
+		const ps = (credit: number) => {
+			const q = dayScenario(d, { priorityCredit: credit }).scenario.queues.find((x) => x.id === 'PS');
+			if (!q || !('trace' in q.arrivals)) throw new Error('expected PS trace arrivals');
+			return { q, a: q.arrivals };
+		};
+		const rawDirect = month.calls.filter((c) => c.queue === 'PS' && c.outcome === 'AGENT' && c.qStart === null).length;
+		expect(rawDirect).toBeGreaterThan(300);
+		const withCredit = ps(90);
+		expect(withCredit.q.priorityCredit).toBe(90);
+		expect(withCredit.a.priority?.filter((p) => p === DIRECT_PRIORITY).length).toBe(rawDirect);
+		expect(new Set(withCredit.a.priority?.filter((p) => p !== DIRECT_PRIORITY))).toEqual(new Set([0, 1, 2]));
+		const fifo = ps(0);
+		expect(new Set(fifo.a.priority)).toEqual(new Set([0, DIRECT_PRIORITY]));
 	});
 
 	it('reports the day\'s own KPIs computed from the raw rows', () => {

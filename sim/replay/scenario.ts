@@ -14,6 +14,14 @@ import { agentShifts, estimateStaffing, type StaffingEstimate } from './staffing
 
 /** Queue credit per priority level the Anonymous Bank's routing gave (about 1.5 minutes). */
 export const BANK_PRIORITY_CREDIT = 90;
+/**
+ * Priority level of a call that reached an agent without queueing: with any queue credit it goes
+ * ahead of every queued call (it did in the record: the bank's direct calls were answered at once
+ * even while the queue was long). Without credit the queue stays first come, first served.
+ */
+export const DIRECT_PRIORITY = 1000;
+/** Credit per level that puts direct calls first when the day has no priority credit (1000 × 100 s ≫ a day); other calls then have level 0. */
+const DIRECT_CREDIT = 100;
 /** Abandons below which a queue's own patience is too thin to trust: it uses the day's pooled patience. */
 export const THIN_QUEUE_EVENTS = 30;
 
@@ -56,6 +64,7 @@ export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}):
 	const horizon = Math.max(86_400, Math.ceil((lastArrival + 1) / interval) * interval);
 	const byQueue = new Map(day.queues.map((q) => [q.id, day.contacts.filter((c) => c.queue === q.id)]));
 
+	const credit = options.priorityCredit ?? 0;
 	const pooledPatience = patienceDistribution(day.contacts.map(sample));
 	const pooledHandle = handleDist(day.contacts) ?? { dist: 'constant', value: 180 };
 	const patience: Record<string, DayScenario['patience'][string]> = {};
@@ -72,7 +81,8 @@ export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}):
 			arrivals: {
 				trace: cs.map((c) => c.at),
 				handle: cs.map((c) => c.handle),
-				priority: cs.map((c) => c.priority),
+				// Calls that reached an agent without queueing go first; their patience is unknown, so drawn.
+				priority: cs.map((c) => (c.direct ? DIRECT_PRIORITY : credit > 0 ? c.priority : 0)),
 				patience: cs.map((c) => (c.outcome === 'abandoned' ? c.wait : null)),
 				waited: cs.map((c) => (c.outcome === 'answered' ? c.wait : 0))
 			},
@@ -80,7 +90,8 @@ export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}):
 		};
 		if (cs.some((c) => c.wrapup !== null)) spec.arrivals = { ...spec.arrivals, wrapup: cs.map((c) => c.wrapup) } as QueueSpec['arrivals'];
 		if (fit.dist) spec.patience = fit.dist;
-		if (options.priorityCredit) spec.priorityCredit = options.priorityCredit;
+		if (credit > 0) spec.priorityCredit = credit;
+		else if (cs.some((c) => c.direct)) spec.priorityCredit = DIRECT_CREDIT;
 		return spec;
 	});
 
