@@ -8,7 +8,8 @@
  * transfers as the engine does.
  */
 import { describe, expect, it } from 'vitest';
-import { BoardProjector, DEFAULT_BOARD } from '../src/lib/domain/board';
+import { BoardProjector } from '../src/lib/domain/board';
+import { DEFAULT_BOARD } from '../src/lib/domain/board-config';
 import type { FloorEvent } from '../src/lib/domain/events';
 import { Floor, DEFAULT_FLOOR_CONFIG } from '../src/lib/domain/floor';
 import { sumCounts, type KpiCounts } from '../src/lib/domain/kpi';
