@@ -93,6 +93,27 @@ describe('/api/forecast', () => {
 		expect(body.sl).toBeTypeOf('object');
 	});
 
+	it('holds a forecast of past days against what was recorded', async () => {
+		const start = dates[21] ?? '';
+		const res = await get(`/api/forecast?start=${start}&days=7&interval=3600`);
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as {
+			history: { to: string };
+			actuals: Record<string, { offered: number; intervals: number[]; wape: number | null; coverage: number | null }>;
+		};
+		// Forecast from the days before `start` only, then compared with each of the 7 days.
+		expect(body.history.to).toBe(dates[20]);
+		expect(Object.keys(body.actuals).sort()).toEqual(dates.slice(21, 28));
+		for (const date of dates.slice(21, 28)) {
+			const a = body.actuals[date];
+			const perHour = PER_HOUR[new Date(`${date}T00:00:00Z`).getUTCDay()] ?? 0;
+			expect(a?.offered).toBe(perHour * 8);
+			expect(a?.intervals[10]).toBe(perHour);
+			if (perHour > 0) expect(a?.wape ?? 1).toBeLessThan(0.1);
+			else expect(a?.wape).toBeNull();
+		}
+	});
+
 	it('applies planner overrides sent by POST', async () => {
 		const res = await fetch(`${srv.url}/api/forecast`, {
 			method: 'POST',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateOf, dayNumber, weekdayOf } from './calendar';
+import { dayAccuracy } from './accuracy';
 import { backtest } from './backtest';
 import { forecastSeries, ForecastError } from './forecast';
 import { seriesFromRows, type IntervalRow } from './series';
@@ -288,5 +289,28 @@ describe('backtest', () => {
 		const g: Gen = { start: START, days: 20, level: () => 1000 };
 		const s = seriesFromRows(generate(g), 3600, allDates(START, 20));
 		expect(() => backtest(s, 2)).toThrow(/needs at least 22 days of history \(got 20\)/);
+	});
+});
+
+describe('forecast against actual', () => {
+	it('WAPE and band coverage of a day from its recorded rows', () => {
+		const iv = (start: string, offered: number, low: number, high: number) => ({ start, offered, low, high, aht: null, queues: {} });
+		const day = {
+			date: '2026-03-02',
+			weekday: 'Mon',
+			closed: null,
+			offered: 30,
+			low: 20,
+			high: 40,
+			adjustments: [],
+			intervals: [iv('00:00', 0, 0, 0), iv('01:00', 10, 5, 15), iv('02:00', 20, 15, 25)]
+		};
+		const row = (start: number, offered: number, date = '2026-03-02') => ({ date, start, queue: 'q', channel: 'voice' as const, offered, handled: 0, handleSum: 0 });
+		const acc = dayAccuracy(day, [row(3600, 12), row(7200, 30), row(7200, 99, '2026-03-03')], 3600);
+		expect(acc.intervals).toEqual([0, 12, 30]);
+		expect(acc.offered).toBe(42);
+		expect(acc.wape).toBeCloseTo((2 + 10) / 42, 12);
+		// 01:00 inside [5, 15], 02:00 outside [15, 25]; 00:00 (nothing either way) not judged.
+		expect(acc.coverage).toBe(0.5);
 	});
 });

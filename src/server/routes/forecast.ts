@@ -3,6 +3,7 @@ import { isHistorySource } from '../../lib/domain/history';
 import type { SlSettings } from '../../lib/domain/service-level';
 import { dateOf, dayNumber } from '../../lib/forecast/calendar';
 import { ForecastError, forecastSeries, MAX_HORIZON_DAYS } from '../../lib/forecast/forecast';
+import { dayAccuracy, type DayAccuracy } from '../../lib/forecast/accuracy';
 import { rowsFromHistoryDays } from '../../lib/forecast/history-days';
 import { overrideError, type Override } from '../../lib/forecast/overrides';
 import { HistoryError, seriesFromRows } from '../../lib/forecast/series';
@@ -29,6 +30,8 @@ export interface ForecastResponse extends ForecastJson {
 	readonly sl: Readonly<Record<string, SlSettings>>;
 	/** Mean patience per queue, seconds (time at risk / abandons over the history); null: nobody abandoned. */
 	readonly patience: Readonly<Record<string, number | null>>;
+	/** Forecast against actual for the days of the range that are already history (by date). */
+	readonly actuals: Readonly<Record<string, DayAccuracy>>;
 }
 
 /** What the forecast routes need from the composition root. */
@@ -98,8 +101,17 @@ export function forecastFromStore(deps: Omit<ForecastRouteDeps, 'require'>, r: F
 		const fc = forecastSeries(series, dateOf(startN), r.days, { closedDates: r.closed, overrides: r.overrides });
 		const patience = patienceByQueue(deps, docs);
 		const sl = Object.fromEntries(cfg.queues.map((q) => [q.id, q.sl]));
+		const json = forecastJson(fc);
+		const actuals: Record<string, DayAccuracy> = {};
+		for (const d of json.days) {
+			if ((dayNumber(d.date) ?? todayN) >= todayN) continue;
+			// As in the history read above, a past day without contacts was a closed day: zero.
+			const input = deps.reports.dayInput(d.date);
+			actuals[d.date] = dayAccuracy(d, input ? rowsFromHistoryDays([input]).rows : [], r.interval);
+		}
 		return {
-			...forecastJson(fc),
+			...json,
+			actuals,
 			sl,
 			patience: Object.fromEntries(fc.queues.map((q) => [q.id, patience.get(q.id) ?? null]))
 		};
