@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
 import { CHANNELS } from '../src/lib/domain/channels';
 import { SlSettingsSchema } from '../src/lib/domain/service-level';
 
@@ -224,13 +225,24 @@ export type ScenarioValidation =
 	| { readonly ok: false; readonly errors: readonly ScenarioError[] };
 
 const MAX_ERRORS = 50;
-const shapeCheck = TypeCompiler.Compile(ScenarioShapeSchema);
-const distChecks = new Map<string, TypeCheck<TSchema>>(
-	Object.entries(DIST_BY_NAME).map(([k, s]) => [k, TypeCompiler.Compile(s)])
-);
-const arrivalChecks = new Map<string, TypeCheck<TSchema>>(
-	ArrivalsSchema.anyOf.map((s) => [Object.keys(s.properties)[0]!, TypeCompiler.Compile(s)])
-);
+/** What validation needs of a schema check. */
+type Checker = Pick<TypeCheck<TSchema>, 'Check' | 'Errors'>;
+
+/**
+ * Compiled where code generation is allowed (Node: fast); interpreted where the page's
+ * Content-Security-Policy forbids eval (the planner in the browser and its workers).
+ */
+function checker(schema: TSchema): Checker {
+	try {
+		return TypeCompiler.Compile(schema);
+	} catch {
+		return { Check: (v: unknown): v is unknown => Value.Check(schema, v), Errors: (v: unknown) => Value.Errors(schema, v) };
+	}
+}
+
+const shapeCheck = checker(ScenarioShapeSchema);
+const distChecks = new Map<string, Checker>(Object.entries(DIST_BY_NAME).map(([k, s]) => [k, checker(s)]));
+const arrivalChecks = new Map<string, Checker>(ArrivalsSchema.anyOf.map((s) => [Object.keys(s.properties)[0]!, checker(s)]));
 
 /** `/queues/0/arrivals/perHour` → `queues[0].arrivals.perHour`. */
 export function pointerToPath(pointer: string): string {
@@ -243,7 +255,7 @@ export function pointerToPath(pointer: string): string {
 	return out;
 }
 
-function collect(check: TypeCheck<TSchema>, value: unknown, prefix: string, out: ScenarioError[]): void {
+function collect(check: Checker, value: unknown, prefix: string, out: ScenarioError[]): void {
 	for (const e of check.Errors(value)) {
 		if (out.length >= MAX_ERRORS) return;
 		const path = pointerToPath(prefix + e.path);

@@ -34,9 +34,40 @@ const hash = (token: string): Buffer => createHash('sha256').update(token, 'utf8
 /** The outcome of checking a request's credentials against a required role. */
 export type AuthResult = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 403; readonly message: string };
 
+/**
+ * A token issued to a named person by an admin (the first-start tokens stay as the bootstrap).
+ * Only its SHA-256 is kept; revoked tokens stay listed so the audit's names keep their meaning.
+ */
+export interface PersonToken {
+	readonly id: string;
+	readonly name: string;
+	readonly role: Role;
+	readonly sha256: string;
+	readonly created: number;
+	readonly createdBy: string;
+	readonly revoked?: number;
+	readonly revokedBy?: string;
+}
+
+/** Who a token belongs to. */
+export interface Identity {
+	/** The person's name, or "<role> (bootstrap token)". */
+	readonly name: string;
+	readonly role: Role;
+}
+
+/** A new person token: the plaintext (shown once) and the record kept. */
+export function issuePersonToken(name: string, role: Role, createdBy: string, now: number): { token: string; record: PersonToken } {
+	const token = `sl_${role}_${randomBytes(24).toString('base64url')}`;
+	const record: PersonToken = { id: randomBytes(6).toString('hex'), name, role, sha256: hash(token).toString('hex'), created: now, createdBy };
+	return { token, record };
+}
+
 /** Checks tokens; built from the hashes in the data dir. */
 export class Auth {
 	readonly #hashes: ReadonlyMap<Role, Buffer>;
+	/** Live person tokens by hex hash (a lookup by hash: the token itself is never compared). */
+	#people: ReadonlyMap<string, PersonToken> = new Map();
 
 	constructor(
 		hashes: Readonly<Record<Role, string>>,
@@ -46,15 +77,27 @@ export class Auth {
 		this.#hashes = new Map(ROLES.map((r) => [r, Buffer.from(hashes[r], 'hex')]));
 	}
 
+	/** Replaces the person tokens (revoked ones are ignored). */
+	setPeople(people: readonly PersonToken[]): void {
+		this.#people = new Map(people.filter((p) => !p.revoked).map((p) => [p.sha256, p]));
+	}
+
 	/** The role a token grants, or null. Checks every role so timing does not depend on which matched. */
 	roleOf(token: string): Role | null {
+		return this.identify(token)?.role ?? null;
+	}
+
+	/** Who a token belongs to and its role, or null. */
+	identify(token: string): Identity | null {
 		if (!token) return null;
 		const h = hash(token);
 		let found: Role | null = null;
 		for (const [role, expected] of this.#hashes) {
 			if (expected.length === h.length && timingSafeEqual(expected, h) && found === null) found = role;
 		}
-		return found;
+		if (found) return { name: `${found} (bootstrap token)`, role: found };
+		const p = this.#people.get(h.toString('hex'));
+		return p ? { name: p.name, role: p.role } : null;
 	}
 
 	/** Whether `token` (may be empty) is enough for `needed`. */

@@ -30,6 +30,10 @@ import { registerHealthRoutes } from './routes/health';
 import { registerHistoryRoutes } from './routes/history';
 import { registerForecastRoutes } from './routes/forecast';
 import { registerReportRoutes } from './routes/reports';
+import { registerPlanRoutes } from './routes/plans';
+import { registerTokenRoutes } from './routes/tokens';
+import { PlanStore } from './plans/plan-store';
+import type { RetryPolicy } from './plans/webhooks';
 import { ReportService } from './reports/report-service';
 import { createSource, type SourceOption } from './source-factory';
 import type { Source } from './sources/source';
@@ -77,6 +81,8 @@ export interface ServerOptions {
 	 */
 	readonly nats?: { readonly url: string; readonly stream?: string; readonly subjectPrefix?: string; readonly configBucket?: string };
 	readonly log?: (line: string) => void;
+	/** Retry policy of the outbound plan webhooks (tests shorten it). */
+	readonly webhookRetry?: RetryPolicy;
 }
 
 /** A running server. */
@@ -110,6 +116,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const auth = new Auth(tokens.hashes, (options.openViewer ?? true) && isLoopback(o.host));
 	const policy = new OriginPolicy(o.host, options.allowedOrigins);
 	const store = new Store(dataDir);
+	const plans = new PlanStore(store);
+	auth.setPeople(plans.people());
 	const metrics = new Metrics();
 
 	const stored = store.latestConfig<FloorConfig>('floor', 'default')?.body;
@@ -189,6 +197,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const reports = new ReportService({ store, floorConfig: () => currentConfig(floor) });
 	registerReportRoutes(router, { reports, require: deps.require });
 	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require });
+	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}) });
+	registerTokenRoutes(router, { ...deps, plans });
 	registerFallbackRoutes(router, deps); // last: what nothing above matched
 	hub.attach(app, auth, policy);
 	registerIngestSocket(app, { auth, policy, sink: deps.sink, metrics, maxFrameBytes: o.maxBodyBytes, batchClock, log });

@@ -86,7 +86,10 @@ export class StaticFiles {
 			}
 		}
 		if (ctx.req.ifNoneMatch && ctx.req.ifNoneMatch === file.etag) {
-			ctx.send(304, '', { ETag: file.etag, 'Cache-Control': file.headers['Cache-Control']! });
+			// A 304's headers replace the cached ones: without the page's CSP here the router's
+			// `default-src 'none'` would stick to the cached page and block its scripts on reload.
+			const csp = file.headers['Content-Security-Policy'];
+			ctx.send(304, '', { ETag: file.etag, 'Cache-Control': file.headers['Cache-Control']!, ...(csp ? { 'Content-Security-Policy': csp } : {}) });
 			return true;
 		}
 		ctx.send(200, file.body, file.headers);

@@ -1,9 +1,14 @@
 /**
  * The planner against the real server in headless Chromium: the bundled day, a staffing change
  * made by dragging and by the shift form, a run in the worker pool whose paired SL difference is
- * read back from the page and checked, cancel of a long run, the main thread staying responsive.
+ * read back from the page and checked, cancel of a long run, the main thread staying responsive;
+ * save and reload from the URL, a share link, apply with the diff, /admin's versions, audit and
+ * roll back, and a webhook receiver of the test's own checking the HMAC signature.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSightline, type Sightline } from './helpers/server';
 import { saveScreenshot } from './helpers/wall';
 
@@ -80,4 +85,92 @@ test('a long run can be canceled', async ({ page }) => {
 	await page.getByTestId('replications').fill('2');
 	await page.getByTestId('run').click();
 	await expect(page.getByTestId('runbar')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+});
+
+test('save, reload from the URL and from a share link, apply with the diff, see version and audit in /admin, roll back; the webhook gets a signed delivery', async ({ page }) => {
+	// A webhook receiver of the test's own.
+	const got: { sig: string; ts: string; body: string }[] = [];
+	const receiver = createServer((req, res) => {
+		let body = '';
+		req.on('data', (c: Buffer) => (body += c.toString()));
+		req.on('end', () => {
+			got.push({ sig: String(req.headers['x-sightline-signature']), ts: String(req.headers['x-sightline-timestamp']), body });
+			res.writeHead(204).end();
+		});
+	});
+	await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+	const port = (receiver.address() as AddressInfo).port;
+	const secret = 'e2e-shared-secret-0123456789';
+	const put = await fetch(`${server.url}/api/webhooks`, {
+		method: 'PUT',
+		headers: { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ webhooks: [{ url: `http://127.0.0.1:${port}/sightline`, secret }] })
+	});
+	expect(put.status).toBe(200);
+
+	try {
+		await openPlan(page);
+		await page.getByTestId('staffing-group').selectOption('chat');
+		await page.getByTestId('shift-n').fill('2');
+		await page.getByTestId('shift-from').fill('14:00');
+		await page.getByTestId('shift-to').fill('16:00');
+		await page.getByTestId('shift-add').click();
+		await page.getByTestId('volume-billing').fill('10');
+		await page.getByTestId('volume-billing').dispatchEvent('change');
+		await page.getByTestId('plan-name').fill('Two more chat agents');
+		await page.getByTestId('plan-token').fill(server.tokens.supervisor!);
+		await page.getByTestId('save').click();
+		await expect(page.getByTestId('save-message')).toContainText('as version 1');
+		expect(page.url()).toMatch(/\?plan=[0-9a-f]{12}&version=1$/);
+		const planId = new URL(page.url()).searchParams.get('plan');
+
+		// Reload from the URL: same plan, same changes.
+		await page.reload();
+		await expect(page.getByTestId('diff')).toContainText('14:00–16:00: 11 → 13 agents (+2)', { timeout: 30_000 });
+		await expect(page.getByTestId('diff')).toContainText('volume +10 % all day');
+		await expect(page.getByTestId('plan-name')).toHaveValue('Two more chat agents');
+
+		// A share link carries the plan itself.
+		await page.getByTestId('share').click();
+		const link = await page.getByTestId('share-url').inputValue();
+		expect(link).toMatch(/#p=/);
+		const other = await page.context().newPage();
+		await other.goto(link);
+		await expect(other.getByTestId('diff')).toContainText('14:00–16:00: 11 → 13 agents (+2)', { timeout: 30_000 });
+		await other.close();
+
+		// Apply: the confirmation shows the diff.
+		await page.getByTestId('apply-open').click();
+		await expect(page.getByTestId('apply-dialog')).toContainText('14:00–16:00: 11 → 13 agents (+2)');
+		await page.getByTestId('apply-effective').fill('2027-01-04');
+		await page.getByTestId('apply-confirm').click();
+		await expect(page.getByTestId('save-message')).toContainText(/Applied: live plan version \d+, effective 2027-01-04 on Mon, Tue, Wed, Thu, Fri/);
+		await saveScreenshot(page, 'plan-applied.png');
+
+		await expect.poll(() => got.length, { timeout: 15_000 }).toBeGreaterThan(0);
+		const d = got[0]!;
+		expect(d.sig).toBe(`sha256=${createHmac('sha256', secret).update(`${d.ts}.${d.body}`).digest('hex')}`);
+		const first = JSON.parse(d.body) as { data: { version: number; name: string } };
+		expect(first.data.name).toBe('Two more chat agents');
+
+		// A second apply, then /admin shows both and rolls back to the first.
+		const second = await fetch(`${server.url}/api/plans/${planId}/apply`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${server.tokens.supervisor}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ effective: '2027-02-01', weekdays: [6, 7] })
+		});
+		expect(second.status).toBe(200);
+		await page.evaluate((t) => localStorage.setItem('sightline.adminToken', t), server.tokens.admin!);
+		await page.goto(`${server.url}/admin`);
+		const versions = page.getByTestId('plan-versions');
+		await expect(versions.locator(`tr[data-version="${first.data.version}"]`)).toContainText('supervisor (bootstrap token)');
+		await expect(page.getByTestId('plan-audit')).toContainText('plan.apply');
+		page.once('dialog', (dlg) => void dlg.accept());
+		await page.getByTestId(`rollback-${first.data.version}`).click();
+		await expect(versions).toContainText(`rollback to v${first.data.version}`);
+		await expect(page.getByTestId('plan-audit')).toContainText('plan.rollback');
+		await saveScreenshot(page, 'plan-admin.png');
+	} finally {
+		await new Promise((r) => receiver.close(r));
+	}
 });

@@ -4,7 +4,7 @@ import { resolveSl } from '../../lib/domain/service-level';
 import type { FloorEvent } from '../../lib/domain/events';
 import type { QueueConfig } from '../../lib/domain/floor';
 import type { SourceInfo } from '../../lib/protocol/frames';
-import { formatErrors, parseScenario, type Scenario } from '../../../sim/scenario';
+import { formatErrors, parseScenario, validateScenario, type Scenario } from '../../../sim/scenario';
 import { traceEvents } from '../../../sim/trace';
 import { EventCursor, ScaledClock, type Source } from './source';
 
@@ -55,7 +55,7 @@ export class EmulatorSource implements Source {
 	readonly description: string;
 	readonly info: SourceInfo;
 	readonly queues: readonly QueueConfig[];
-	readonly #scenario: Scenario;
+	#scenario: Scenario;
 	readonly #clock: ScaledClock;
 	#seed: number;
 	#dayStart: number;
@@ -92,6 +92,27 @@ export class EmulatorSource implements Source {
 			this.#cursor = new EventCursor(this.#day());
 		}
 		return out;
+	}
+
+	/**
+	 * Follows a published live plan at once (the planner's apply): the rest of the day is played
+	 * with its routing and staffing. Agents' profile and state events up to now are replayed at
+	 * now, so a newly staffed agent logs in; contact events before now are not played again.
+	 */
+	followPlan(plan: { routing: Scenario['routing']; agents: Scenario['agents']; queues: readonly { id: string; priority?: number; aging?: number; overflow?: Scenario['queues'][number]['overflow'] }[] }): void {
+		const byId = new Map(plan.queues.map((q) => [q.id, q]));
+		const queues = this.#scenario.queues.map((q) => {
+			const p = byId.get(q.id);
+			if (!p) return q;
+			const { priority: _p, aging: _a, overflow: _o, ...rest } = q;
+			return { ...rest, ...(p.priority !== undefined ? { priority: p.priority } : {}), ...(p.aging !== undefined ? { aging: p.aging } : {}), ...(p.overflow ? { overflow: p.overflow } : {}) };
+		});
+		const v = validateScenario({ ...this.#scenario, routing: plan.routing, agents: plan.agents, queues });
+		if (!v.ok) throw new Error(`the live plan does not fit the emulated center: ${formatErrors(v.errors)}`);
+		this.#scenario = v.scenario;
+		const now = this.#clock.now();
+		const agentEvent = (e: FloorEvent) => e.type === 'agent.profile' || e.type === 'agent.state';
+		this.#cursor = new EventCursor(this.#day().flatMap((e) => (e.ts >= now ? [e] : agentEvent(e) ? [{ ...e, ts: now }] : [])));
 	}
 
 	#day(): FloorEvent[] {

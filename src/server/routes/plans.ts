@@ -1,0 +1,174 @@
+import { checkScenarioSize } from '../plans/limits';
+import { validateScenario } from '../../../sim/scenario';
+import { checkChanges } from '../../lib/planner/changes';
+import { checkPlanDoc } from '../../lib/planner/plan-doc';
+import { bearerToken, type Auth } from '../auth';
+import { HttpError, parseJsonBody, type HttpContext, type HttpRouter } from '../http-router';
+import { baselineOf, checkApply, isPlanFollower, livePlanOf } from '../plans/apply';
+import type { LivePlan, PlanStore } from '../plans/plan-store';
+import { deliver, type RetryPolicy } from '../plans/webhooks';
+import type { RouteDeps } from './deps';
+
+/**
+ * Plans (save versions, load, list: the planner), the live plan (apply with confirmation, versions,
+ * roll back: supervisors; each an audited new version, POSTed to the outbound webhooks and
+ * followed by the emulator at once) and the webhooks themselves (admin).
+ */
+
+/** What the plan routes need. */
+export interface PlanRouteDeps extends Pick<RouteDeps, 'store' | 'source' | 'log'> {
+	readonly auth: Pick<Auth, 'identify'>;
+	readonly plans: PlanStore;
+	/** Webhook retry policy (tests shorten it). */
+	readonly retry?: RetryPolicy;
+}
+
+/** The name the audit log gives the request's token. */
+export function actorOf(auth: Pick<Auth, 'identify'>, ctx: HttpContext): string {
+	return auth.identify(bearerToken(ctx.req.authorization))?.name ?? 'local (no token)';
+}
+
+const ID = /^[0-9a-f]{12}$/;
+
+function planId(ctx: HttpContext): string {
+	const id = ctx.req.params[0] ?? '';
+	if (!ID.test(id)) throw new HttpError(404, `no plan ${JSON.stringify(id.slice(0, 40))}`);
+	return id;
+}
+
+/** Registers the plan routes. */
+export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): void {
+	const { plans, store, auth, log } = deps;
+
+	const publish = (plan: LivePlan, actor: string, action: string): number => {
+		const now = Date.now();
+		const version = plans.publish(plan, actor, now);
+		store.audit(actor, action, 'live-plan', { version, plan: plan.planId, planVersion: plan.planVersion, effective: plan.effective, weekdays: plan.weekdays, changes: plan.changes.map((c) => `${c.subject}: ${c.text}`) }, now);
+		if (isPlanFollower(deps.source)) {
+			try {
+				deps.source.followPlan(plan);
+			} catch (e) {
+				log(`the emulator could not follow live plan v${version}: ${(e as Error).message}`);
+			}
+		}
+		const hooks = plans.webhooks();
+		if (hooks.length) {
+			void deliver(hooks, 'plan.published', { version, ...plan }, (a) => store.audit('webhook', 'webhook.delivery', a.url.slice(0, 200), { ...a, liveVersion: version }, Date.now()), deps.retry);
+		}
+		return version;
+	};
+
+	const readBody = async (ctx: HttpContext) => {
+		const body = parseJsonBody(await ctx.body()) as { doc?: unknown; baseline?: unknown } | null;
+		const d = checkPlanDoc(body?.doc);
+		if (!d.ok) throw new HttpError(400, 'invalid plan', { errors: d.errors });
+		let baseline;
+		if (body?.baseline !== undefined) {
+			checkScenarioSize(body.baseline);
+			const v = validateScenario(body.baseline);
+			if (!v.ok) throw new HttpError(400, 'invalid baseline scenario', { errors: v.errors.slice(0, 10) });
+			baseline = v.scenario;
+		} else if (d.doc.source.kind !== 'bundled') {
+			throw new HttpError(400, `a plan on a ${d.doc.source.kind} needs its baseline scenario in the body`);
+		}
+		const base = baseline ?? baselineOf({ id: '', version: 0, ts: 0, actor: '', doc: d.doc });
+		const c = checkChanges(base, d.doc.changes);
+		if (!c.ok) throw new HttpError(400, 'plan changes do not fit the baseline', { errors: c.errors.map((e) => `${e.path}: ${e.message}`) });
+		return { doc: d.doc, baseline };
+	};
+
+	router
+		.route('get', '/api/plans', (ctx) => ctx.json(200, { plans: plans.list() }), { role: 'viewer' })
+		.route(
+			'post',
+			'/api/plans',
+			async (ctx) => {
+				const { doc, baseline } = await readBody(ctx);
+				ctx.json(201, plans.save(null, doc, baseline, actorOf(auth, ctx), Date.now()));
+			},
+			{ role: 'supervisor' }
+		)
+		.route(
+			'get',
+			'/api/plans/:id',
+			(ctx) => {
+				const id = planId(ctx);
+				const v = ctx.req.query.get('version');
+				const p = plans.get(id, v === null ? undefined : Number(v));
+				if (!p) throw new HttpError(404, `no plan ${id}${v ? ` version ${Number(v)}` : ''}`);
+				ctx.json(200, p);
+			},
+			{ role: 'viewer' }
+		)
+		.route(
+			'put',
+			'/api/plans/:id',
+			async (ctx) => {
+				const id = planId(ctx);
+				if (!plans.get(id)) throw new HttpError(404, `no plan ${id}`);
+				const { doc, baseline } = await readBody(ctx);
+				ctx.json(200, plans.save(id, doc, baseline, actorOf(auth, ctx), Date.now()));
+			},
+			{ role: 'supervisor' }
+		)
+		.route(
+			'post',
+			'/api/plans/:id/apply',
+			async (ctx) => {
+				const id = planId(ctx);
+				const body = parseJsonBody(await ctx.body()) as { version?: unknown } | null;
+				const p = plans.get(id, typeof body?.version === 'number' ? body.version : undefined);
+				if (!p) throw new HttpError(404, `no plan ${id}`);
+				const a = checkApply(body);
+				if (!a.ok) throw new HttpError(400, a.error);
+				let live: LivePlan;
+				try {
+					live = livePlanOf(p, a.value);
+				} catch (e) {
+					throw new HttpError(400, (e as Error).message.slice(0, 500));
+				}
+				ctx.json(200, { version: publish(live, actorOf(auth, ctx), 'plan.apply'), plan: live });
+			},
+			{ role: 'supervisor' }
+		)
+		.route('get', '/api/live-plan', (ctx) => ctx.json(200, { versions: plans.liveVersions() }), { role: 'viewer' })
+		.route(
+			'post',
+			'/api/live-plan/rollback',
+			async (ctx) => {
+				const body = parseJsonBody(await ctx.body()) as { version?: unknown } | null;
+				const target = plans.liveVersions().find((v) => v.version === body?.version);
+				if (!target) throw new HttpError(404, `no live plan version ${JSON.stringify(body?.version ?? null).slice(0, 20)}`);
+				const plan: LivePlan = { ...target.plan, rollbackOf: target.version };
+				ctx.json(200, { version: publish(plan, actorOf(auth, ctx), 'plan.rollback'), plan });
+			},
+			{ role: 'supervisor' }
+		)
+		.route('get', '/api/webhooks', (ctx) => ctx.json(200, { webhooks: plans.webhooks().map((h) => ({ url: h.url, secret: h.secret ? 'set' : '' })) }), { role: 'admin' })
+		.route(
+			'put',
+			'/api/webhooks',
+			async (ctx) => {
+				const body = parseJsonBody(await ctx.body()) as { webhooks?: unknown } | null;
+				const list = body?.webhooks;
+				if (!Array.isArray(list) || list.length > 20) throw new HttpError(400, 'webhooks: expected a list of at most 20 { url, secret }');
+				const old = new Map(plans.webhooks().map((h) => [h.url, h.secret]));
+				const hooks = list.map((h: { url?: unknown; secret?: unknown }, i) => {
+					let url: URL;
+					try {
+						url = new URL(String(h?.url ?? ''));
+					} catch {
+						throw new HttpError(400, `webhooks[${i}].url: not a URL`);
+					}
+					if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpError(400, `webhooks[${i}].url: http or https only`);
+					// "set" (as the list shows it) keeps the stored secret.
+					const secret = h?.secret === 'set' ? (old.get(url.href) ?? '') : String(h?.secret ?? '');
+					if (secret.length < 16 || secret.length > 256) throw new HttpError(400, `webhooks[${i}].secret: 16 to 256 characters`);
+					return { url: url.href, secret };
+				});
+				plans.setWebhooks(hooks, actorOf(auth, ctx), Date.now());
+				ctx.json(200, { webhooks: hooks.map((h) => ({ url: h.url, secret: 'set' })) });
+			},
+			{ role: 'admin' }
+		);
+}
