@@ -31,7 +31,8 @@ export function deriveHistory(
 	source: HistorySource,
 	pages: Iterable<readonly FloorEvent[]>,
 	mode: 'live' | 'bulk',
-	onPage?: (events: number) => void
+	onPage?: (events: number) => void,
+	onlyDates: ReadonlySet<string> | null = null
 ): DeriveResult {
 	let floor = null as Floor | null;
 	let writer = null as HistoryWriter | null;
@@ -42,7 +43,7 @@ export function deriveHistory(
 		for (const e of page) {
 			if (!floor) {
 				const f = new Floor(config, e.ts, { rollDayOnEventTime: true });
-				writer = new HistoryWriter(store.db, source, () => describeFloor(f), mode);
+				writer = new HistoryWriter(store.db, source, () => describeFloor(f), mode, onlyDates);
 				f.observe(writer);
 				floor = f;
 			}

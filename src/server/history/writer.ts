@@ -105,7 +105,9 @@ export class HistoryWriter implements FloorObserver {
 		private readonly db: Database.Database,
 		readonly source: HistorySource,
 		private readonly describe: () => FloorDescription,
-		readonly mode: WriterMode = 'live'
+		readonly mode: WriterMode = 'live',
+		/** Dates rows may go to (an import writes only the days it replaced); null: any. */
+		private readonly onlyDates: ReadonlySet<string> | null = null
 	) {
 		const cols = KPI_COLUMNS.map((k) => `"${k}"`).join(', ');
 		const vals = KPI_COLUMNS.map((k) => `@${k}`).join(', ');
@@ -151,6 +153,7 @@ export class HistoryWriter implements FloorObserver {
 
 	counts(c: CountsChange): void {
 		const day = this.#day(c.dayStart, c.start);
+		if (!day) return;
 		if (c.delta.csatAnswers > 0) day.csat = true;
 		if (this.mode === 'live') {
 			this.#counts.push({ date: day.date, event: c.event, part: c.part, queue: c.queue, channel: c.channel, start: c.start, agent: c.agent, counts: c.delta });
@@ -174,6 +177,7 @@ export class HistoryWriter implements FloorObserver {
 
 	leg(l: LegChange): void {
 		const day = this.#day(l.dayStart, l.ended ?? l.left ?? l.offered);
+		if (!day) return;
 		if (l.wrapup !== null) day.acw = true;
 		// Later changes of the same stay carry everything earlier ones did: keep the last.
 		this.#legs.set(`${day.date}|${l.leg}`, { ...l, date: day.date });
@@ -181,6 +185,7 @@ export class HistoryWriter implements FloorObserver {
 
 	agent(a: AgentChange): void {
 		const day = this.#day(a.dayStart, a.ts);
+		if (!day) return;
 		if (a.cause === 'state') day.agentStates = true;
 		const s = a.agent;
 		this.#agents.push({
@@ -271,13 +276,14 @@ export class HistoryWriter implements FloorObserver {
 		this.#days.clear();
 	}
 
-	#day(dayStart: number, ts: number): DayInfo {
+	#day(dayStart: number, ts: number): DayInfo | null {
 		let date = this.#dateOf.get(dayStart);
 		if (date === undefined) {
 			if (this.#dateOf.size > 1000) this.#dateOf.clear();
 			date = dayKey(dayStart, this.describe().timeZone);
 			this.#dateOf.set(dayStart, date);
 		}
+		if (this.onlyDates && !this.onlyDates.has(date)) return null;
 		let d = this.#days.get(date);
 		if (!d) {
 			d = { date, dayStart, clock: ts, agentStates: false, acw: false, csat: false };
