@@ -6,10 +6,12 @@
  * (b) A multi-skill day: 20 queues over 5 channels, 300 agents, ~60,000 contacts (target: under
  *     25 ms per replication, results included).
  *
- * Figures on the 2-core development machine (Node 20), before the engine's rework of issue #8
- * (shared list helper, rank-based routing, contact table, 4-ary calendar): (a) 1.58×, (b) warm
- * median 42.5 ms. After: see the report of that change; times vary with machine load, the ratio
- * in (a) much less.
+ * Issue #8 rework of the engine (shared list helper, rank-based routing, contact table, 4-ary
+ * calendar with packed event words), this script run on the engine before and after, one after
+ * the other on the same loaded 2-core machine (load average ~30, so absolute times are inflated):
+ * (a) 1.49× before, 1.22× after (the issue measured 1.58× on a quiet machine); same SL/abandon
+ * figures. (b) CPU time per warm replication 60 ms before, 55 ms after (wall time on that machine
+ * is meaningless); the issue's 42.5 ms quiet-machine median is not yet under 25 ms.
  */
 import { compile } from '../../sim/model';
 import { Engine } from '../../sim/engine';
