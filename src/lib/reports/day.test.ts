@@ -68,7 +68,7 @@ function input(raw: readonly Raw[], over: Partial<DayInput> = {}): DayInput {
 		dayEnd: DAY0 + 86_400_000,
 		intervals: rows(raw),
 		agents: null,
-		agentStatesRecorded: false,
+		recorded: { agentStates: false, csat: false },
 		queues: [],
 		settings: DEFAULT_REPORT_SETTINGS,
 		configVersion: null,
@@ -174,7 +174,7 @@ describe('day report', () => {
 	});
 
 	it('uses total rows (with agent time) when the history gives them', () => {
-		const withTotals = input(raw.slice(0, 50), { agentStatesRecorded: true });
+		const withTotals = input(raw.slice(0, 50), { recorded: { agentStates: true, csat: false } });
 		const total = emptyCounts();
 		for (const row of withTotals.intervals) {
 			for (const k of Object.keys(total) as (keyof KpiCounts)[]) if (k !== 'longestWait') total[k] += row.counts[k];

@@ -1,7 +1,8 @@
 import type { Channel } from '../domain/channels';
-import { computeKpis, emptyCounts, mergeCounts, sumCounts, type KpiCounts, type Kpis } from '../domain/kpi';
+import { computeKpis, emptyCounts, mergeCounts, occupancy, sumCounts, type KpiCounts, type Kpis } from '../domain/kpi';
 import { resolveSl, type SlFormula } from '../domain/service-level';
-import { AGENT_STATE_COLUMNS, type AgentInput, type AgentStateColumn, type DayInput } from './input';
+import type { HistoryAgentDayRow } from '../domain/history';
+import type { DayInput } from './input';
 import { MET_RULE_LABEL, type MetRule, type ReportSettings } from './settings';
 
 /**
@@ -54,7 +55,7 @@ export interface IntervalRow {
 	readonly kpis: Kpis;
 }
 
-/** One agent's line. */
+/** One agent's line: seconds per state (null where the source did not record it). */
 export interface AgentRow {
 	readonly agent: string;
 	readonly name: string;
@@ -62,7 +63,11 @@ export interface AgentRow {
 	readonly handled: number;
 	readonly aht: number | null;
 	readonly occupancy: number | null;
-	readonly states: Readonly<Record<AgentStateColumn, number>>;
+	readonly available: number | null;
+	readonly onContact: number;
+	readonly wrapUp: number | null;
+	readonly notReady: number | null;
+	readonly offline: number | null;
 }
 
 /** Whether the day met its service-level target, by the rule in force, and why, in words. */
@@ -89,7 +94,7 @@ export interface DayReport extends Pick<DayInput, 'date' | 'source' | 'timeZone'
 	readonly intervals: readonly IntervalRow[];
 	readonly queues: readonly GroupRow[];
 	readonly channels: readonly GroupRow[];
-	/** null when the source recorded no agent states (or they were not asked for). */
+	/** null when not asked for (supervisor data) or not in the history. */
 	readonly agents: readonly AgentRow[] | null;
 }
 
@@ -124,8 +129,8 @@ export function buildDayReport(input: DayInput): DayReport {
 	}
 
 	const totalCounts = sumCounts(perInterval);
-	const agentTime = input.agentStatesRecorded;
-	const csat = totalCounts.csatAnswers > 0;
+	const agentTime = input.recorded.agentStates;
+	const csat = input.recorded.csat || totalCounts.csatAnswers > 0;
 	const total = recordedKpis(totalCounts, formula, agentTime);
 	const floorTarget = input.settings.targets.serviceLevel;
 
@@ -169,7 +174,7 @@ export function buildDayReport(input: DayInput): DayReport {
 		intervals: perInterval.map((c, i) => ({ start: input.dayStart + i * input.intervalMs, counts: c, kpis: recordedKpis(c, formula, agentTime) })),
 		queues,
 		channels,
-		agents: input.agents && agentTime ? input.agents.map(agentRow) : null
+		agents: input.agents ? input.agents.map(agentRow) : null
 	};
 }
 
@@ -226,13 +231,23 @@ function verdict(settings: ReportSettings, total: Kpis, queues: readonly GroupRo
 	return { ...base, met: false, text: `missed: ${missed.length} of ${judged.length} queues below target (${named}${missed.length > 4 ? ', …' : ''})` };
 }
 
-function agentRow(a: AgentInput): AgentRow {
+function agentRow(a: HistoryAgentDayRow): AgentRow {
+	// Occupancy with the KPI module's own formula: time on contacts incl. wrap-up / (that + available).
 	const c = emptyCounts();
-	c.handled = a.handled;
-	c.handleSum = a.handleSum;
-	c.busyTime = a.busy;
-	c.idleTime = a.idle;
-	const k = computeKpis(c, 'answered-only');
-	const states = Object.fromEntries(AGENT_STATE_COLUMNS.map((s) => [s, a.states[s] ?? 0])) as Record<AgentStateColumn, number>;
-	return { agent: a.agent, name: a.name, team: a.team, handled: a.handled, aht: k.aht, occupancy: k.occupancy, states };
+	c.busyTime = a.onContact + (a.wrapUp ?? 0);
+	c.idleTime = a.available ?? 0;
+	const notReady = a.notReady === null ? null : Object.values(a.notReady).reduce((s, x) => s + x, 0);
+	return {
+		agent: a.agent,
+		name: a.name,
+		team: a.team,
+		handled: a.handled,
+		aht: a.aht,
+		occupancy: a.available === null ? null : occupancy(c),
+		available: a.available,
+		onContact: a.onContact,
+		wrapUp: a.wrapUp,
+		notReady,
+		offline: a.offline
+	};
 }

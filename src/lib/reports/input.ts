@@ -1,4 +1,5 @@
 import type { Channel } from '../domain/channels';
+import type { HistoryAgentDayRow, HistoryRecorded } from '../domain/history';
 import type { QueueConfig } from '../domain/floor';
 import type { KpiCounts } from '../domain/kpi';
 import type { ReportSettings } from './settings';
@@ -17,28 +18,6 @@ export interface IntervalInput {
 	readonly counts: Readonly<KpiCounts>;
 }
 
-/** One agent's day: contacts handled and the time spent in each state (seconds). */
-export interface AgentInput {
-	readonly agent: string;
-	readonly name: string;
-	readonly team: string;
-	readonly handled: number;
-	/** Sum of handling times (talk + hold + after-contact work) of the contacts handled. */
-	readonly handleSum: number;
-	/** Seconds on contacts (incl. wrap-up) and seconds available with nothing to do: occupancy. */
-	readonly busy: number;
-	readonly idle: number;
-	/** Seconds per state: available, on-contact, wrap-up, not-ready (all reasons), offline. */
-	readonly states: Readonly<Record<AgentStateColumn, number>>;
-	/** Seconds not ready per reason. */
-	readonly notReadyReasons: Readonly<Record<string, number>>;
-}
-
-/** The state columns of the agent table. */
-export const AGENT_STATE_COLUMNS = ['available', 'on-contact', 'wrap-up', 'not-ready', 'offline'] as const;
-/** One state column of the agent table. */
-export type AgentStateColumn = (typeof AGENT_STATE_COLUMNS)[number];
-
 /** Everything one day's report needs. */
 export interface DayInput {
 	/** YYYY-MM-DD in the center's time zone. */
@@ -50,10 +29,10 @@ export interface DayInput {
 	readonly dayStart: number;
 	readonly dayEnd: number;
 	readonly intervals: readonly IntervalInput[];
-	/** Agent rows; null when the source never recorded agent states (an imported call file). */
-	readonly agents: readonly AgentInput[] | null;
-	/** Whether the source recorded agent states (logins, breaks): occupancy is "not recorded" otherwise. */
-	readonly agentStatesRecorded: boolean;
+	/** The history's agent day rows (supervisor data); null when not asked for or not recorded. */
+	readonly agents: readonly HistoryAgentDayRow[] | null;
+	/** What the source recorded: occupancy and time per state need agent states, CSAT survey answers. */
+	readonly recorded: Pick<HistoryRecorded, 'agentStates' | 'csat'>;
 	/** Queues as configured that day (SL threshold, target, short-abandon, formula). */
 	readonly queues: readonly QueueConfig[];
 	readonly settings: ReportSettings;

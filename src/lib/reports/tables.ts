@@ -150,11 +150,11 @@ export function agentTable(r: DayReport, agents: readonly AgentRow[]): Table<Age
 			{ key: 'handled', label: 'Handled', kind: 'count', get: (a) => a.handled },
 			{ key: 'aht', label: 'AHT', kind: 'seconds', get: (a) => a.aht },
 			{ key: 'occupancy', label: 'Occupancy', kind: 'rate', needs: 'agentTime', get: (a) => a.occupancy },
-			{ key: 'available', label: 'Available', kind: 'seconds', get: (a) => a.states.available },
-			{ key: 'on-contact', label: 'On contact', kind: 'seconds', get: (a) => a.states['on-contact'] },
-			{ key: 'wrap-up', label: 'Wrap-up', kind: 'seconds', get: (a) => a.states['wrap-up'] },
-			{ key: 'not-ready', label: 'Not ready', kind: 'seconds', get: (a) => a.states['not-ready'] },
-			{ key: 'offline', label: 'Offline', kind: 'seconds', get: (a) => a.states.offline }
+			{ key: 'available', label: 'Available', kind: 'seconds', needs: 'agentTime', get: (a) => a.available },
+			{ key: 'onContact', label: 'On contact', kind: 'seconds', get: (a) => a.onContact },
+			{ key: 'wrapUp', label: 'Wrap-up', kind: 'seconds', get: (a) => a.wrapUp },
+			{ key: 'notReady', label: 'Not ready', kind: 'seconds', needs: 'agentTime', get: (a) => a.notReady },
+			{ key: 'offline', label: 'Offline', kind: 'seconds', needs: 'agentTime', get: (a) => a.offline }
 		]
 	};
 }

@@ -3,7 +3,7 @@ import { compareDays, type Comparison } from '../../lib/reports/compare';
 import { dayBounds } from '../../lib/reports/dates';
 import { datesBetween } from '../../lib/reports/range';
 import { buildDayReport, type DayReport } from '../../lib/reports/day';
-import type { AgentInput, DayInput, IntervalInput } from '../../lib/reports/input';
+import type { DayInput, IntervalInput } from '../../lib/reports/input';
 import { buildRange, type RangeReport } from '../../lib/reports/range';
 import { DEFAULT_REPORT_SETTINGS, parseReportSettings, versionInForce, type ReportSettings } from '../../lib/reports/settings';
 import { HistoryQueries } from '../history/queries';
@@ -57,26 +57,11 @@ export class ReportService {
 		// The history API's day (what the Floor decided), from the preferred source of that date.
 		const day = new HistoryQueries(this.deps.store.db).day(date, undefined, { agents: true });
 		if (!day || day.intervals.length === 0) return null;
-		const queues = mergeQueues(cfg.queues, live.queues);
+		// Queues as the history recorded them that day, then the config in force, then the live floor's.
+		const queues = mergeQueues(mergeQueues(day.queues, cfg.queues), live.queues);
 		const settingsV = versionInForce(this.deps.store.configVersions<ReportSettings>(SETTINGS_KIND, SETTINGS_KEY), end);
-		const intervals: IntervalInput[] = day.intervals.filter((r) => r.queue !== '*');
-		const agents: AgentInput[] | null = day.recorded.agentStates
-			? (day.snapshot.agents ?? []).map((a) => {
-					const notReady = a.notReady ?? {};
-					const notReadyTotal = Object.values(notReady).reduce((x, y) => x + y, 0);
-					return {
-						agent: a.agent,
-						name: a.name,
-						team: a.team,
-						handled: a.handled,
-						handleSum: (a.aht ?? 0) * a.handled,
-						busy: a.onContact + (a.wrapUp ?? 0),
-						idle: a.available ?? 0,
-						states: { available: a.available ?? 0, 'on-contact': a.onContact, 'wrap-up': a.wrapUp ?? 0, 'not-ready': notReadyTotal, offline: a.offline ?? 0 },
-						notReadyReasons: notReady
-					};
-				})
-			: null;
+		// Per-queue, per-channel and total rows alike: the total rows carry the agent time (occupancy).
+		const intervals: readonly IntervalInput[] = day.intervals;
 		return {
 			date,
 			source: day.source,
@@ -85,8 +70,9 @@ export class ReportService {
 			dayStart: start,
 			dayEnd: end,
 			intervals,
-			agents,
-			agentStatesRecorded: day.recorded.agentStates,
+			// Agent rows are supervisor data: the routes leave them out for viewers.
+			agents: day.snapshot.agents ?? null,
+			recorded: { agentStates: day.recorded.agentStates, csat: day.recorded.csat },
 			queues,
 			settings: settingsV?.body ?? DEFAULT_REPORT_SETTINGS,
 			configVersion: floorV?.version ?? null,

@@ -1,0 +1,163 @@
+import { fetchAgents, fetchComparison, fetchDay, fetchRange, fetchTimeZone, ReportApiError, type ComparisonJson, type DayReportJson } from './api';
+import type { AgentRow } from './day';
+import { addDays, compareDate, isDate, todayIn } from './dates';
+import type { RangeReport } from './range';
+
+/**
+ * The /reports page's state: which day (or range) is shown, what it is compared with, and what
+ * the API answered. Plain methods load; the page only binds and calls them.
+ */
+
+/** localStorage key of the supervisor token (per-agent figures), kept on this browser only. */
+export const SUPERVISOR_TOKEN_KEY = 'sightline.supervisorToken';
+
+/** What a day is compared with: nothing, the day before, the same weekday a week before, or a chosen date. */
+export type CompareChoice = 'none' | 'previous' | 'last-week' | 'date';
+
+/** Day view or a week or month of daily figures. */
+export type ReportView = 'day' | 'week' | 'month';
+
+/** First and last date of the calendar month holding `date`. */
+export function monthOf(date: string): { from: string; to: string } {
+	const from = `${date.slice(0, 7)}-01`;
+	const next = new Date(Date.parse(`${from}T00:00:00Z`));
+	next.setUTCMonth(next.getUTCMonth() + 1);
+	return { from, to: addDays(next.toISOString().slice(0, 10), -1) };
+}
+
+/** The seven days ending on `date`. */
+export function weekEnding(date: string): { from: string; to: string } {
+	return { from: addDays(date, -6), to: date };
+}
+
+/** The page's state. */
+export class ReportsState {
+	timeZone = $state('UTC');
+	date = $state('');
+	view = $state<ReportView>('day');
+	compare = $state<CompareChoice>('none');
+	compareWith = $state('');
+	report = $state.raw<DayReportJson | null>(null);
+	comparison = $state.raw<ComparisonJson | null>(null);
+	range = $state.raw<RangeReport | null>(null);
+	/** The calendar month's days, for met/missed marks. */
+	calendar = $state.raw<RangeReport | null>(null);
+	calendarMonth = $state('');
+	agents = $state.raw<readonly AgentRow[] | null>(null);
+	agentsMessage = $state('');
+	token = $state('');
+	loading = $state(false);
+	error = $state('');
+	#seq = 0;
+
+	/** The date compared with, or null. */
+	get otherDate(): string | null {
+		if (!this.date || this.compare === 'none') return null;
+		if (this.compare === 'date') return isDate(this.compareWith) ? this.compareWith : null;
+		return compareDate(this.date, this.compare);
+	}
+
+	/** Reads the URL (or opens on yesterday in the center's time zone) and loads. */
+	async init(params: URLSearchParams): Promise<void> {
+		if (typeof localStorage !== 'undefined') this.token = localStorage.getItem(SUPERVISOR_TOKEN_KEY) ?? '';
+		try {
+			this.timeZone = await fetchTimeZone();
+		} catch {
+			// Viewer data needs no token on loopback; elsewhere the day loads will say what is wrong.
+		}
+		const d = params.get('date');
+		this.date = d && isDate(d) ? d : addDays(todayIn(this.timeZone), -1);
+		const v = params.get('view');
+		if (v === 'week' || v === 'month') this.view = v;
+		const c = params.get('compare');
+		if (c === 'previous' || c === 'last-week') this.compare = c;
+		else if (c && isDate(c)) {
+			this.compare = 'date';
+			this.compareWith = c;
+		}
+		await this.load();
+	}
+
+	/** The URL query that reopens this view. */
+	query(): string {
+		const q = new URLSearchParams({ date: this.date });
+		if (this.view !== 'day') q.set('view', this.view);
+		const other = this.compare === 'date' ? this.compareWith : this.compare;
+		if (this.compare !== 'none' && other) q.set('compare', other);
+		return q.toString();
+	}
+
+	/** Moves by `n` days (keyboard stepping). */
+	step(n: number): Promise<void> {
+		return this.pick(addDays(this.date, n));
+	}
+
+	/** Shows `date`. */
+	pick(date: string): Promise<void> {
+		if (!isDate(date)) return Promise.resolve();
+		this.date = date;
+		return this.load();
+	}
+
+	/** Loads what the view needs; a late answer for an older choice is dropped. */
+	async load(): Promise<void> {
+		const seq = ++this.#seq;
+		this.loading = true;
+		this.error = '';
+		try {
+			const month = monthOf(this.date);
+			const calendar = month.from === this.calendarMonth && this.calendar ? Promise.resolve(this.calendar) : fetchRange(month.from, month.to);
+			const other = this.otherDate;
+			if (this.view === 'day') {
+				const [report, comparison, cal] = await Promise.all([fetchDay(this.date), other ? fetchComparison(this.date, other) : Promise.resolve(null), calendar]);
+				if (seq !== this.#seq) return;
+				this.report = report;
+				this.comparison = comparison;
+				this.range = null;
+				this.#setCalendar(month.from, cal);
+				await this.loadAgents(seq);
+			} else {
+				const span = this.view === 'week' ? weekEnding(this.date) : month;
+				const [range, cal] = await Promise.all([fetchRange(span.from, span.to), calendar]);
+				if (seq !== this.#seq) return;
+				this.range = range;
+				this.#setCalendar(month.from, cal);
+			}
+		} catch (e) {
+			if (seq === this.#seq) this.error = e instanceof Error ? e.message : String(e);
+		} finally {
+			if (seq === this.#seq) this.loading = false;
+		}
+	}
+
+	#setCalendar(month: string, cal: RangeReport): void {
+		this.calendarMonth = month;
+		this.calendar = cal;
+	}
+
+	/** Saves the token on this browser and loads the agent table. */
+	async useToken(token: string): Promise<void> {
+		this.token = token.trim();
+		if (typeof localStorage !== 'undefined') {
+			if (this.token) localStorage.setItem(SUPERVISOR_TOKEN_KEY, this.token);
+			else localStorage.removeItem(SUPERVISOR_TOKEN_KEY);
+		}
+		await this.loadAgents(this.#seq);
+	}
+
+	/** Loads per-agent rows when a token is set. */
+	async loadAgents(seq: number): Promise<void> {
+		this.agents = null;
+		this.agentsMessage = '';
+		if (!this.token || !this.report) return;
+		try {
+			const agents = await fetchAgents(this.date, this.token);
+			if (seq !== this.#seq) return;
+			this.agents = agents;
+			if (!agents) this.agentsMessage = `The source of ${this.date} (${this.report.source}) recorded no agent figures.`;
+		} catch (e) {
+			if (seq !== this.#seq) return;
+			this.agentsMessage = e instanceof ReportApiError && (e.status === 401 || e.status === 403) ? `Token refused: ${e.message}` : String(e);
+		}
+	}
+}

@@ -1,0 +1,142 @@
+import { expect, test } from '@playwright/test';
+import { parse } from 'csv-parse/sync';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseScenario } from '../../sim/scenario';
+import { traceEvents } from '../../sim/trace';
+import { startSightline, type Sightline } from './helpers/server';
+import { SCREENSHOT_DIR, saveScreenshot } from './helpers/wall';
+import { pdfText } from './reports-pdf-text';
+
+/**
+ * /reports against the real server: past days go in through the real ingest path (simulated days
+ * POSTed to /api/events), then a manager opens the page, picks a day, compares it with last week,
+ * downloads a CSV and prints it to PDF.
+ */
+
+const DAY = 86_400_000;
+const yesterday = new Date(Math.floor(Date.now() / DAY) * DAY - DAY).toISOString().slice(0, 10);
+const shift = (d: string, n: number) => new Date(Date.parse(d) + n * DAY).toISOString().slice(0, 10);
+/** Days with history: yesterday, the two before, and the same weekdays a week earlier. */
+const FILLED = [0, -1, -2, -7, -8].map((n) => shift(yesterday, n));
+
+let server: Sightline;
+
+async function api<T>(path: string): Promise<T> {
+	const r = await fetch(`${server.url}${path}`);
+	if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+	return (await r.json()) as T;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+	server = await startSightline({ speed: 1, extraArgs: ['--time-zone', 'UTC'] });
+	const parsed = parseScenario(readFileSync('sim/scenarios/multichannel-day.json', 'utf8'));
+	if (!parsed.ok) throw new Error('scenario');
+	for (const [i, date] of FILLED.entries()) {
+		const events = traceEvents(parsed.scenario, { seed: 11 + i, startTs: Date.parse(`${date}T08:00:00Z`) });
+		for (let k = 0; k < events.length; k += 4000) {
+			const r = await fetch(`${server.url}/api/events`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${server.tokens.ingest}` },
+				body: JSON.stringify(events.slice(k, k + 4000))
+			});
+			if (r.status !== 202) throw new Error(`ingest ${date}: ${r.status} ${await r.text()}`);
+		}
+	}
+});
+
+test.afterAll(async () => {
+	await server?.stop();
+});
+
+type Day = { date: string; total: { offered: number; serviceLevel: number | null; asa: number | null }; met: { met: boolean | null } };
+
+test('opens on yesterday; calendar marks days; pick, step, compare, export, print', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/reports`);
+	const y = await api<Day>(`/api/reports/day/${yesterday}`);
+	await expect(page.getByTestId('day-report')).toBeVisible({ timeout: 20_000 });
+	await expect(page).toHaveURL(new RegExp(`date=${yesterday}`));
+	await expect(page.locator('[data-kpi="offered"] .value')).toHaveText(y.total.offered.toLocaleString('en-US'));
+	await expect(page.getByTestId('met')).toContainText(y.met.met ? 'met' : 'missed');
+
+	// Calendar: days with history carry a word (met/missed), others say "no data".
+	for (const d of FILLED.filter((d) => d.slice(0, 7) === yesterday.slice(0, 7))) {
+		const day = await api<Day>(`/api/reports/day/${d}`);
+		await expect(page.locator(`[data-date="${d}"]`)).toHaveAttribute('data-mark', day.met.met ? 'met' : 'missed');
+	}
+	const empty = shift(yesterday, -4);
+	if (empty.slice(0, 7) === yesterday.slice(0, 7)) await expect(page.locator(`[data-date="${empty}"]`)).toHaveAttribute('data-mark', 'no data');
+	await saveScreenshot(page, 'reports-day.png');
+
+	// Hover an interval mid-morning: the read-out names the interval and its figures.
+	const chart = page.getByTestId('interval-chart').first();
+	const box = (await chart.locator('svg').boundingBox())!;
+	await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+	await expect(chart.getByRole('status')).toContainText('Offered');
+	await saveScreenshot(page, 'reports-hover.png');
+
+	// Step back a day with the keyboard, then pick a day in the calendar (the month shown is the day's).
+	const before = shift(yesterday, -1);
+	await page.locator('h1').click();
+	await page.keyboard.press('ArrowLeft');
+	await expect(page).toHaveURL(new RegExp(`date=${before}`));
+	const b = await api<Day>(`/api/reports/day/${before}`);
+	await expect(page.locator('[data-kpi="offered"] .value')).toHaveText(b.total.offered.toLocaleString('en-US'));
+	const target = yesterday.slice(0, 7) === before.slice(0, 7) ? yesterday : shift(yesterday, -2);
+	await page.locator(`[data-date="${target}"]`).click();
+	const t = await api<Day>(`/api/reports/day/${target}`);
+	await expect(page.locator('[data-kpi="offered"] .value')).toHaveText(t.total.offered.toLocaleString('en-US'));
+	if (target !== yesterday) {
+		await page.locator('h1').click();
+		await page.keyboard.press('ArrowRight');
+		await page.keyboard.press('ArrowRight');
+	}
+	await expect(page).toHaveURL(new RegExp(`date=${yesterday}`));
+	await expect(page.locator('[data-kpi="offered"] .value')).toHaveText(y.total.offered.toLocaleString('en-US'));
+
+	// Compare with the same weekday last week: signed differences on the tiles and dashed lines on the charts.
+	await page.getByLabel('Same weekday last week').check();
+	const lastWeek = await api<Day>(`/api/reports/day/${shift(yesterday, -7)}`);
+	const diff = y.total.offered - lastWeek.total.offered;
+	const signed = (diff > 0 ? '+' : diff < 0 ? '−' : '±') + Math.abs(diff).toLocaleString('en-US');
+	await expect(page.getByTestId('diff-offered')).toHaveText(`${signed} vs ${shift(yesterday, -7)}`);
+	await expect(page.locator('[data-series="offered-other"]')).toHaveCount(1);
+	await expect(page.getByTestId('table-comparison')).toBeVisible();
+	await saveScreenshot(page, 'reports-compare.png');
+
+	// One-click CSV of the queue table: the page's columns, one row per queue, figures as the API has them.
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-queues').click()]);
+	const csvPath = join(SCREENSHOT_DIR, '..', 'reports-queues.csv');
+	await download.saveAs(csvPath);
+	const rows = parse(readFileSync(csvPath, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+	const apiQueues = (await api<{ queues: { name: string; kpis: { offered: number } }[] }>(`/api/reports/day/${yesterday}`)).queues;
+	expect(rows.map((r) => [r['Queue'], Number(r['Offered'])])).toEqual(apiQueues.map((q) => [q.name, q.kpis.offered]));
+	expect(Object.keys(rows[0] ?? {})).toContain('Service level (%)');
+
+	// Print to PDF: the headline KPIs are on paper.
+	await page.emulateMedia({ media: 'print' });
+	await saveScreenshot(page, 'reports-print-media.png');
+	const pdf = await page.pdf({ format: 'A4', printBackground: true });
+	mkdirSync(SCREENSHOT_DIR, { recursive: true });
+	writeFileSync(join(SCREENSHOT_DIR, '..', 'reports-day.pdf'), pdf);
+	const text = pdfText(pdf).replace(/\s+/g, ' ');
+	for (const word of ['OFFERED', 'ANSWERED', 'ABANDONED', 'SERVICE LEVEL', 'ASA', 'AHT', 'OCCUPANCY', 'LONGEST WAIT']) expect(text.toUpperCase()).toContain(word);
+	expect(text).toContain(y.total.offered.toLocaleString('en-US'));
+	expect(text).toContain(`${((y.total.serviceLevel ?? 0) * 100).toFixed(1)}%`);
+	expect(text).not.toContain('Boards'); // no navigation on paper
+	await page.emulateMedia({ media: 'screen' });
+});
+
+test('month view: a trend chart per KPI and the table of days', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/reports?date=${yesterday}&view=month`);
+	await expect(page.getByTestId('range-view')).toBeVisible({ timeout: 20_000 });
+	const rows = page.getByTestId('table-range').locator('tbody tr');
+	const inMonth = FILLED.filter((d) => d.slice(0, 7) === yesterday.slice(0, 7)).length;
+	await expect(rows).toHaveCount(inMonth);
+	await expect(page.getByTestId('interval-chart')).toHaveCount(5);
+	await saveScreenshot(page, 'reports-month.png');
+});
