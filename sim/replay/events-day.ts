@@ -95,8 +95,17 @@ export const RECORDED_LOGINS = 'recorded: agents available or on contacts (agent
  * `offline`. Null when the events hold no agent state at all (then it must be estimated).
  */
 export function recordedStaffing(events: readonly FloorEvent[], dayStartMs: number, horizon: number, interval: number): StaffingEstimate | null {
-	const states = events.filter((e) => e.type === 'agent.state');
-	if (states.length === 0) return null;
+	const states = events.flatMap((e) => (e.type === 'agent.state' ? [e] : []));
+	return states.length === 0 ? null : staffingFromStates(states, dayStartMs, horizon, interval);
+}
+
+/** Staffing from presence changes (`agent.state` events or a stored day's agent-state rows), by time. */
+export function staffingFromStates(
+	states: readonly { readonly agent: string; readonly ts: number; readonly state: string }[],
+	dayStartMs: number,
+	horizon: number,
+	interval: number
+): StaffingEstimate {
 	const I = Math.ceil(horizon / interval);
 	const available = new Array<number>(I).fill(0);
 	const since = new Map<string, number>();
