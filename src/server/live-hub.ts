@@ -3,6 +3,7 @@ import type { Floor } from '../lib/domain/floor';
 import { preview } from '../lib/domain/result';
 import type { BoardConfig } from '../lib/domain/board-config';
 import { isEmptyChanges } from '../lib/domain/views';
+import { pack as packPlain, unpack as unpackPlain } from 'msgpackr';
 import { encodeHello, type Codec } from '../lib/protocol/codec';
 import { parseClientFrame } from '../lib/protocol/client-frames';
 import type { ErrorFrame, ServerFrame, SourceInfo } from '../lib/protocol/frames';
@@ -26,6 +27,8 @@ import { NO_COMPRESSION, SEND_DROPPED, type TemplatedApp, type WebSocket } from 
 /** Per-socket state, kept in uWS user data. */
 export interface LiveSocketData {
 	readonly board: string;
+	/** How frames are encoded for this socket (see `WireEncoding`). */
+	readonly encoding: WireEncoding;
 	/** Set at upgrade when the socket must only be told why and closed. */
 	readonly refusal: ErrorFrame | null;
 	closed: boolean;
@@ -33,6 +36,14 @@ export interface LiveSocketData {
 	needsSnapshot: boolean;
 	badFrames: number;
 }
+
+/**
+ * Encodings of `/live`: `records` (the default, for the browser) is msgpack with msgpackr's record
+ * extension declared in `hello`; `msgpack` (plain maps) and `json` (text frames) are the same
+ * frames for third-party clients, readable by any msgpack or JSON library.
+ */
+export type WireEncoding = 'records' | 'msgpack' | 'json';
+const WIRE_ENCODINGS: ReadonlySet<string> = new Set(['msgpack', 'json']);
 
 /** Hub tuning. */
 export interface LiveHubOptions {
@@ -111,12 +122,18 @@ export class LiveHub {
 				}
 				const query = new URLSearchParams(req.getQuery() ?? '');
 				const board = query.get('board') || 'default';
+				const asked = query.get('encoding');
+				if (asked !== null && !WIRE_ENCODINGS.has(asked)) {
+					res.cork(() => res.writeStatus('400 Bad Request').end('encoding must be msgpack or json (or absent, for the browser codec)', true));
+					return;
+				}
+				const encoding: WireEncoding = (asked as WireEncoding | null) ?? 'records';
 				// Browsers cannot set headers on a WebSocket, so ?token= is accepted here.
 				const check = auth.check(query.get('token') || bearerToken(req.getHeader('authorization')), 'viewer');
 				let refusal: ErrorFrame | null = null;
 				if (!check.ok) refusal = { type: 'error', code: 'unauthorized', message: check.message };
 				else if (!this.hasBoard(board)) refusal = { type: 'error', code: 'unknown-board', message: `no board ${preview(board)}` };
-				res.upgrade<LiveSocketData>({ board, refusal, closed: false, stale: false, needsSnapshot: false, badFrames: 0 }, key, protocol, extensions, context);
+				res.upgrade<LiveSocketData>({ board, encoding, refusal, closed: false, stale: false, needsSnapshot: false, badFrames: 0 }, key, protocol, extensions, context);
 			},
 			open: (ws) => this.open(ws),
 			message: (ws, message, isBinary) => this.message(ws, message, isBinary),
@@ -162,17 +179,30 @@ export class LiveHub {
 		if (data.refusal || !ch) {
 			const refusal: ErrorFrame = data.refusal ?? { type: 'error', code: 'unknown-board', message: `no board ${preview(data.board)}` };
 			// hello first even here: every client decodes hello before anything else.
-			ws.send(encodeHello(data.board, this.clock(), this.#source), true);
-			ws.send(this.codec.encode(refusal), true);
+			const text = data.encoding !== 'json';
+			ws.send(this.#hello(data, data.board), text);
+			ws.send(this.#encode(data.encoding, refusal), text);
 			ws.end(CLOSE_REFUSED, refusal.code);
 			return;
 		}
 		ch.clients.add(ws);
 		this.#clientCount++;
 		data.needsSnapshot = true;
-		const hello = encodeHello(ch.board.id, this.clock(), this.#source);
-		ws.send(hello, true);
+		const hello = this.#hello(data, ch.board.id);
+		ws.send(hello, data.encoding !== 'json');
 		this.#count(hello.byteLength);
+	}
+
+	/** `hello` is plain msgpack for both msgpack encodings (it carries the structures), JSON text for json. */
+	#hello(data: LiveSocketData, board: string): Uint8Array {
+		const bytes = encodeHello(board, this.clock(), this.#source);
+		return data.encoding === 'json' ? Buffer.from(JSON.stringify(unpackPlain(bytes))) : bytes;
+	}
+
+	/** A frame in one of the wire encodings. */
+	#encode(encoding: WireEncoding, frame: ServerFrame): Uint8Array {
+		if (encoding === 'records') return this.codec.encode(frame);
+		return encoding === 'msgpack' ? packPlain(frame) : Buffer.from(JSON.stringify(frame));
 	}
 
 	/** A frame from a wallboard: resync or ping; anything else is refused with an error frame. */
@@ -180,12 +210,13 @@ export class LiveHub {
 		const data = ws.getUserData();
 		if (data.closed || data.refusal) return;
 		let frame: ReturnType<typeof parseClientFrame>;
-		if (!isBinary) frame = { error: 'frames must be binary msgpack', code: 'bad-frame' };
+		const json = data.encoding === 'json';
+		if (isBinary === json) frame = { error: json ? 'frames must be JSON text' : 'frames must be binary msgpack', code: 'bad-frame' };
 		else {
 			try {
-				frame = parseClientFrame(this.codec.decode(new Uint8Array(bytes)));
+				frame = parseClientFrame(json ? JSON.parse(Buffer.from(bytes).toString('utf8')) : this.codec.decode(new Uint8Array(bytes)));
 			} catch {
-				frame = { error: 'malformed msgpack', code: 'bad-frame' };
+				frame = { error: json ? 'malformed JSON' : 'malformed msgpack', code: 'bad-frame' };
 			}
 		}
 		if ('error' in frame) {
@@ -237,19 +268,28 @@ export class LiveHub {
 
 	#flush(ch: BoardChannel, now: number): void {
 		const changes = ch.deltas.changes(this.floor);
-		let delta: Uint8Array | null = null;
+		let delta: ServerFrame | null = null;
 		if (!isEmptyChanges(changes)) {
 			ch.seq++;
-			delta = this.codec.encode({ type: 'delta', seq: ch.seq, serverTime: now, changes });
+			delta = { type: 'delta', seq: ch.seq, serverTime: now, changes };
 		}
-		let snapshot: Uint8Array | null = null;
+		let snapshot: ServerFrame | null = null;
+		// Each frame is encoded once per encoding in use, whatever the number of clients.
+		const deltas = new Map<WireEncoding, Uint8Array>();
+		const snapshots = new Map<WireEncoding, Uint8Array>();
+		const encoded = (cache: Map<WireEncoding, Uint8Array>, encoding: WireEncoding, f: ServerFrame) => {
+			let bytes = cache.get(encoding);
+			if (!bytes) cache.set(encoding, (bytes = this.#encode(encoding, f)));
+			return bytes;
+		};
 		for (const ws of ch.clients) {
 			const data = ws.getUserData();
 			if (data.closed || data.stale || (!data.needsSnapshot && !delta)) continue;
 			// The snapshot already holds this tick's delta: same seq, so the next delta follows on.
-			const frame = data.needsSnapshot
-				? (snapshot ??= this.codec.encode({ type: 'snapshot', seq: ch.seq, serverTime: now, floor: ch.snapshots.snapshot(this.floor) }))
-				: delta!;
+			const isSnapshot = data.needsSnapshot || delta === null;
+			const frame = data.needsSnapshot || delta === null
+				? encoded(snapshots, data.encoding, (snapshot ??= { type: 'snapshot', seq: ch.seq, serverTime: now, floor: ch.snapshots.snapshot(this.floor) }))
+				: encoded(deltas, data.encoding, delta);
 			const buffered = ws.getBufferedAmount();
 			// A client whose buffer is empty always gets its frame, however big; otherwise a frame must fit under the hard limit.
 			if (buffered > 0 && buffered + frame.byteLength > this.options.hardLimit) {
@@ -263,7 +303,7 @@ export class LiveHub {
 				this.metrics.staleMarks++;
 				continue;
 			}
-			if (this.#send(ws, frame) && frame === snapshot) {
+			if (this.#send(ws, frame) && isSnapshot) {
 				data.needsSnapshot = false;
 				this.metrics.snapshotsSent++;
 			}
@@ -281,7 +321,7 @@ export class LiveHub {
 	#send(ws: LiveSocket, bytes: Uint8Array): boolean {
 		let result = 0;
 		ws.cork(() => {
-			result = ws.send(bytes, true, false);
+			result = ws.send(bytes, ws.getUserData().encoding !== 'json', false);
 		});
 		if (result === SEND_DROPPED) {
 			this.#tooSlow(ws);
@@ -294,8 +334,9 @@ export class LiveHub {
 	/** Small answers (pong, error) are skipped for a client over the soft limit rather than buffered. */
 	#sendSmall(ws: LiveSocket, frame: ServerFrame): void {
 		if (ws.getBufferedAmount() > this.options.softLimit) return;
-		const bytes = this.codec.encode(frame);
-		ws.send(bytes, true);
+		const encoding = ws.getUserData().encoding;
+		const bytes = this.#encode(encoding, frame);
+		ws.send(bytes, encoding !== 'json');
 		this.#count(bytes.byteLength);
 	}
 
