@@ -172,8 +172,13 @@ describe('GET /api/reports/day/:date', () => {
 		expect((await get(`/api/reports/day/${yesterday}/agents`)).status).toBe(401);
 		expect((await get(`/api/reports/day/${yesterday}/agents`, ts.tokens.viewer)).status).toBe(403);
 		const sup = await get(`/api/reports/day/${yesterday}/agents`, ts.tokens.supervisor);
-		// This store records no agent rows yet: said so, rather than an empty table of zeros.
-		expect([200, 404]).toContain(sup.status);
+		expect(sup.status).toBe(200);
+		const agents = JSON.parse(sup.text).agents as { handled: number; occupancy: number | null }[];
+		// Every handled contact of the day was finished by some agent.
+		expect(agents.reduce((s, a) => s + a.handled, 0)).toBe(days.get(yesterday)!.answered);
+		expect(agents.some((a) => a.occupancy !== null && a.occupancy > 0 && a.occupancy <= 1)).toBe(true);
+		const csv = parse((await get(`/api/reports/day/${yesterday}/agents?format=csv`, ts.tokens.supervisor)).text, { bom: true, columns: true }) as Record<string, string>[];
+		expect(csv).toHaveLength(agents.length);
 	});
 });
 
