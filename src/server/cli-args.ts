@@ -20,6 +20,8 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --speed N          playback speed (default 1)
     --seed N           emulator seed (default 1)
     --scenario FILE    emulator scenario (default sim/scenarios/multichannel-day.json)
+    --backfill DAYS    on an empty data dir, the emulator first stores this many past days
+                       of the emulated center (default 28; 0 turns it off)
     --from HH:MM       start the emulated day this far in; what came before plays at once,
                        so boards open with the day's history (default 00:00)
     --host H           listen address (default ${D.host}; any other needs tokens for everything)
@@ -47,6 +49,7 @@ const OPTIONS = {
 	seed: { type: 'string' },
 	scenario: { type: 'string' },
 	from: { type: 'string' },
+	backfill: { type: 'string' },
 	host: { type: 'string' },
 	port: { type: 'string' },
 	data: { type: 'string' },
@@ -120,7 +123,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		maxSkewSeconds: num('max-skew', SKEW_SECONDS_RANGE.min, SKEW_SECONDS_RANGE.max),
 		bodyBudgetBytes: budgetMb === undefined ? undefined : Math.round(budgetMb * 1024 * 1024),
 		allowedOrigins: origins.length ? origins : undefined,
-		nats: natsUrl === undefined ? undefined : { url: natsUrl }
+		nats: natsUrl === undefined ? undefined : { url: natsUrl },
+		backfillDays: mode === 'emulator' ? (num('backfill', 0, 366) ?? 28) : 0
 	};
 }
 

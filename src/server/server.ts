@@ -16,6 +16,8 @@ import { countRejected } from './ingest';
 import { LiveHistory } from './history/live';
 import { rederiveAfterMigration } from './history/rederive';
 import { Intake } from './intake';
+import { runBackfill } from './history/backfill';
+import { EmulatorSource } from './sources/emulator';
 import { REORDER_DEFAULTS } from './reorder';
 import { LiveHub } from './live-hub';
 import { Metrics } from './metrics';
@@ -81,6 +83,8 @@ export interface ServerOptions {
 	 */
 	readonly nats?: { readonly url: string; readonly stream?: string; readonly subjectPrefix?: string; readonly configBucket?: string };
 	readonly log?: (line: string) => void;
+	/** With the emulator on an empty data dir: simulate and store this many past days first (0: none; `npm start` asks for 28). */
+	readonly backfillDays?: number;
 	/** Retry policy of the outbound plan webhooks (tests shorten it). */
 	readonly webhookRetry?: RetryPolicy;
 }
@@ -143,6 +147,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
 	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, log });
 	const intake = new Intake(floor, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs });
+	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log);
 	if (sourceKind !== 'replay') {
 		const r = history.rebuild(store.eventPages(rebuildFrom, Number.MAX_SAFE_INTEGER));
 		if (r.events) log(`rebuilt the floor from ${r.events} stored events since yesterday's reset (${r.anomalies} anomalies)`);

@@ -79,6 +79,11 @@ export class EmulatorSource implements Source {
 		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${options.speed}× speed${from ? `, from ${formatElapsed(from)}` : ''})`;
 	}
 
+	/** The scenario being played (the center a backfill simulates the past days of). */
+	get scenario(): Scenario {
+		return this.#scenario;
+	}
+
 	now(): number {
 		return this.#clock.now();
 	}

@@ -76,6 +76,7 @@ export async function startSightline(opts: SightlineOptions = {}): Promise<Sight
 		'--data',
 		dataDir,
 		...(opts.mode === 'ingest' ? [] : ['--speed', String(opts.speed ?? 60)]),
+		...((opts.mode ?? 'emulator') === 'emulator' ? ['--backfill', '0'] : []),
 		...(opts.scenario ? ['--scenario', opts.scenario] : []),
 		...(opts.extraArgs ?? [])
 	];
