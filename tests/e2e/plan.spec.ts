@@ -9,10 +9,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import { startSightline, type Sightline } from './helpers/server';
 import { saveScreenshot } from './helpers/wall';
 
 let server: Sightline;
+const ROOT = resolve(import.meta.dirname, '../..');
 
 test.beforeAll(async () => {
 	server = await startSightline({ speed: 1 });
@@ -173,4 +175,15 @@ test('save, reload from the URL and from a share link, apply with the diff, see 
 	} finally {
 		await new Promise((r) => receiver.close(r));
 	}
+});
+
+test('a real day from a trace file becomes the baseline, its staffing said to be estimated and how', async ({ page }) => {
+	await openPlan(page);
+	await page.getByTestId('open-trace').setInputFiles(join(ROOT, '../shared/data/anonymous-bank-1999-one-day.csv'));
+	await expect(page.getByTestId('source-label')).toContainText('anonymous-bank', { timeout: 30_000 });
+	await expect(page.getByTestId('source-label')).toContainText('effective availability');
+	await expect(page.getByTestId('staffing-chart')).toBeVisible();
+	// A multi-day file without a day is refused with the days named.
+	await page.getByTestId('open-trace').setInputFiles(join(ROOT, '../shared/data/anonymous-bank-1999-08-01-to-24.csv'));
+	await expect(page.getByTestId('load-error')).toContainText('pick one', { timeout: 60_000 });
 });

@@ -1,6 +1,8 @@
 import bundledJson from '../../../sim/scenarios/multichannel-day.json';
 import { formatErrors, validateScenario, type Scenario } from '../../../sim/scenario';
 import type { BaselineSource } from './plan-doc';
+import { loadTraceDay } from '../../../sim/replay/load';
+import { prepareReplay } from '../../../sim/replay/replay';
 
 /**
  * Where a baseline comes from: the bundled multi-channel day, a scenario file the planner opens,
@@ -35,6 +37,20 @@ export function scenarioFileBaseline(name: string, text: string): Baseline {
 	const v = validateScenario(value);
 	if (!v.ok) throw new Error(`${name.slice(0, 100)} is not a valid scenario: ${formatErrors(v.errors).slice(0, 600)}`);
 	return { scenario: v.scenario, source: { kind: 'file', name: name.slice(0, 200) }, label: `file ${name.slice(0, 100)}`, dayStart: 0 };
+}
+
+/**
+ * A recorded day from a trace file (Anonymous Bank call log or Sightline JSONL events; `day`
+ * picks one of a multi-day file): the replay scenario with its own recorded or estimated
+ * staffing, the label saying which and how.
+ */
+export function traceFileBaseline(name: string, text: string, day?: string): Baseline {
+	const loaded = loadTraceDay(text, day ? { day } : {});
+	if (!loaded.ok) throw new Error(`${name.slice(0, 100)}: ${loaded.message.replace(/--day/g, 'the day field').slice(0, 400)}`);
+	const r = prepareReplay(loaded);
+	const methods = [...new Set(Object.values(r.staffing).map((s) => s.method))];
+	const label = `${loaded.day.date ?? 'day'} from ${name.slice(0, 60)} (${loaded.format}); staffing ${methods.join('; ') || 'recorded'}`;
+	return { scenario: r.scenario, source: { kind: 'file', name: name.slice(0, 200) }, label, dayStart: 0 };
 }
 
 /** The baseline a saved or shared plan names, when it can be loaded again without the user. */
