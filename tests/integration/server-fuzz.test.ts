@@ -39,7 +39,7 @@ function garbage(r: () => number): Uint8Array | string {
 	const json = JSON.stringify(valid);
 	const mp = pack(valid);
 	const weird: unknown[] = [null, 0, -1, 1e308, '', 'x'.repeat(300), [], {}, [[[]]], { type: 'contact.queued' }, true, { __proto__: { admin: true } }];
-	switch (Math.floor(r() * 9)) {
+	switch (Math.floor(r() * 13)) {
 		case 0:
 			return crypto.getRandomValues(new Uint8Array(Math.floor(r() * 600)));
 		case 1:
@@ -60,6 +60,22 @@ function garbage(r: () => number): Uint8Array | string {
 			return new Uint8Array([0xdd, 0xff, 0xff, 0xff, 0xff]); // array32 claiming 4G items
 		case 7:
 			return JSON.stringify({ events: [{ ...valid[0], extra: 1 }] });
+		case 8: {
+			// A field that is a msgpack uint64 (decoded as a BigInt): this used to kill the process on /ingest.
+			const key = ['type', 'ts', 'queue', 'contact'][Math.floor(r() * 4)]!;
+			return new Uint8Array([0x91, 0x81, 0xa0 | key.length, ...new TextEncoder().encode(key), 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+		}
+		case 9: {
+			// A field nested thousands deep.
+			const depth = 3000 + Math.floor(r() * 3000);
+			return `[{"type":${'['.repeat(depth)}${']'.repeat(depth)},"id":"d","ts":1}]`;
+		}
+		case 10:
+			// A lone surrogate in a string field.
+			return json.replace('"fuzz-junk"', '"fuzz\\udc00junk"');
+		case 11:
+			// An event stamped far ahead of the server clock.
+			return JSON.stringify([{ ...valid[0], ts: Date.now() + Math.floor(r() * 1e9) + 3_600_000 }]);
 		default:
 			return String.fromCharCode(...Array.from({ length: 40 }, () => Math.floor(r() * 0xffff)));
 	}
