@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { traceEvents } from '../../sim/trace';
+import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
+import { parseAnonymousBank } from '../../src/lib/domain/traces/anonymous-bank';
+import { withQueues } from '../../src/server/floor-config';
+import { backfill, scaleArrivals } from '../../src/server/history/backfill';
+import { importText } from '../../src/server/history/import';
+import { DEFAULT_SCENARIO, loadScenario, scenarioQueues } from '../../src/server/sources/emulator';
+import { DB_FILE, Store } from '../../src/server/store';
+
+/**
+ * `npm run bench:history [-- --days N]`: import speed of the 24-day Anonymous Bank file (calls/s),
+ * seconds to backfill N days of the emulated center, and store size per day. Each figure is shown
+ * beside a baseline measured in the same run (parsing alone; simulating alone), so a slow machine
+ * shows as slow baselines rather than as a regression.
+ */
+
+const { values } = parseArgs({ options: { days: { type: 'string' } } });
+const DAYS = Number(values.days ?? 28);
+const DATA = resolve(import.meta.dirname, '../../../shared/data/anonymous-bank-1999-08-01-to-24.csv');
+const config = { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' };
+
+const sizeOf = (dir: string) => [DB_FILE, `${DB_FILE}-wal`].map((f) => join(dir, f)).filter(existsSync).reduce((s, f) => s + statSync(f).size, 0);
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MiB`;
+const time = <T>(fn: () => T): [T, number] => {
+	const t0 = performance.now();
+	const r = fn();
+	return [r, (performance.now() - t0) / 1000];
+};
+
+const text = readFileSync(DATA, 'utf8');
+const [parsed, parseS] = time(() => parseAnonymousBank(text));
+const dir1 = mkdtempSync(join(tmpdir(), 'sightline-bench-import-'));
+const s1 = new Store(dir1);
+const [imp, importS] = time(() => importText(s1, text, { format: 'anonymous-bank', config }));
+s1.db.pragma('wal_checkpoint(TRUNCATE)');
+s1.close();
+const importSize = sizeOf(dir1);
+console.log(`import   ${imp.records} calls, ${imp.days.length} days in ${importS.toFixed(2)} s = ${Math.round(imp.records / importS)} calls/s  (baseline: parsing alone ${parseS.toFixed(2)} s = ${Math.round(parsed.calls.length / parseS)} calls/s)`);
+console.log(`         store ${mb(importSize)} = ${mb(importSize / imp.days.length)} per day`);
+rmSync(dir1, { recursive: true, force: true });
+
+const scenario = loadScenario(DEFAULT_SCENARIO);
+const [, simS] = time(() => {
+	for (let k = 0; k < DAYS; k++) traceEvents(scaleArrivals(scenario, 1), { seed: k + 1, startTs: Date.UTC(2026, 0, 1 + k, 8) });
+});
+const dir2 = mkdtempSync(join(tmpdir(), 'sightline-bench-backfill-'));
+const s2 = new Store(dir2);
+const [bf, bfS] = time(() => backfill(s2, { scenario, config: withQueues(config, scenarioQueues(scenario)), days: DAYS, now: Date.now(), seed: 1 }));
+s2.db.pragma('wal_checkpoint(TRUNCATE)');
+s2.close();
+const bfSize = sizeOf(dir2);
+console.log(`backfill ${DAYS} days (${bf?.contacts ?? 0} contacts) in ${bfS.toFixed(2)} s  (baseline: simulating alone ${simS.toFixed(2)} s)`);
+console.log(`         store ${mb(bfSize)} = ${mb(bfSize / DAYS)} per day`);
+rmSync(dir2, { recursive: true, force: true });
