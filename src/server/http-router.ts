@@ -217,7 +217,7 @@ function readBody(res: HttpResponse, onAbort: (f: () => void) => void, limit: nu
 }
 
 /** Copies the request fields handlers use; must run synchronously inside the uWS handler. */
-export function readRequest(req: HttpRequest, paramCount: number, method = req.getMethod()): RequestInfo {
+function readRequest(req: HttpRequest, paramCount: number, method = req.getMethod()): RequestInfo {
 	const params: string[] = [];
 	for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
 	return {

@@ -14,7 +14,7 @@ import { NO_COMPRESSION, type TemplatedApp, type WebSocket } from './uws';
  */
 
 /** Batches an ingest socket may have waiting for their commit; beyond that the producer must wait for acks. */
-export const INGEST_MAX_IN_FLIGHT = 64;
+const INGEST_MAX_IN_FLIGHT = 64;
 
 interface IngestSocketData {
 	closed: boolean;

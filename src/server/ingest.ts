@@ -12,7 +12,7 @@ import type { Metrics } from './metrics';
  */
 
 /** Most events one batch may carry. */
-export const MAX_BATCH_EVENTS = 10_000;
+const MAX_BATCH_EVENTS = 10_000;
 
 // Plain msgpack only: producers are not expected to speak the wallboard codec's records.
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false });

@@ -42,7 +42,7 @@ interface Held {
 }
 
 /** Whether a contact event's predecessor is in place, from the contact's phase. */
-export function predecessorArrived(e: FloorEvent, phase: ContactPhase): boolean {
+function predecessorArrived(e: FloorEvent, phase: ContactPhase): boolean {
 	switch (e.type) {
 		case 'contact.answered':
 		case 'contact.abandoned':

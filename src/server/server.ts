@@ -49,8 +49,6 @@ import { closeApp, createApp, listen } from './uws';
  * floor.advance → hub flush). `startServer` is what `main.ts` runs and what tests start in-process.
  */
 
-export type { SourceOption } from './source-factory';
-
 /** Everything `startServer` can be told; only `dataDir` is required. Defaults in `defaults.ts`. */
 export interface ServerOptions {
 	readonly dataDir: string;

@@ -8,12 +8,10 @@ import type {
 	HttpResponse,
 	TemplatedApp,
 	WebSocket,
-	WebSocketBehavior,
-	us_listen_socket,
-	us_socket_context_t
+	us_listen_socket
 } from 'uWebSockets.js';
 
-export type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, WebSocketBehavior, us_socket_context_t as UpgradeContext };
+export type { HttpRequest, HttpResponse, TemplatedApp, WebSocket };
 
 /** uWS `send` result code: the message was dropped (over uWS's own backpressure cap). */
 export const SEND_DROPPED = 2;

@@ -24,13 +24,8 @@ export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
 	return { ok: true, value };
 }
 
-/** A failure with these errors. */
-export function fail(errors: readonly ValidationError[]): { readonly ok: false; readonly errors: readonly ValidationError[] } {
-	return { ok: false, errors };
-}
-
 /** Most errors reported for one value: a huge bad input gets a bounded answer. */
-export const MAX_ERRORS = 20;
+const MAX_ERRORS = 20;
 /** Longest preview of an attacker-chosen value in a message. */
 const PREVIEW_CHARS = 40;
 
@@ -55,7 +50,7 @@ export function check<S extends TSchema>(schema: S, value: unknown, maxErrors = 
 	const c = checker(schema);
 	if (c.Check(value)) {
 		const bad = loneSurrogatePath(value, '', 0);
-		return bad === null ? ok(value) : fail([{ path: bad, message: 'string holds a lone surrogate (not valid Unicode)' }]);
+		return bad === null ? ok(value) : { ok: false, errors: [{ path: bad, message: 'string holds a lone surrogate (not valid Unicode)' }] };
 	}
 	const errors: ValidationError[] = [];
 	try {
@@ -66,7 +61,7 @@ export function check<S extends TSchema>(schema: S, value: unknown, maxErrors = 
 	} catch {
 		// A value TypeBox cannot walk (absurd nesting): still a clear refusal.
 	}
-	return fail(errors.length ? errors : [{ path: '', message: 'value does not match the expected shape' }]);
+	return { ok: false, errors: errors.length ? errors : [{ path: '', message: 'value does not match the expected shape' }] };
 }
 
 // With the u flag a surrogate class matches only surrogates that are not part of a pair.
