@@ -68,7 +68,7 @@ describe('a failed commit leaves no trace (issue #9, disk full)', () => {
 
 		store.db.pragma('max_page_count = 1073741823');
 		const r = await intake.submit(batch);
-		expect(r).toEqual({ accepted: 240, duplicates: 0, anomalies: 0 });
+		expect(r).toMatchObject({ accepted: 240, duplicates: 0, anomalies: 0 });
 		const date = dayKey(floor.dayStart, 'UTC');
 		const day = new LiveHistory(store, floor, { source: 'ingest' }).queries.day(date, 'ingest', { agents: false })!;
 		expect(day.snapshot.total.counts.offered).toBe(60);
