@@ -31,7 +31,8 @@ async function api<T>(path: string): Promise<T> {
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-	server = await startSightline({ speed: 1, extraArgs: ['--time-zone', 'UTC'] });
+	// A backfilled install (the emulated center's last 28 days), plus five days ingested on top.
+	server = await startSightline({ speed: 1, extraArgs: ['--time-zone', 'UTC', '--backfill', '28'] });
 	const parsed = parseScenario(readFileSync('sim/scenarios/multichannel-day.json', 'utf8'));
 	if (!parsed.ok) throw new Error('scenario');
 	for (const [i, date] of FILLED.entries()) {
@@ -67,8 +68,11 @@ test('opens on yesterday; calendar marks days; pick, step, compare, export, prin
 		const day = await api<Day>(`/api/reports/day/${d}`);
 		await expect(page.locator(`[data-date="${d}"]`)).toHaveAttribute('data-mark', day.met.met ? 'met' : 'missed');
 	}
-	const empty = shift(yesterday, -4);
-	if (empty.slice(0, 7) === yesterday.slice(0, 7)) await expect(page.locator(`[data-date="${empty}"]`)).toHaveAttribute('data-mark', 'no data');
+	// Backfilled days are marked too; a day after yesterday (the future) has no data.
+	const backfilled = shift(yesterday, -4);
+	if (backfilled.slice(0, 7) === yesterday.slice(0, 7)) await expect(page.locator(`[data-date="${backfilled}"]`)).not.toHaveAttribute('data-mark', 'no data');
+	const future = shift(yesterday, 3);
+	if (future.slice(0, 7) === yesterday.slice(0, 7)) await expect(page.locator(`[data-date="${future}"]`)).toHaveAttribute('data-mark', 'no data');
 	await saveScreenshot(page, 'reports-day.png');
 
 	// Hover an interval mid-morning: the read-out names the interval and its figures.
