@@ -1,4 +1,5 @@
 import type { AgentActivity } from '../domain/agent-activity';
+import type { Channel } from '../domain/channels';
 
 /** Labels of agent activities, as the legend and cells say them. */
 export const ACTIVITY_LABEL: Readonly<Record<AgentActivity, string>> = {
@@ -31,10 +32,10 @@ export const ACTIVITY_COLOR: Readonly<Record<AgentActivity, string>> = {
 };
 
 /** One-letter channel marks for slot pips, CHANNELS order. */
-export const CHANNEL_MARK: readonly string[] = ['V', 'C', 'E', 'S', 'M'];
+export const CHANNEL_MARK: Readonly<Record<Channel, string>> = { voice: 'V', chat: 'C', email: 'E', social: 'S', sms: 'M' };
 
 /** Display names of channels. */
-export const CHANNEL_LABEL: Readonly<Record<string, string>> = {
+export const CHANNEL_LABEL: Readonly<Record<Channel, string>> = {
 	voice: 'Voice',
 	chat: 'Chat',
 	email: 'Email',

@@ -1,0 +1,113 @@
+import { expect, test, type Page } from '@playwright/test';
+import { getBoard, putBoard } from './helpers/api';
+import { startSightline, type Sightline } from './helpers/server';
+import { saveScreenshot, waitLive } from './helpers/wall';
+
+/** The wall read from across a room, at every size, against the real server (emulator at 60×). */
+let server: Sightline;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+	server = await startSightline({ speed: 60 });
+	const base = await getBoard(server.url, 'default');
+	await putBoard(server.url, server.tokens.admin!, { ...base, id: 'kiosk', name: 'Kiosk floor', display: { density: 'kiosk' } });
+});
+
+test.afterAll(async () => {
+	await server?.stop();
+});
+
+const px = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+
+/** Every queue-table header and cell whose text does not fit its box (clipped or cut off). */
+function clipped(page: Page): Promise<string[]> {
+	return page.getByTestId('queue-table').evaluate((table) => {
+		const box = table.closest('section')!.getBoundingClientRect();
+		const out: string[] = [];
+		for (const el of table.querySelectorAll<HTMLElement>('th, td, .qname')) {
+			const r = el.getBoundingClientRect();
+			if (r.right > box.right + 1) out.push(`${el.textContent?.trim()} past the panel`);
+			if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.textContent?.trim()} cut`);
+		}
+		return out;
+	});
+}
+
+test('kiosk density: table text at least 28 px at 1080p, headline numbers larger, nothing cut', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/kiosk?kiosk=1`);
+	await waitLive(page);
+	await expect(page.getByTestId('wall')).toHaveClass(/density-kiosk/);
+	const table = await px(page, '[data-testid="queue-row"] td');
+	expect(table).toBeGreaterThanOrEqual(28);
+	expect(await px(page, '[data-testid="tile-sl-value"]')).toBeGreaterThan(table * 2);
+	expect(await px(page, '[data-testid="queue-table"] thead th')).toBeGreaterThanOrEqual(16);
+	expect(await page.getByTestId('queue-table').locator('thead th').count()).toBe(10);
+	expect(await clipped(page)).toEqual([]);
+	await saveScreenshot(page, 'wall-kiosk-1920x1080.png');
+});
+
+test('1280x720 keeps every column, and nothing in the table is cut', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	const heads = page.getByTestId('queue-table').locator('thead th');
+	expect(await heads.count()).toBe(10);
+	for (const h of await heads.all()) await expect(h).toBeInViewport();
+	expect(await clipped(page)).toEqual([]);
+	await saveScreenshot(page, 'wall-1280x720.png');
+});
+
+test('portrait 1080x1920: tiles in two rows, the agents below the table, nothing cut', async ({ page }) => {
+	await page.setViewportSize({ width: 1080, height: 1920 });
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	await saveScreenshot(page, 'wall-portrait-1080x1920.png');
+	const table = await page.getByTestId('queue-table').boundingBox();
+	const grid = await page.getByTestId('agent-grid').boundingBox();
+	expect(grid!.y).toBeGreaterThan(table!.y + table!.height);
+	const sl = await page.getByTestId('tile-sl').boundingBox();
+	const occ = await page.getByTestId('tile-occupancy').boundingBox();
+	expect(occ!.y).toBeGreaterThan(sl!.y + sl!.height - 1);
+	expect(await clipped(page)).toEqual([]);
+});
+
+test('a TV has no hover: on a board with room, agent names are on the cells', async ({ page }) => {
+	const base = await getBoard(server.url, 'default');
+	await putBoard(server.url, server.tokens.admin!, { ...base, id: 'email', name: 'Email desk', queues: ['email'] });
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/email`);
+	await waitLive(page);
+	const cells = page.getByTestId('agent-grid').locator('li.cell');
+	await expect.poll(() => cells.count(), { timeout: 20_000 }).toBeGreaterThan(3);
+	const names = page.getByTestId('agent-grid').getByTestId('agent-name');
+	await expect.poll(() => names.count()).toBe(await cells.count());
+	expect(await px(page, '[data-testid="agent-name"]')).toBeGreaterThanOrEqual(14);
+	// The name on the cell is the agent's, as the cell's title says it.
+	const first = cells.first();
+	const title = (await first.getAttribute('title')) ?? '';
+	expect(title.startsWith(`${await first.getByTestId('agent-name').textContent()} — `)).toBe(true);
+	await saveScreenshot(page, 'wall-names-1920x1080.png');
+});
+
+test('an agent far longer than the board allows in one state is flagged on the grid', async ({ page }) => {
+	const base = await getBoard(server.url, 'default');
+	// Three seconds in any state is "long" on this board: flags appear within seconds.
+	await putBoard(server.url, server.tokens.admin!, {
+		...base,
+		id: 'strict',
+		name: 'Strict',
+		display: { longState: { available: 0.05, 'on-contact': 0.05, 'wrap-up': 0.05, 'not-ready': 0.05 } }
+	});
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/strict`);
+	await waitLive(page);
+	const flagged = page.getByTestId('agent-grid').locator('li.cell[data-long="true"]');
+	await expect.poll(() => flagged.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+	await expect(flagged.first()).toHaveAttribute('title', /over 0\.05 min in this state/);
+	// The default board (not-ready 30, on-contact 60, wrap-up 10 minutes) flags nobody this early.
+	await page.goto(`${server.url}/wall/default`);
+	await waitLive(page);
+	await expect(page.getByTestId('agent-grid').locator('li.cell[data-long="true"]')).toHaveCount(0);
+});
