@@ -13,10 +13,11 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 15_000 };
 
 /**
- * Delay before reconnect attempt number `attempt` (0 for the first retry). `random` returns a
- * number in [0, 1); a floor of a quarter of the cap keeps a retry from hammering at 0 ms.
+ * Delay before reconnect attempt number `attempt` (0 for the first retry): full jitter, a uniform
+ * draw in [0, cap) with cap = min(max, base × 2^attempt). `random` returns a number in [0, 1).
+ * The cap still doubles per attempt, so a dead server is knocked on ever more rarely on average.
  */
 export function backoffDelay(attempt: number, opts: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
 	const cap = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.min(attempt, 20));
-	return Math.round(cap / 4 + random() * (cap * 3) / 4);
+	return Math.floor(random() * cap);
 }

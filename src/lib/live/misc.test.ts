@@ -6,13 +6,21 @@ import { Ring } from './history';
 import { agent } from './test/fixtures';
 
 describe('backoffDelay', () => {
-	it('grows exponentially up to the cap, with jitter in [cap/4, cap]', () => {
+	it('full jitter: a uniform draw in [0, cap), the cap doubling per attempt up to the max', () => {
 		const o = { baseMs: 100, maxMs: 1000 };
-		expect(backoffDelay(0, o, () => 0)).toBe(25);
-		expect(backoffDelay(0, o, () => 0.999)).toBeLessThanOrEqual(100);
-		expect(backoffDelay(3, o, () => 0.999)).toBeLessThanOrEqual(800);
-		expect(backoffDelay(3, o, () => 0.999)).toBeGreaterThan(700);
-		expect(backoffDelay(50, o, () => 0.999)).toBeLessThanOrEqual(1000);
+		expect(backoffDelay(0, o, () => 0)).toBe(0);
+		expect(backoffDelay(0, o, () => 0.5)).toBe(50);
+		expect(backoffDelay(3, o, () => 0.5)).toBe(400);
+		expect(backoffDelay(3, o, () => 0.999)).toBe(799);
+		expect(backoffDelay(50, o, () => 0.999)).toBe(999);
+		// Spread over the whole range, not bunched: 1,000 draws have a mean near cap / 2.
+		let seed = 1;
+		const rnd = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+		const draws = Array.from({ length: 1000 }, () => backoffDelay(3, o, rnd));
+		const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
+		expect(Math.min(...draws)).toBeLessThan(80);
+		expect(mean).toBeGreaterThan(360);
+		expect(mean).toBeLessThan(440);
 	});
 });
 
