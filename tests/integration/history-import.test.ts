@@ -6,6 +6,7 @@ import { main } from '../../src/cli/import';
 import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
 import { HistoryQueries } from '../../src/server/history/queries';
 import { importText } from '../../src/server/history/import';
+import { pruneBefore } from '../../src/server/history/retention';
 import { Store } from '../../src/server/store';
 
 /**
@@ -130,6 +131,14 @@ describe('import of the Anonymous Bank files', () => {
 		const again = JSON.stringify(new HistoryQueries(store.db).day('2010-08-01', 'import', { agents: true }));
 		importText(store, ONE_DAY, { format: 'anonymous-bank', config: UTC });
 		expect(JSON.stringify(new HistoryQueries(store.db).day('2010-08-01', 'import', { agents: true }))).toBe(again);
+	});
+
+	it('retention never removes imported days, however old their dates (only days the server recorded itself)', () => {
+		const before = new HistoryQueries(store.db).days().filter((d) => d.source === 'import').length;
+		expect(before).toBe(24);
+		// A cutoff after every imported date, as a server started today with 400 days kept would use.
+		pruneBefore(store.db, '2100-01-01');
+		expect(new HistoryQueries(store.db).days().filter((d) => d.source === 'import')).toHaveLength(24);
 	});
 
 	it('bad rows are reported by line and field and skipped whole; the good rows go in', () => {

@@ -13,11 +13,19 @@ export function deleteDay(db: Database.Database, date: string, source: HistorySo
 	})();
 }
 
-/** Deletes every day before `date` (YYYY-MM-DD), all sources; returns the rows removed. */
+/**
+ * Sources whose days retention removes: what this server recorded itself. Imported days are real
+ * past traffic an admin brought in on purpose (the Anonymous Bank files are from 1999): they stay
+ * until deleted (`DELETE /api/history/days/:date?source=import`), however old their dates are.
+ */
+export const RETAINED_SOURCES: readonly HistorySource[] = ['emulator', 'replay', 'ingest', 'backfill'];
+
+/** Deletes every day before `date` (YYYY-MM-DD) of the recorded sources; returns the rows removed. */
 export function pruneBefore(db: Database.Database, date: string): number {
+	const marks = RETAINED_SOURCES.map(() => '?').join(', ');
 	return db.transaction(() => {
 		let n = 0;
-		for (const t of TABLES) n += db.prepare(`DELETE FROM ${t} WHERE date < ?`).run(date).changes;
+		for (const t of TABLES) n += db.prepare(`DELETE FROM ${t} WHERE date < ? AND source IN (${marks})`).run(date, ...RETAINED_SOURCES).changes;
 		return n;
 	})();
 }
