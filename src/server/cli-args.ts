@@ -12,7 +12,10 @@ const D = SERVER_DEFAULTS;
 
 export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
   sources:
-    emulator (default)         the simulator's multi-channel day at wall-clock pace, looping
+    emulator (default)         the emulated multi-channel center on the calendar of --time-zone:
+                               each date its own day (weekly pattern, opening 08:00), so a
+                               restart continues today; with --speed or --from, a demo day
+                               that starts now and loops
     replay --trace FILE        a JSONL events trace, or the Anonymous Bank call log (.csv)
     replay --day YYYY-MM-DD    a day from the store
     ingest                     only events posted to /api/events or sent on /ingest

@@ -36,7 +36,9 @@ export function createSource(spec: SourceOption, ctx: SourceContext): Source | n
 				seed: spec.seed ?? 1,
 				speed: spec.speed ?? 1,
 				start: ctx.now,
-				from: spec.from ?? 0
+				from: spec.from ?? 0,
+				// Real time with no demo offset: the center's own calendar, so a restart continues today.
+				calendar: (spec.speed ?? 1) === 1 && spec.from === undefined ? { timeZone: ctx.timeZone, resetTime: ctx.resetTime } : undefined
 			});
 		case 'replay':
 			return new ReplaySource(

@@ -1,8 +1,8 @@
-import { fromZonedTime } from 'date-fns-tz';
 import type { Scenario } from '../../../sim/scenario';
 import { traceEvents } from '../../../sim/trace';
 import type { FloorConfig } from '../../lib/domain/floor';
 import { dayKey, dayStart } from '../../lib/domain/time';
+import { emulatedDay } from '../sources/emulated-day';
 import type { Store } from '../store';
 import { deriveHistory } from './rederive';
 
@@ -14,34 +14,11 @@ import { deriveHistory } from './rederive';
  * not kept in the event log, the history rows the Floor derives from them are.
  */
 
-/** Relative volume per weekday, Sunday first: a business week with quiet weekends. */
-export const WEEKDAY_VOLUME: readonly number[] = [0.45, 1.1, 1.0, 0.97, 0.95, 0.85, 0.5];
-
 /** What a backfill did. */
 export interface BackfillResult {
 	readonly days: number;
 	readonly contacts: number;
 	readonly seconds: number;
-}
-
-/** The scenario with every queue's arrivals scaled by `factor`. */
-export function scaleArrivals(s: Scenario, factor: number): Scenario {
-	return {
-		...s,
-		queues: s.queues.map((q) => {
-			const a = q.arrivals;
-			if ('perHour' in a) return { ...q, arrivals: { perHour: a.perHour * factor } };
-			if ('perInterval' in a) return { ...q, arrivals: { perInterval: a.perInterval.map((x) => x * factor) } };
-			return q; // a recorded trace keeps its own arrivals
-		})
-	};
-}
-
-/** A small deterministic hash of a date and seed, in [0, 1): the day's variation. */
-function unit(date: string, seed: number): number {
-	let h = 2166136261 ^ seed;
-	for (let i = 0; i < date.length; i++) h = Math.imul(h ^ date.charCodeAt(i), 16777619);
-	return (h >>> 0) / 2 ** 32;
 }
 
 /**
@@ -63,10 +40,8 @@ export function backfill(
 	for (let k = days; k >= 1; k--) {
 		// Noon k days back, to step over DST changes, then that day's date.
 		const date = dayKey(dayStart(today - k * 86_400_000 + 12 * 3600_000, config.timeZone, config.resetTime), config.timeZone);
-		const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
-		const factor = (WEEKDAY_VOLUME[weekday] ?? 1) * (0.9 + 0.2 * unit(date, options.seed));
-		const startTs = fromZonedTime(`${date}T08:00:00`, config.timeZone).getTime();
-		const events = traceEvents(scaleArrivals(scenario, factor), { seed: Math.floor(unit(date, options.seed + 1) * 2 ** 31), startTs });
+		const day = emulatedDay(scenario, date, options.seed, config.timeZone);
+		const events = traceEvents(day.scenario, { seed: day.seed, startTs: day.startTs });
 		for (const e of events) if (e.type === 'contact.queued') contacts++;
 		store.transaction(() => deriveHistory(store, config, 'backfill', [events], 'bulk', undefined, new Set([date])));
 		options.progress?.(days - k + 1, days);

@@ -6,6 +6,8 @@ import type { QueueConfig } from '../../lib/domain/floor';
 import type { SourceInfo } from '../../lib/protocol/frames';
 import { formatErrors, parseScenario, validateScenario, type Scenario } from '../../../sim/scenario';
 import { traceEvents } from '../../../sim/trace';
+import { dayKey, dayStart } from '../../lib/domain/time';
+import { emulatedDay } from './emulated-day';
 import { EventCursor, ScaledClock, type Source } from './source';
 
 /**
@@ -30,6 +32,14 @@ export interface EmulatorOptions {
 	 * its events up to `start` are handed out at once, so boards open with the day's history.
 	 */
 	readonly from?: number;
+	/**
+	 * Follow the calendar (the default `npm start`): play the emulated center's day of each date
+	 * in its time zone (a weekly pattern, opening at 08:00; see emulated-day.ts). The same date
+	 * always gives the same events and ids, so a restart hands today's events so far out again at
+	 * once and the store drops them as already seen: today continues, nothing is counted twice.
+	 * Without it (a speed or --from given) a demo day starts when the process does.
+	 */
+	readonly calendar?: { readonly timeZone: string; readonly resetTime: string };
 }
 
 /** Reads and validates a scenario file; throws naming the file and the first problems. */
@@ -62,6 +72,9 @@ export class EmulatorSource implements Source {
 	#cursor: EventCursor;
 	/** Days played so far (the first is 1). */
 	days = 1;
+	readonly #calendar: EmulatorOptions['calendar'];
+	/** In calendar mode, the date (center's time zone) being played. */
+	#date = '';
 
 	constructor(options: EmulatorOptions) {
 		this.#scenario = loadScenario(options.scenarioPath);
@@ -74,9 +87,13 @@ export class EmulatorSource implements Source {
 		this.#clock = new ScaledClock(options.start, options.speed);
 		this.#seed = options.seed;
 		this.#dayStart = options.start - from * 1000;
+		this.#calendar = options.calendar;
+		if (this.#calendar) this.#date = this.#dateOf(options.start);
 		this.#cursor = new EventCursor(this.#day());
 		this.info = { kind: 'emulator', scenario: this.#scenario.name ?? basename(options.scenarioPath), speed: options.speed };
-		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${options.speed}× speed${from ? `, from ${formatElapsed(from)}` : ''})`;
+		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${
+			this.#calendar ? `following the calendar in ${this.#calendar.timeZone}, today ${this.#date}` : `${options.speed}× speed${from ? `, from ${formatElapsed(from)}` : ''}`
+		})`;
 	}
 
 	/** The scenario being played (the center a backfill simulates the past days of). */
@@ -90,6 +107,16 @@ export class EmulatorSource implements Source {
 
 	pull(now: number): FloorEvent[] {
 		const out = this.#cursor.pull(now);
+		if (this.#calendar) {
+			// The next date's day starts once this one has played out and the date has changed.
+			const date = this.#dateOf(now);
+			if (this.#cursor.done && date !== this.#date) {
+				this.#date = date;
+				this.days += 1;
+				this.#cursor = new EventCursor(this.#day());
+			}
+			return out;
+		}
 		if (this.#cursor.done && now >= this.#dayStart + this.#scenario.horizon * 1000) {
 			this.#dayStart += this.#scenario.horizon * 1000;
 			this.#seed += 1;
@@ -121,7 +148,17 @@ export class EmulatorSource implements Source {
 	}
 
 	#day(): FloorEvent[] {
+		if (this.#calendar) {
+			const d = emulatedDay(this.#scenario, this.#date, this.#seed, this.#calendar.timeZone);
+			return traceEvents(d.scenario, { seed: d.seed, startTs: d.startTs });
+		}
 		return traceEvents(this.#scenario, { seed: this.#seed, startTs: this.#dayStart });
+	}
+
+	/** The center's date (YYYY-MM-DD) of the day holding `ts`. */
+	#dateOf(ts: number): string {
+		const c = this.#calendar!;
+		return dayKey(dayStart(ts, c.timeZone, c.resetTime), c.timeZone);
 	}
 }
 
