@@ -25,6 +25,8 @@ interface Call {
 	queued: boolean;
 	offeredAt: number;
 	wait: number;
+	/** The file's own q_time column. */
+	qTime: number;
 	outcome: string;
 	service: number;
 }
@@ -33,12 +35,20 @@ const calls: Call[] = (parse(readFileSync(FILE, 'utf8'), { columns: true }) as R
 	.filter((r) => r['outcome'] !== 'PHANTOM')
 	.map((r) => {
 		const queued = r['q_start'] !== '0:00:00';
+		// The wait runs from entering the queue to being answered (service start; a served call with no
+		// service time recorded, when it left the queue) or to hanging up, as the Floor measures it from
+		// the events. The file's q_time ends at q_exit, which for served calls is often a second or two
+		// before service starts: it gives 134.85 s for ASA (shared/data/README.md's 134.8 s).
+		const end = r['outcome'] === 'AGENT' && r['ser_start'] !== '0:00:00' ? (r['ser_start'] ?? '') : (r['q_exit'] ?? '');
+		let wait = queued ? secs(end) - secs(r['q_start'] ?? '') : 0;
+		if (wait < -12 * 3600) wait += 86_400; // across midnight
 		// A call answered without queuing is offered when its service starts.
 		return {
 			type: r['type'] ?? '',
 			queued,
 			offeredAt: secs(queued ? (r['q_start'] ?? '') : (r['ser_start'] ?? '')),
-			wait: Number(r['q_time']),
+			wait: Math.max(0, wait),
+			qTime: Number(r['q_time']),
 			outcome: r['outcome'] ?? '',
 			service: Number(r['ser_time'])
 		};
@@ -50,9 +60,8 @@ let ts: TestServer;
 beforeAll(async () => {
 	const dataDir = mkdtempSync(join(tmpdir(), 'sightline-reports-import-'));
 	ts = await startTestServer({ dataDir, timeZone: 'UTC' });
-	// The server applies history retention (400 days) when it starts, which would remove a day of
-	// 2010 imported before it: the import runs once the server is up, as `npm run import` beside a
-	// running server does (a second connection to the same WAL store).
+	// The import runs once the server is up, as `npm run import` beside a running server does (a
+	// second connection to the same WAL store).
 	await new Promise((r) => setTimeout(r, 1500));
 	const store = new Store(dataDir);
 	try {
@@ -80,18 +89,15 @@ describe('report of the imported Anonymous Bank day', () => {
 		expect(r.total.answered).toBe(answered.length);
 		expect(r.total.abandoned).toBe(abandoned.length);
 		expect(r.total.shortAbandoned).toBe(short);
-		// ASA: the raw q_time mean is 134.85 s; the imported day's Floor measures 133.82 s (1.03 s less on
-		// average, 1,551 s in all, over the same 1,511 calls). Held to 1% until the importer's waits are
-		// traced to the rows that differ (reported to `history`).
 		const rawAsa = answered.reduce((s, c) => s + c.wait, 0) / answered.length;
-		expect(rawAsa).toBeCloseTo(134.8, 1);
-		expect(Math.abs(r.total.asa - rawAsa) / rawAsa).toBeLessThan(0.01);
+		expect(r.total.asa).toBeCloseTo(rawAsa, 6);
+		// The file's q_time column (queue exit, not answer) gives the data README's 134.8 s.
+		expect(answered.reduce((s, c) => s + c.qTime, 0) / answered.length).toBeCloseTo(134.8, 1);
 		expect(r.total.aht).toBeCloseTo(answered.reduce((s, c) => s + c.service, 0) / answered.length, 6);
 		expect(r.total.abandonRate).toBeCloseTo((abandoned.length - short) / (offered.length - short), 9);
 		// Voice SL (T = 20 s, short abandons not held against): answered ≤ 20 s / (answered + abandoned − short).
 		const within = answered.filter((c) => c.wait <= 20).length;
-		// Same wait difference as ASA: the raw rows give 18.1%, the imported Floor 18.4%; held to 1 point.
-		expect(Math.abs(r.total.serviceLevel - within / (answered.length + abandoned.length - short))).toBeLessThan(0.01);
+		expect(r.total.serviceLevel).toBeCloseTo(within / (answered.length + abandoned.length - short), 9);
 
 		expect(r.intervals).toHaveLength(96);
 		for (const [i, row] of r.intervals.entries()) {
