@@ -40,6 +40,9 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --origin URL       also accept browsers from this origin (repeatable; e.g. the public
                        https://wall.example.com of a reverse proxy); by default only the
                        server's own address is accepted
+    --max-new-queues N, --max-new-agents N
+                       new queue / agent ids events may create per day (default 1000 / 10000);
+                       past them a batch is refused with 400 naming the event
     --nats URL         run as one instance of a cluster on NATS JetStream (with ingest):
                        ingest publishes to one durable event stream that every instance
                        applies; boards and config are shared ($SIGHTLINE_NATS_URL)`;
@@ -63,7 +66,9 @@ const OPTIONS = {
 	'max-skew': { type: 'string' },
 	'body-budget': { type: 'string' },
 	origin: { type: 'string', multiple: true },
-	nats: { type: 'string' }
+	nats: { type: 'string' },
+	'max-new-queues': { type: 'string' },
+	'max-new-agents': { type: 'string' }
 } as const;
 
 /** Parses argv (without node and script); throws an Error naming the bad argument. */
@@ -127,6 +132,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		bodyBudgetBytes: budgetMb === undefined ? undefined : Math.round(budgetMb * 1024 * 1024),
 		allowedOrigins: origins.length ? origins : undefined,
 		nats: natsUrl === undefined ? undefined : { url: natsUrl },
+		floorLimits: floorLimits(num('max-new-queues', 1, 1_000_000), num('max-new-agents', 1, 10_000_000)),
 		backfillDays: mode === 'emulator' ? (num('backfill', 0, 366) ?? 28) : 0
 	};
 }
@@ -156,4 +162,9 @@ function elapsed(v: string | undefined): number | undefined {
 	const m = /^(\d{1,3}):([0-5]\d)$/.exec(v);
 	if (!m) throw new Error(`--from must be HH:MM into the emulated day, got ${JSON.stringify(v)}`);
 	return (Number(m[1]) * 60 + Number(m[2])) * 60;
+}
+
+/** The limits given (a limit left out keeps the floor's default). */
+function floorLimits(queues: number | undefined, agents: number | undefined): { newQueuesPerDay?: number; newAgentsPerDay?: number } {
+	return { ...(queues === undefined ? {} : { newQueuesPerDay: queues }), ...(agents === undefined ? {} : { newAgentsPerDay: agents }) };
 }

@@ -39,6 +39,8 @@ export interface BatchClock {
 	readonly now: number;
 	/** How far ahead of `now` an event's ts may be (producer clock skew), ms. */
 	readonly maxAheadMs: number;
+	/** The floor's daily limits on new queue and agent ids: the first event past them, or null. */
+	readonly checkIds?: (events: readonly FloorEvent[]) => EventError | null;
 }
 
 /** Decodes bytes (JSON or msgpack) into a value, or a message naming why not. Never throws. */
@@ -77,7 +79,12 @@ export function validateDecoded(value: unknown, clock: BatchClock): DecodedBatch
 			errors.push({ index, path: '/ts', message: `${Math.round((ts - clock.now) / 1000)} s ahead of the server clock; at most ${clock.maxAheadMs / 1000} s (is the producer sending local time as UTC?)` });
 		}
 	});
-	if (v.ok && !errors.length) return { ok: true, events: v.value };
+	if (v.ok && !errors.length) {
+		// Ids only once the batch is valid: a refused batch creates nothing, so it counts against nothing.
+		const overLimit = clock.checkIds?.(v.value);
+		if (!overLimit) return { ok: true, events: v.value };
+		errors.push(overLimit);
+	}
 	errors.sort((a, b) => a.index - b.index);
 	const bad = new Set(errors.map((e) => e.index)).size;
 	return { ok: false, message: `${bad} of ${batch.length} events are invalid; nothing was applied`, errors: errors.slice(0, 100) };

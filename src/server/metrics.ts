@@ -48,6 +48,8 @@ export class Metrics {
 	bodyBudgetRefusals = 0;
 	/** Upgrades and requests refused for their Origin or Host header. */
 	originRefusals = 0;
+	/** Batches refused because they would create more new queue or agent ids today than the floor's limits allow. */
+	idLimitRefusals = 0;
 	/** Gauges, read through callbacks so they are never out of date. */
 	clientsConnected: () => number = () => 0;
 	clientsStale: () => number = () => 0;
@@ -97,6 +99,7 @@ export class Metrics {
 		counter('sightline_bad_client_frames_total', 'Frames from clients that were refused.', () => this.badClientFrames);
 		counter('sightline_requests_refused_early_total', 'Requests answered before any body byte was read (token, route, method).', () => this.requestsRefusedEarly);
 		counter('sightline_body_budget_refusals_total', 'Requests refused because request bodies in memory reached the budget.', () => this.bodyBudgetRefusals);
+		counter('sightline_id_limit_refusals_total', 'Batches refused for creating more new queue or agent ids today than allowed.', () => this.idLimitRefusals);
 		counter('sightline_origin_refusals_total', 'Requests and upgrades refused for their Origin or Host.', () => this.originRefusals);
 		gauge('sightline_body_bytes_held', 'Bytes of request bodies held in memory while they arrive.', () => this.bodyBytesHeld());
 		gauge('sightline_reorder_held', 'Ingested events held until their contact predecessor arrives.', () => this.reorder?.held ?? 0);

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { validateBatch } from '../lib/domain/events';
-import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig } from '../lib/domain/floor';
+import { validateBatch, type FloorEvent } from '../lib/domain/events';
+import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig, type FloorLimits } from '../lib/domain/floor';
 import { formatValidationErrors } from '../lib/domain/result';
 import { dayStart } from '../lib/domain/time';
 import { createCodec } from '../lib/protocol/codec';
@@ -69,6 +69,8 @@ export interface ServerOptions {
 	readonly hardLimitBytes?: number;
 	/** How far ahead of the server clock an ingested event may be stamped, seconds. */
 	readonly maxSkewSeconds?: number;
+	/** New queue and agent ids a day may create through events (defaults in floor.ts: 1,000 and 10,000). */
+	readonly floorLimits?: Partial<FloorLimits>;
 	/** Longest an ingested contact event waits for its predecessor (out-of-order delivery), ms. */
 	readonly reorderHoldMs?: number;
 	/** Browser origins accepted besides the server's own (a reverse proxy's public address). */
@@ -141,7 +143,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const sourceKind = options.source?.kind ?? 'none';
 	const rebuildFrom = sourceKind === 'replay' ? clock() : dayStart(dayStart(clock(), timeZone, baseConfig.resetTime) - 1, timeZone, baseConfig.resetTime);
 	// The live floor's day rolls on the wall (or source) clock only, never on a producer's timestamps (#9).
-	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), rebuildFrom, { rollDayOnEventTime: false });
+	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), rebuildFrom, { rollDayOnEventTime: false, limits: options.floorLimits });
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
 	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, log });
 	const intake = new Intake(floor, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs });
@@ -186,7 +188,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		metrics,
 		onError: (err, req) => log(`error in ${req.method.toUpperCase()} ${req.path.slice(0, 200)}: ${(err as Error)?.stack ?? String(err)}`)
 	});
-	const batchClock = () => ({ now: Math.max(Date.now(), clock()), maxAheadMs: o.maxSkewSeconds * 1000 });
+	const checkIds = (events: readonly FloorEvent[]) => {
+		const over = floor.checkIdLimits(events);
+		if (over) metrics.idLimitRefusals++;
+		return over;
+	};
+	const batchClock = () => ({ now: Math.max(Date.now(), clock()), maxAheadMs: o.maxSkewSeconds * 1000, checkIds });
 	const require = (ctx: HttpContext, role: Role) => {
 		const r = auth.check(bearerToken(ctx.req.authorization), role);
 		if (!r.ok) throw new HttpError(r.status, r.message);

@@ -151,6 +151,26 @@ describe('the live floor does not move to a producer future', () => {
 	});
 });
 
+describe('ids a day may create are limited', () => {
+	it('past the daily limit of new queue ids a batch is refused with a 400 naming the event, nothing of it applied, and counted', async () => {
+		const l = await startTestServer({ floorLimits: { newQueuesPerDay: 3 } });
+		try {
+			const q = (n: number, queue: string) => ({ type: 'contact.queued', id: `lim-${n}`, ts: Date.now(), contact: `lc-${n}`, queue, channel: 'voice' });
+			expect((await postEvents(l.url, l.tokens.ingest, [q(1, 'q1'), q(2, 'q2'), q(3, 'q1')])).status).toBe(202);
+			const over = await postEvents(l.url, l.tokens.ingest, [q(4, 'q2'), q(5, 'q3'), q(6, 'q4')]);
+			expect(over.status).toBe(400);
+			expect(over.body.errors).toEqual([expect.objectContaining({ index: 2, path: '/queue' })]);
+			expect(over.body.errors[0].message).toMatch(/more than 3 new queue ids today/);
+			// Nothing of the refused batch reached the floor: q3 is not there, and the same ids still pass alone.
+			expect(l.server.floor.queues.has('q3')).toBe(false);
+			expect(l.server.metrics.idLimitRefusals).toBe(1);
+			expect((await postEvents(l.url, l.tokens.ingest, [q(4, 'q2'), q(5, 'q3')])).status).toBe(202);
+		} finally {
+			await l.stop();
+		}
+	});
+});
+
 describe('origins, hosts and headers', () => {
 	const wsUrl = () => `${t.url.replace('http', 'ws')}/live?board=default`;
 	const upgrade = (origin: string) =>
