@@ -43,6 +43,8 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --max-new-queues N, --max-new-agents N
                        new queue / agent ids events may create per day (default 1000 / 10000);
                        past them a batch is refused with 400 naming the event
+    --retention DAYS   days of recorded history kept (default 400; 0 keeps everything);
+                       imported days are kept until deleted
     --nats URL         run as one instance of a cluster on NATS JetStream (with ingest):
                        ingest publishes to one durable event stream that every instance
                        applies; boards and config are shared ($SIGHTLINE_NATS_URL)`;
@@ -68,7 +70,8 @@ const OPTIONS = {
 	origin: { type: 'string', multiple: true },
 	nats: { type: 'string' },
 	'max-new-queues': { type: 'string' },
-	'max-new-agents': { type: 'string' }
+	'max-new-agents': { type: 'string' },
+	retention: { type: 'string' }
 } as const;
 
 /** Parses argv (without node and script); throws an Error naming the bad argument. */
@@ -132,6 +135,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		bodyBudgetBytes: budgetMb === undefined ? undefined : Math.round(budgetMb * 1024 * 1024),
 		allowedOrigins: origins.length ? origins : undefined,
 		nats: natsUrl === undefined ? undefined : { url: natsUrl },
+		retentionDays: num('retention', 0, 100_000),
 		floorLimits: floorLimits(num('max-new-queues', 1, 1_000_000), num('max-new-agents', 1, 10_000_000)),
 		backfillDays: mode === 'emulator' ? (num('backfill', 0, 366) ?? 28) : 0
 	};
