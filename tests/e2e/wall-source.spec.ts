@@ -111,7 +111,7 @@ test('a replay carries a badge with its day and speed, and its end shows on the 
 	const replay = await startSightline({
 		mode: 'replay',
 		speed: 1200,
-		extraArgs: ['--trace', 'data-samples/anonymous-bank-1999-08-01-morning.csv']
+		extraArgs: ['--trace', 'sim/traces/anonymous-bank-1999-08-01-morning.csv']
 	});
 	try {
 		await page.setViewportSize({ width: 1920, height: 1080 });
