@@ -10,13 +10,14 @@
  *    CPU per delivered frame (on 2 shared cores the absolute figures are contention-bound; CPU
  *    per frame is what carries over to sizing a deployment).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { FloorEvent } from '../../src/lib/domain/events';
 import { createCodec, decodeHello, type Codec } from '../../src/lib/protocol/codec';
 import type { ServerFrame } from '../../src/lib/protocol/frames';
+import { cpuSeconds, percentile } from './process-stats';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
 import { startNats } from '../integration/helpers/nats';
 
@@ -30,17 +31,6 @@ const QUEUE = 'bench';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let idCounter = 0;
 const queued = (ts: number): FloorEvent => ({ type: 'contact.queued', id: `cb${process.pid}-${++idCounter}`, ts, contact: `cbc-${idCounter}`, queue: QUEUE, channel: 'voice' });
-
-/** CPU seconds (user + system) used so far by a process, from /proc. */
-function cpuSeconds(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-function percentile(sorted: number[], p: number): number {
-	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-}
 
 async function post(s: ServerProcess, events: FloorEvent[]): Promise<number> {
 	const res = await fetch(`${s.url}/api/events`, {

@@ -12,13 +12,14 @@
  * Server and baseline each run in their own child process; clients and producers run here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import type { FloorEvent } from '../../src/lib/domain/events';
 import { createCodec, decodeHello, type Codec } from '../../src/lib/protocol/codec';
 import type { ServerFrame } from '../../src/lib/protocol/frames';
+import { cpuSeconds, percentile } from './process-stats';
 import { spawnServer } from '../helpers/server-process';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -28,18 +29,6 @@ const RATE = 500; // events per second
 const WARMUP_MS = 2000;
 const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const QUEUE = 'bench';
-
-/** CPU seconds (user + system) used so far by a process, from /proc. */
-function cpuSeconds(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
-}
-
-function percentile(sorted: number[], p: number): number {
-	if (!sorted.length) return NaN;
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let idCounter = 0;
