@@ -11,6 +11,12 @@ describe('server command line', () => {
 		expect(b.floorLimits).toEqual({});
 		expect(parseCliArgs(['--retention', '0']).retentionDays).toBe(0);
 	});
+	it('takes the per-address connection cap (0 turns it off)', () => {
+		expect(parseCliArgs(['--max-connections-per-address', '50']).maxConnectionsPerAddress).toBe(50);
+		expect(parseCliArgs(['--max-connections-per-address', '0']).maxConnectionsPerAddress).toBe(0);
+		expect(parseCliArgs([]).maxConnectionsPerAddress).toBeUndefined();
+		expect(() => parseCliArgs(['--max-connections-per-address', 'lots'])).toThrow(/--max-connections-per-address must be a number in 0\.\.1000000, got "lots"/);
+	});
 	it('names a bad value', () => {
 		expect(() => parseCliArgs(['--retention', 'forever'])).toThrow(/--retention must be a number in 0\.\.100000, got "forever"/);
 		expect(() => parseCliArgs(['--max-new-agents', '0'])).toThrow(/--max-new-agents must be a number/);

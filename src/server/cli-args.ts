@@ -37,6 +37,9 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --max-skew S       ingest refuses events stamped more than S seconds ahead of the
                        server clock (default ${D.maxSkewSeconds})
     --body-budget MB   request bodies all clients together may hold in memory (default ${D.bodyBudgetBytes / 1024 / 1024})
+    --max-connections-per-address N
+                       WebSocket connections (/live and /ingest) one address may hold open;
+                       past it an upgrade gets 429 (default ${D.maxConnectionsPerAddress}; 0 turns it off)
     --origin URL       also accept browsers from this origin (repeatable; e.g. the public
                        https://wall.example.com of a reverse proxy); by default only the
                        server's own address is accepted
@@ -67,6 +70,7 @@ const OPTIONS = {
 	'reset-time': { type: 'string' },
 	'max-skew': { type: 'string' },
 	'body-budget': { type: 'string' },
+	'max-connections-per-address': { type: 'string' },
 	origin: { type: 'string', multiple: true },
 	nats: { type: 'string' },
 	'max-new-queues': { type: 'string' },
@@ -132,6 +136,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		timeZone: flags['time-zone'],
 		resetTime: flags['reset-time'],
 		maxSkewSeconds: num('max-skew', SKEW_SECONDS_RANGE.min, SKEW_SECONDS_RANGE.max),
+		maxConnectionsPerAddress: num('max-connections-per-address', 0, 1_000_000),
 		bodyBudgetBytes: budgetMb === undefined ? undefined : Math.round(budgetMb * 1024 * 1024),
 		allowedOrigins: origins.length ? origins : undefined,
 		nats: natsUrl === undefined ? undefined : { url: natsUrl },

@@ -19,6 +19,12 @@ export const SERVER_DEFAULTS = {
 	 * it a request is answered 503 at once. Bounds what many slow or hostile uploads can cost.
 	 */
 	bodyBudgetBytes: 64 * 1024 * 1024,
+	/**
+	 * WebSocket connections (`/live` and `/ingest` together) one client address may hold open; past
+	 * it an upgrade gets 429. Generous on purpose: a wall of displays behind one proxy, or the 1,000
+	 * local clients of `npm run bench:server`, all share one address. 0 turns the cap off.
+	 */
+	maxConnectionsPerAddress: 2048,
 	/** A wallboard buffering more than this stops getting deltas until it drains. */
 	softLimitBytes: 256 * 1024,
 	/** A wallboard whose next frame would take it past this is closed. */

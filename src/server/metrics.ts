@@ -50,6 +50,8 @@ export class Metrics {
 	originRefusals = 0;
 	/** Batches refused because they would create more new queue or agent ids today than the floor's limits allow. */
 	idLimitRefusals = 0;
+	/** WebSocket upgrades refused for the per-address connection cap. */
+	connectionCapRefusals: () => number = () => 0;
 	/** Gauges, read through callbacks so they are never out of date. */
 	clientsConnected: () => number = () => 0;
 	clientsStale: () => number = () => 0;
@@ -100,6 +102,7 @@ export class Metrics {
 		counter('sightline_requests_refused_early_total', 'Requests answered before any body byte was read (token, route, method).', () => this.requestsRefusedEarly);
 		counter('sightline_body_budget_refusals_total', 'Requests refused because request bodies in memory reached the budget.', () => this.bodyBudgetRefusals);
 		counter('sightline_id_limit_refusals_total', 'Batches refused for creating more new queue or agent ids today than allowed.', () => this.idLimitRefusals);
+		counter('sightline_connection_cap_refusals_total', 'WebSocket upgrades refused (429) because their address had the most connections allowed open.', () => this.connectionCapRefusals());
 		counter('sightline_origin_refusals_total', 'Requests and upgrades refused for their Origin or Host.', () => this.originRefusals);
 		gauge('sightline_body_bytes_held', 'Bytes of request bodies held in memory while they arrive.', () => this.bodyBytesHeld());
 		gauge('sightline_reorder_held', 'Ingested events held until their contact predecessor arrives.', () => this.reorder?.held ?? 0);

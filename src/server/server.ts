@@ -8,6 +8,7 @@ import { dayStart } from '../lib/domain/time';
 import { createCodec } from '../lib/protocol/codec';
 import { Auth, bearerToken, isLoopback, loadOrCreateTokens, type Role } from './auth';
 import { BoardRegistry } from './boards';
+import { ConnectionCap } from './connection-cap';
 import { FLUSH_MS_RANGE, SERVER_DEFAULTS } from './defaults';
 import { isTimeZone, withQueues } from './floor-config';
 import { BodyBudget, HttpError, HttpRouter, type HttpContext } from './http-router';
@@ -65,6 +66,8 @@ export interface ServerOptions {
 	readonly maxBodyBytes?: number;
 	/** Bytes of request bodies all requests together may hold while they arrive. */
 	readonly bodyBudgetBytes?: number;
+	/** WebSocket connections one client address may hold open (0: no cap). */
+	readonly maxConnectionsPerAddress?: number;
 	readonly softLimitBytes?: number;
 	readonly hardLimitBytes?: number;
 	/** How far ahead of the server clock an ingested event may be stamped, seconds. */
@@ -212,8 +215,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}) });
 	registerTokenRoutes(router, { ...deps, plans });
 	registerFallbackRoutes(router, deps); // last: what nothing above matched
-	hub.attach(app, auth, policy);
-	registerIngestSocket(app, { auth, policy, sink: deps.sink, metrics, maxFrameBytes: o.maxBodyBytes, batchClock, log });
+	const cap = new ConnectionCap(o.maxConnectionsPerAddress);
+	metrics.connectionCapRefusals = () => cap.refusals;
+	hub.attach(cap.guard(app), auth, policy);
+	registerIngestSocket(cap.guard(app), { auth, policy, sink: deps.sink, metrics, maxFrameBytes: o.maxBodyBytes, batchClock, log });
 
 	/** One tick: due playback events into the floor (validated like ingest), the floor to now, deltas out. */
 	const tick = () => {

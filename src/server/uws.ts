@@ -8,10 +8,11 @@ import type {
 	HttpResponse,
 	TemplatedApp,
 	WebSocket,
+	WebSocketBehavior,
 	us_listen_socket
 } from 'uWebSockets.js';
 
-export type { HttpRequest, HttpResponse, TemplatedApp, WebSocket };
+export type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, WebSocketBehavior };
 
 /** uWS `send` result code: the message was dropped (over uWS's own backpressure cap). */
 export const SEND_DROPPED = 2;
