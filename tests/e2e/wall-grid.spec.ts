@@ -97,7 +97,7 @@ test('1,000 agents: sort by time in state, and back', async ({ page }) => {
  * in the on-state colour): none may be offline. Order and pixels are read in one synchronous
  * call, so they belong to the same paint.
  */
-function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repainted: { n: number; of: number }[]; bars: number }> {
+function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repainted: { n: number; of: number }[]; bars: number; flagged: number }> {
 	return page.evaluate(() => {
 		const grid = document.querySelector<HTMLElement>('[data-testid="agent-grid"]')!;
 		const cell = parseFloat(grid.style.getPropertyValue('--cell'));
@@ -116,6 +116,11 @@ function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repa
 		probe.fillStyle = css.getPropertyValue('--on-state').trim();
 		probe.fillRect(0, 0, 1, 1);
 		const onState = [...probe.getImageData(0, 0, 1, 1).data];
+		probe.clearRect(0, 0, 1, 1);
+		probe.fillStyle = css.getPropertyValue('--alert-solid').trim();
+		probe.fillRect(0, 0, 1, 1);
+		const alert = [...probe.getImageData(0, 0, 1, 1).data];
+		let flagged = 0;
 		const wrong: string[] = [];
 		const repainted: { n: number; of: number }[] = [];
 		let cells = 0;
@@ -126,6 +131,8 @@ function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repa
 				const [a, n] = r.split(':');
 				return Array<string>(Number(n)).fill(a!);
 			});
+			const long = new Set((c.dataset.long ?? '').split(',').filter(Boolean).map(Number));
+			flagged += long.size;
 			const cols = Math.max(1, Math.floor((c.clientWidth + gap) / (cell + gap)));
 			const size = Math.round(cell * dpr);
 			const img = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
@@ -137,8 +144,15 @@ function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repa
 			for (let i = 0; i < slots; i++) {
 				const x0 = Math.round((i % cols) * (cell + gap) * dpr);
 				const y0 = Math.round(Math.floor(i / cols) * (cell + gap) * dpr);
-				const px = pixel(x0 + Math.floor(size * 0.15), y0 + Math.floor(size * 0.5));
 				const want = order[i];
+				// A flagged cell (the board's long-state rule) has a ring in the alert colour along its edge.
+				if (long.has(i)) {
+					const ring = pixel(x0 + 1, y0 + Math.floor(size * 0.5));
+					if (!ring.every((v, k) => Math.abs(v - alert[k]!) <= 2)) wrong.push(`team ${t} cell ${i}: flagged, edge pixel rgba(${ring.join(',')})`);
+					cells += 1;
+					continue;
+				}
+				const px = pixel(x0 + Math.floor(size * 0.15), y0 + Math.floor(size * 0.5));
 				const bar = pixel(x0 + Math.floor(size * 0.3), y0 + size - 1);
 				if (bar.every((v, k) => Math.abs(v - onState[k]!) <= 2)) {
 					bars += 1;
@@ -152,7 +166,7 @@ function checkPixels(page: Page): Promise<{ cells: number; wrong: string[]; repa
 				if (!ok) wrong.push(`team ${t} cell ${i}: want ${want ?? 'empty'}, pixel rgba(${px.join(',')})`);
 			}
 		});
-		return { cells, wrong, repainted, bars };
+		return { cells, wrong, repainted, bars, flagged };
 	});
 }
 
@@ -201,4 +215,50 @@ test('a few hundred agents with room to spare: canvas cells with time in state a
 	expect(n).toBeGreaterThan(150);
 	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(n);
 	await saveScreenshot(page, 'wall-chat-detail-1920x1080.png');
+});
+
+test('1,000 agents on canvases: agents past the board’s long-state minutes are flagged, only in the states the rule names', async ({ page }) => {
+	const base = await getBoard(server.url, 'default');
+	// 3 floor seconds available is "long" on this board (at 20×, 0.15 s of real time); no other state is judged.
+	await putBoard(server.url, server.tokens.admin!, { ...base, id: 'long', name: 'Long', display: { longState: { available: 0.05 } } });
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto(`${server.url}/wall/long`);
+	await waitLive(page);
+	await expect(page.getByTestId('agent-grid')).toHaveAttribute('data-mode', 'canvas');
+	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBe(1000);
+	// Every flagged cell is an available agent (read from the drawn order), drawn with the ring; most available agents are flagged.
+	const flaggedStates = () =>
+		page.getByTestId('agent-grid').locator('canvas').evaluateAll((els) =>
+			els.flatMap((e) => {
+				const d = (e as HTMLElement).dataset;
+				const order = (d.order ?? '').split(',').filter(Boolean).flatMap((r) => {
+					const [a, n] = r.split(':');
+					return Array<string>(Number(n)).fill(a!);
+				});
+				return (d.long ?? '').split(',').filter(Boolean).map((i) => order[Number(i)] ?? 'none');
+			})
+		);
+	await expect.poll(async () => (await flaggedStates()).length, { timeout: 10_000 }).toBeGreaterThan(20);
+	expect(new Set(await flaggedStates())).toEqual(new Set(['available']));
+	const r = await checkPixels(page);
+	expect(r.wrong).toEqual([]);
+	expect(r.flagged).toBeGreaterThan(20);
+	const available = Number((await page.getByTestId('agents-available').locator('.n').innerText()).replace(/\D/g, ''));
+	expect(r.flagged).toBeLessThanOrEqual(available + 20);
+	// Hovering a flagged cell says why, as the DOM cell's title does.
+	const canvas = page.getByTestId('agent-grid').locator('canvas:not([data-long=""])').first();
+	const at = await canvas.evaluate((e) => {
+		const grid = e.closest<HTMLElement>('[data-testid="agent-grid"]')!;
+		const cell = parseFloat(grid.style.getPropertyValue('--cell'));
+		const gap = parseFloat(grid.style.getPropertyValue('--gap'));
+		const cols = Math.max(1, Math.floor((e.clientWidth + gap) / (cell + gap)));
+		const i = Number(((e as HTMLElement).dataset.long ?? '').split(',')[0]);
+		return { x: (i % cols) * (cell + gap) + cell / 2, y: Math.floor(i / cols) * (cell + gap) + cell / 2 };
+	});
+	await canvas.hover({ position: at });
+	await expect(canvas).toHaveAttribute('title', /— Available.* · over 0\.05 min in this state/);
+	await saveScreenshot(page, 'wall-1000-agents-long-state-1920x1080.png');
+	// The rule off: nothing flagged.
+	await putBoard(server.url, server.tokens.admin!, { ...base, id: 'long', name: 'Long', display: { longState: {} } });
+	await expect.poll(async () => (await flaggedStates()).length, { timeout: 10_000 }).toBe(0);
 });

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff';
 import { ClockOffset } from './clock-offset';
-import { groupAgents } from './agents';
 import { Ring } from './history';
-import { agent } from './test/fixtures';
 
 describe('backoffDelay', () => {
 	it('full jitter: a uniform draw in [0, cap), the cap doubling per attempt up to the max', () => {
@@ -46,22 +44,6 @@ describe('Ring', () => {
 		for (let i = 0; i < 10; i++) r.push(i);
 		expect(r.values()).toEqual([7, 8, 9]);
 		expect(r.size).toBe(3);
-	});
-});
-
-describe('groupAgents', () => {
-	it('groups by team and sorts by state or by time in state', () => {
-		const rows = [
-			agent('1', { team: 'B', activity: 'offline', since: 5 }),
-			agent('2', { team: 'A', activity: 'on-contact', since: 30 }),
-			agent('3', { team: 'A', activity: 'available', since: 40 }),
-			agent('4', { team: 'A', activity: 'on-contact', since: 10 })
-		];
-		const byState = groupAgents(rows, 'state');
-		expect(byState.map((g) => g.team)).toEqual(['A', 'B']);
-		expect(byState[0]!.agents.map((a) => a.id)).toEqual(['3', '4', '2']);
-		expect(byState[0]!.counts).toEqual([1, 2, 0, 0, 0]);
-		expect(groupAgents(rows, 'time')[0]!.agents.map((a) => a.id)).toEqual(['4', '2', '3']);
 	});
 });
 

@@ -14,15 +14,15 @@ export function scopeValues(row: RollupRow | QueueRow, serverNow: number, rules:
 		serviceLevel: w('serviceLevel').serviceLevel,
 		asa: w('asa').asa,
 		abandonRate: w('abandonRate').abandonRate,
-		longestWait: waitingFor(row.oldestSince, serverNow),
+		longestWait: secondsSince(row.oldestSince, serverNow),
 		waiting: row.waiting,
 		occupancy: w('occupancy').occupancy
 	};
 }
 
-/** Seconds the oldest waiting contact has waited (0 when nobody waits). */
-export function waitingFor(oldestSince: number | null, serverNow: number): number {
-	return oldestSince === null ? 0 : Math.max(0, (serverNow - oldestSince) / 1000);
+/** Seconds from `since` (epoch ms) to `now`, never negative; 0 when there is no `since` (nobody waiting): how long a contact waited, how long an agent has been in a state. */
+export function secondsSince(since: number | null, now: number): number {
+	return since === null ? 0 : Math.max(0, (now - since) / 1000);
 }
 
 /** Every breach on the board: the totals first, then each queue; alerts before warnings. */

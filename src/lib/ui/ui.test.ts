@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardConfig } from '../domain/board-config';
-import { boardBreaches, commonTarget, scopeValues, slTargetText, waitingFor } from './board-values';
+import { boardBreaches, commonTarget, scopeValues, slTargetText, secondsSince } from './board-values';
 import { formatDuration, formatPercent, formatShortDuration } from './format';
-import { fitCellSize } from './grid-fit';
+import { fitCellSize } from './agent-grid';
 import { describeBreach } from './thresholds';
 import { breachesOf, levelOf, rulesFor } from '../domain/thresholds';
 import { nextBoard, parseWallParams } from './wall-params';
@@ -97,9 +97,9 @@ describe('formatting', () => {
 		expect(formatShortDuration(42)).toBe('42s');
 		expect(formatShortDuration(600)).toBe('10m');
 		expect(formatShortDuration(7200)).toBe('2h');
-		expect(waitingFor(null, 5000)).toBe(0);
-		expect(waitingFor(1000, 500)).toBe(0);
-		expect(waitingFor(1000, 31_000)).toBe(30);
+		expect(secondsSince(null, 5000)).toBe(0);
+		expect(secondsSince(1000, 500)).toBe(0);
+		expect(secondsSince(1000, 31_000)).toBe(30);
 	});
 
 	it('states the SL target of the board’s queues', () => {

@@ -2,8 +2,8 @@ import { type AgentRow } from '$lib/domain/views';
 import { AGENT_ACTIVITIES, type AgentActivity } from '$lib/domain/agent-activity';
 import { ACTIVITY_GLYPH } from '$lib/ui/agent-style';
 import { formatShortDuration } from '$lib/ui/format';
-import { cellOrigin } from '$lib/ui/grid-fit';
-import { slotMarks } from './slots';
+import { cellOrigin, isLong, slotMarks, type LongStateRule } from '$lib/ui/agent-grid';
+import { secondsSince } from '$lib/ui/board-values';
 
 /**
  * Canvas drawing of agent cells: colour + glyph, and with `detail` time in state and slots too. A
@@ -28,6 +28,10 @@ export interface CellStyle {
 	readonly onState: string;
 	/** Glyph colour of an offline (outlined) cell. */
 	readonly muted: string;
+	/** Ring of a cell past the board's long-state minutes (as the DOM cell's). */
+	readonly alert: string;
+	/** Page background: the ring's inner edge and the clock's disc, as on the DOM cell. */
+	readonly bg: string;
 	readonly font: string;
 }
 
@@ -39,27 +43,33 @@ export function readCellStyle(el: Element): CellStyle {
 		fill: AGENT_ACTIVITIES.map((a) => v(`--st-${a}`)),
 		onState: v('--on-state'),
 		muted: v('--muted'),
+		alert: v('--alert-solid'),
+		bg: v('--bg'),
 		font: cs.fontFamily
 	};
 }
 
 /**
- * One pre-drawn cell per activity at one size, pixel ratio and style. ImageBitmaps, not canvases:
- * drawing from a canvas snapshots it on every `drawImage` (a thousand snapshots per redraw).
+ * One pre-drawn cell per activity at one size, pixel ratio and style, plain and flagged (past the
+ * board's long-state minutes: a thick ring in the alert colour and a clock for the glyph, as on the
+ * DOM cell, so the flag does not rest on colour alone). ImageBitmaps, not canvases: drawing from a
+ * canvas snapshots it on every `drawImage` (a thousand snapshots per redraw).
  */
-type Sprites = Readonly<Record<AgentActivity, ImageBitmap>>;
+interface Sprites {
+	readonly plain: Readonly<Record<AgentActivity, ImageBitmap>>;
+	readonly long: Readonly<Record<AgentActivity, ImageBitmap>>;
+}
 
-// Every team canvas draws the same five cells: keep one set, redrawn only when size or theme changes.
+// Every team canvas draws the same cells: keep one set, redrawn only when size or theme changes.
 let cached: { key: string; sprites: Sprites } | null = null;
 
 /** Sprites: small cells carry a centred glyph; detail cells a corner glyph, text is drawn per cell. */
 function sprites(cell: number, dpr: number, style: CellStyle, detail: boolean): { key: string; sprites: Sprites } {
-	const key = `${cell}|${dpr}|${detail}|${style.fill.join()}|${style.onState}|${style.muted}|${style.font}`;
+	const key = `${cell}|${dpr}|${detail}|${style.fill.join()}|${style.onState}|${style.muted}|${style.alert}|${style.bg}|${style.font}`;
 	if (cached?.key === key) return cached;
 	const size = Math.max(1, Math.round(cell * dpr));
-	if (cached) for (const b of Object.values(cached.sprites)) b.close();
-	const out = {} as Record<AgentActivity, ImageBitmap>;
-	AGENT_ACTIVITIES.forEach((a, i) => {
+	if (cached) for (const set of Object.values(cached.sprites)) for (const b of Object.values(set as Record<string, ImageBitmap>)) b.close();
+	const draw = (a: AgentActivity, i: number, long: boolean): ImageBitmap => {
 		const c = new OffscreenCanvas(size, size);
 		const g = c.getContext('2d')!;
 		const r = size * 0.12;
@@ -70,28 +80,48 @@ function sprites(cell: number, dpr: number, style: CellStyle, detail: boolean): 
 			g.lineWidth = dpr;
 			g.strokeStyle = style.fill[i]!;
 			g.stroke();
-			g.fillStyle = style.muted;
 		} else {
 			g.roundRect(0, 0, size, size, r);
 			g.fillStyle = style.fill[i]!;
 			g.fill();
-			g.fillStyle = style.onState;
 		}
+		if (long) {
+			// The ring sits inside the cell (a canvas cell has no room outside it): alert, then a thin dark edge.
+			const ring = Math.max(2 * dpr, Math.round(size * 0.14));
+			g.beginPath();
+			g.roundRect(ring / 2, ring / 2, size - ring, size - ring, r);
+			g.lineWidth = ring;
+			g.strokeStyle = style.alert;
+			g.stroke();
+			g.beginPath();
+			g.roundRect(ring + dpr / 2, ring + dpr / 2, size - 2 * ring - dpr, size - 2 * ring - dpr, r / 2);
+			g.lineWidth = dpr;
+			g.strokeStyle = style.bg;
+			g.stroke();
+		}
+		g.fillStyle = a === 'offline' ? style.muted : style.onState;
+		const glyph = long ? '⏱' : ACTIVITY_GLYPH[a];
 		if (detail) {
 			// As the DOM cell: a small glyph in the top-left corner.
 			g.font = `700 ${size * 0.26}px ${style.font}`;
 			g.textAlign = 'left';
 			g.textBaseline = 'top';
-			g.fillText(ACTIVITY_GLYPH[a], size * 0.1, size * 0.08);
+			g.fillText(glyph, size * 0.1, size * 0.08);
 		} else {
 			g.font = `400 ${size * 0.42}px ${style.font}`;
 			g.textAlign = 'center';
 			g.textBaseline = 'middle';
-			g.fillText(ACTIVITY_GLYPH[a], size / 2, size / 2);
+			g.fillText(glyph, size / 2, size / 2);
 		}
-		out[a] = c.transferToImageBitmap();
+		return c.transferToImageBitmap();
+	};
+	const plain = {} as Record<AgentActivity, ImageBitmap>;
+	const long = {} as Record<AgentActivity, ImageBitmap>;
+	AGENT_ACTIVITIES.forEach((a, i) => {
+		plain[a] = draw(a, i, false);
+		long[a] = draw(a, i, true);
 	});
-	cached = { key, sprites: out };
+	cached = { key, sprites: { plain, long } };
 	return cached;
 }
 
@@ -118,7 +148,8 @@ export function forgetPainted(canvas: HTMLCanvasElement): void {
  * canvas whose backing store is `dpr` times its CSS size, repainting only the cells that look
  * different from the last call (everything after a resize or a change of size, theme or detail).
  * Cells show time in state (at `now`, server ms) and channel slots in use: with `detail` as text,
- * like the large DOM cells; without, as an age bar and dots. Returns how many cells it repainted.
+ * like the large DOM cells; without, as an age bar and dots. Agents past the board's long-state
+ * minutes (`longState`) are drawn flagged. Returns how many cells it repainted and which are flagged.
  */
 export function paintCells(
 	canvas: HTMLCanvasElement,
@@ -129,10 +160,11 @@ export function paintCells(
 	dpr: number,
 	style: CellStyle,
 	now: number,
-	detail: boolean
-): number {
+	detail: boolean,
+	longState: LongStateRule
+): { repainted: number; long: number[] } {
 	const g = canvas.getContext('2d');
-	if (!g) return 0;
+	if (!g) return { repainted: 0, long: [] };
 	const { key, sprites: s } = sprites(cell, dpr, style, detail);
 	const layout = `${canvas.width}x${canvas.height}|${cols}|${gap}|${key}`;
 	const before = drawnOn.get(canvas);
@@ -145,19 +177,26 @@ export function paintCells(
 	// Without detail: minutes in state (the bar's length) and contacts in progress (dots).
 	const ages = detail ? null : new Uint8Array(agents.length);
 	const dots = detail ? null : new Uint8Array(agents.length);
+	const flagged = new Uint8Array(agents.length);
+	const long: number[] = [];
 	const changed: number[] = [];
 	for (let i = 0; i < agents.length; i++) {
 		const a = agents[i]!;
+		const seconds = secondsSince(a.since, now);
+		if (isLong(a, now, longState)) {
+			flagged[i] = 1;
+			long.push(i);
+		}
 		let look: string;
 		if (times && marks) {
-			times[i] = formatShortDuration((now - a.since) / 1000);
+			times[i] = formatShortDuration(seconds);
 			marks[i] = slotMarks(a.slots);
-			look = `${a.activity}|${times[i]}|${marks[i]}`;
+			look = `${a.activity}|${flagged[i]}|${times[i]}|${marks[i]}`;
 		} else {
 			const offline = a.activity === 'offline';
-			ages![i] = offline ? 0 : Math.min(AGE_FULL_MIN, Math.floor(Math.max(0, now - a.since) / 60_000));
+			ages![i] = offline ? 0 : Math.min(AGE_FULL_MIN, Math.floor(seconds / 60));
 			dots![i] = offline ? 0 : Math.min(SLOT_DOTS_MAX, a.slots.reduce((n, x) => n + x, 0));
-			look = `${a.activity}|${ages![i]}|${dots![i]}`;
+			look = `${a.activity}|${flagged[i]}|${ages![i]}|${dots![i]}`;
 		}
 		looks[i] = look;
 		if (full || before.looks[i] !== look) changed.push(i);
@@ -171,7 +210,7 @@ export function paintCells(
 	}
 	for (const i of changed) {
 		const { x, y } = cellOrigin(i, cols, cell, gap);
-		g.drawImage(s[agents[i]!.activity], Math.round(x * dpr), Math.round(y * dpr));
+		g.drawImage((flagged[i] ? s.long : s.plain)[agents[i]!.activity], Math.round(x * dpr), Math.round(y * dpr));
 	}
 	if (ages && dots) {
 		g.fillStyle = style.onState;
@@ -206,7 +245,7 @@ export function paintCells(
 		}
 	}
 	drawnOn.set(canvas, { layout, looks });
-	return changed.length;
+	return { repainted: changed.length, long };
 }
 
 /** Clears cell `i`'s square (sprites are drawn at whole device pixels, `size` square). */
