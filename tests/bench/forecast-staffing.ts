@@ -9,7 +9,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runReplications } from '../../sim/replicate';
-import { patienceDistribution } from '../../sim/replay/patience';
 import type { RunResult } from '../../sim/results';
 import { validateScenario, type Scenario } from '../../sim/scenario';
 import { parseAnonymousBank } from '../../src/lib/domain/traces/anonymous-bank';
@@ -17,7 +16,7 @@ import { bankContacts } from '../../src/lib/forecast/bank';
 import { clockOf } from '../../src/lib/forecast/calendar';
 import { forecastSeries } from '../../src/lib/forecast/forecast';
 import { seriesFromContacts } from '../../src/lib/forecast/series';
-import { dayScenario, exponentialPatienceMean, searchStaffing, type StaffingQueue, type StaffingTarget } from '../../src/lib/forecast/staffing';
+import { dayScenario, patienceFromHistory, searchStaffing, type StaffingQueue, type StaffingTarget } from '../../src/lib/forecast/staffing';
 import { createPool, splitReps } from '../../workers/pool';
 
 const { values } = parseArgs({
@@ -45,8 +44,7 @@ if (!day) throw new Error('no forecast day');
 // exponential estimate (time at risk / abandons) for Erlang A.
 const queues: StaffingQueue[] = fc.queues.map((q) => {
 	const samples = parsed.calls.filter((c) => c.offered && c.queue === q.id && c.wait !== null).map((c) => ({ time: c.wait ?? 0, event: c.abandoned }));
-	const km = patienceDistribution(samples);
-	return { id: q.id, channel: q.channel, patienceMean: exponentialPatienceMean(samples), ...(km.dist ? { patience: km.dist } : {}) };
+	return { id: q.id, channel: q.channel, ...patienceFromHistory(samples) };
 });
 const target: StaffingTarget = { threshold: 20, target: 0.8, shortAbandon: 5, formula: 'abandons-count-against' };
 
@@ -91,15 +89,22 @@ try {
 		return den > 0 ? within / den : null;
 	});
 
+	// The queue of the interval with the lowest 95 % bound among those judged on it (≥ 5 expected).
+	const worstQueue = (iv: (typeof pooled.intervals)[number]) => {
+		const judged = Object.entries(iv.queues).filter(([, c]) => c.offered >= 5 && c.slLow !== null);
+		judged.sort((x, y) => (x[1].slLow ?? 0) - (y[1].slLow ?? 0));
+		const w = judged[0];
+		return w ? `${w[0]} ${pct(w[1].slLow).trim()}` : '-';
+	};
 	const pct = (v: number | null) => (v === null ? '   -' : `${(v * 100).toFixed(1)}`.padStart(5));
 	console.log(`Forecast day ${day.date} (${day.weekday}) of the Anonymous Bank, history ${fc.history.from}..${fc.history.to}: ${day.offered.toFixed(0)} offered expected (80%: ${day.low.toFixed(0)}-${day.high.toFixed(0)})`);
 	console.log(`Target ${target.target * 100}% answered within ${target.threshold} s (${target.formula}); patience (exponential estimate, s): ${queues.map((q) => `${q.id} ${q.patienceMean.toFixed(0)}`).join(', ')}`);
 	console.log('');
-	console.log('start  offered  AHT  ErlC  ErlA  A/queue  search  SL@A   SL    SL95low  met');
+	console.log('start  offered  AHT  ErlC  ErlA  A/queue  search  SL@A   SL    SL95low  worst queue (SL95low)  met');
 	for (const [i, iv] of pooled.intervals.entries()) {
 		if (iv.offered < 0.5) continue;
 		console.log(
-			`${clockOf(iv.start)}  ${iv.offered.toFixed(1).padStart(7)}  ${(iv.aht ?? 0).toFixed(0).padStart(3)}  ${String(iv.erlangC).padStart(4)}  ${String(iv.erlangA).padStart(4)}  ${String(iv.erlangAByQueue).padStart(7)}  ${String(iv.agents).padStart(6)}  ${pct(slAtA[i] ?? null)}  ${pct(iv.sl)}  ${pct(iv.slLow).padStart(7)}  ${iv.met ? 'yes' : 'NO'}`
+			`${clockOf(iv.start)}  ${iv.offered.toFixed(1).padStart(7)}  ${(iv.aht ?? 0).toFixed(0).padStart(3)}  ${String(iv.erlangC).padStart(4)}  ${String(iv.erlangA).padStart(4)}  ${String(iv.erlangAByQueue).padStart(7)}  ${String(iv.agents).padStart(6)}  ${pct(slAtA[i] ?? null)}  ${pct(iv.sl)}  ${pct(iv.slLow).padStart(7)}  ${worstQueue(iv).padEnd(21)}  ${iv.met ? 'yes' : 'NO'}`
 		);
 	}
 	const met = pooled.intervals.filter((iv) => iv.offered >= 0.5 && iv.met).length;

@@ -96,8 +96,8 @@ describe('staffing from a forecast day', () => {
 		expect(exponentialPatienceMean([{ time: 5, event: false }])).toBe(Infinity);
 	});
 
-	it('the simulation search meets the target in every interval, close to Erlang C where its assumptions hold', async () => {
-		// M/M/n (exponential handle times, nobody abandons), hour intervals, steady loads.
+	it('the simulation search meets the target in every interval, within one agent of Erlang C where its assumptions hold', async () => {
+		// M/M/n (exponential handle times, nobody abandons), hour intervals, steady loads: one group, one queue.
 		const offered = [300, 300, 500, 500, 200];
 		const d = day(offered, 120, 3600);
 		const queues = [{ id: 'q', channel: 'voice' as const, patienceMean: Infinity, handle: { dist: 'exponential' as const, mean: 120 } }];
@@ -108,9 +108,9 @@ describe('staffing from a forecast day', () => {
 			const ec = erlangCAgents(iv.offered / 3600, 120, 20, 0.8);
 			expect(iv.met).toBe(true);
 			expect(iv.slLow ?? 0).toBeGreaterThanOrEqual(0.8);
-			// A 95 % bound asks a little more than Erlang C's mean; never much more, never less by more than one.
-			expect(iv.agents ?? 0).toBeGreaterThanOrEqual(ec - 1);
-			expect(iv.agents ?? 0).toBeLessThanOrEqual(ec + 2);
+			expect(iv.queues.q?.met).toBe(true);
+			expect(Math.abs((iv.agents ?? 0) - ec)).toBeLessThanOrEqual(1);
+			expect(iv.groups.agent?.agents).toBe(iv.agents);
 		}
 		// The scenario returned is the staffing found, runnable as is.
 		const sc = res.scenario;
@@ -119,5 +119,67 @@ describe('staffing from a forecast day', () => {
 		expect(validateScenario(sc).ok).toBe(true);
 		expect(sc.agents).toHaveLength(Math.max(...res.intervals.map((iv) => iv.agents ?? 0)));
 		expect(dayScenario(d, 3600, queues, TARGET, [1, 1, 1, 1, 1]).queues[0]?.arrivals).toEqual({ perInterval: offered });
+	});
+
+	it('staffs each group for its own queue: Erlang C per group, and a search that follows each queue\'s volume', async () => {
+		// Two dedicated groups, two queues whose busy hours cross: a's peak is hour 1, b's hour 2.
+		const volume = { a: [300, 600, 300], b: [300, 300, 600] };
+		const intervals = volume.a.map((_, i): ForecastInterval => {
+			const a = volume.a[i] ?? 0;
+			const b = volume.b[i] ?? 0;
+			return {
+				start: i * 3600,
+				offered: a + b,
+				low: a + b,
+				high: a + b,
+				aht: 120,
+				queues: {
+					a: { channel: 'voice', offered: a, low: a, high: a, aht: 120 },
+					b: { channel: 'voice', offered: b, low: b, high: b, aht: 120 }
+				}
+			};
+		});
+		const d: ForecastDay = { date: '2026-03-02', weekday: 'Mon', closed: null, lead: 1, offered: 2700, low: 2700, high: 2700, adjustments: [], intervals };
+		const exp = { dist: 'exponential' as const, mean: 120 };
+		const queues = [
+			{ id: 'a', channel: 'voice' as const, patienceMean: Infinity, handle: exp },
+			{ id: 'b', channel: 'voice' as const, patienceMean: Infinity, handle: exp }
+		];
+		const groups = [
+			{ id: 'team-a', skills: { a: 1 } },
+			{ id: 'team-b', skills: { b: 1 } }
+		];
+		const first = erlangStaffing(d, 3600, queues, TARGET, groups);
+		expect(first.owner).toEqual({ a: 'team-a', b: 'team-b' });
+		for (const [i, iv] of first.intervals.entries()) {
+			expect(iv.groups['team-a']?.erlangC).toBe(erlangCAgents((volume.a[i] ?? 0) / 3600, 120, 20, 0.8));
+			expect(iv.groups['team-b']?.erlangC).toBe(erlangCAgents((volume.b[i] ?? 0) / 3600, 120, 20, 0.8));
+		}
+		const res = await searchStaffing(d, 3600, queues, TARGET, { simulate: inThread, replications: 8, groups });
+		const staff = (g: string) => res.intervals.map((iv) => iv.groups[g]?.agents ?? 0);
+		const a = staff('team-a');
+		const b = staff('team-b');
+		for (const [i, iv] of res.intervals.entries()) {
+			expect(iv.queues.a?.met && iv.queues.b?.met).toBe(true);
+			expect(iv.queues.a?.slLow ?? 0).toBeGreaterThanOrEqual(0.8);
+			expect(iv.queues.b?.slLow ?? 0).toBeGreaterThanOrEqual(0.8);
+			expect(Math.abs((a[i] ?? 0) - erlangCAgents((volume.a[i] ?? 0) / 3600, 120, 20, 0.8))).toBeLessThanOrEqual(1);
+			expect(Math.abs((b[i] ?? 0) - erlangCAgents((volume.b[i] ?? 0) / 3600, 120, 20, 0.8))).toBeLessThanOrEqual(1);
+			expect(iv.agents).toBe((a[i] ?? 0) + (b[i] ?? 0));
+		}
+		// Each group's staffing rises in its own queue's busy hour, not in the other's.
+		expect((a[1] ?? 0) - (a[0] ?? 0)).toBeGreaterThanOrEqual(4);
+		expect(Math.abs((a[2] ?? 0) - (a[0] ?? 0))).toBeLessThanOrEqual(1);
+		expect((b[2] ?? 0) - (b[0] ?? 0)).toBeGreaterThanOrEqual(4);
+		expect(Math.abs((b[1] ?? 0) - (b[0] ?? 0))).toBeLessThanOrEqual(1);
+		// The scenario keeps the groups' skills: team-a agents never serve b.
+		const sc = res.scenario;
+		expect(sc?.agents.filter((g) => g.group.startsWith('team-a-')).every((g) => g.skills.a === 1 && g.skills.b === undefined)).toBe(true);
+		expect(sc?.agents.filter((g) => g.group.startsWith('team-a-'))).toHaveLength(Math.max(...a));
+	});
+
+	it('names a queue that no group is skilled for', () => {
+		const d = day([10], 180, 3600);
+		expect(() => erlangStaffing(d, 3600, [{ id: 'q', channel: 'voice', patienceMean: 60 }], TARGET, [{ id: 'g', skills: { other: 1 } }])).toThrow(/queue "q": no group/);
 	});
 });
