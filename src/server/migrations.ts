@@ -140,6 +140,20 @@ CREATE TABLE h_agents (
 ) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO meta (key, value) SELECT 'rederive', '1' WHERE EXISTS (SELECT 1 FROM events);`)
+	},
+	{
+		version: 3,
+		description: 'issued forecasts: what was forecast for a date, as issued, kept to compare with the day once it happened',
+		up: (db) =>
+			db.exec(`
+CREATE TABLE forecast_issued (
+	date TEXT NOT NULL,
+	issued_at INTEGER NOT NULL,
+	interval_sec INTEGER NOT NULL,
+	actor TEXT NOT NULL,
+	day TEXT NOT NULL,
+	PRIMARY KEY (date, issued_at)
+) WITHOUT ROWID;`)
 	}
 ];
 

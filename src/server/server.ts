@@ -211,7 +211,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerHistoryRoutes(router, deps);
 	const reports = new ReportService({ store, floorConfig: () => currentConfig(floor) });
 	registerReportRoutes(router, { reports, require: deps.require });
-	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require });
+	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require, auth: deps.auth });
 	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}) });
 	registerTokenRoutes(router, { ...deps, plans });
 	registerFallbackRoutes(router, deps); // last: what nothing above matched

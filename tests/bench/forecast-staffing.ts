@@ -5,8 +5,7 @@
  * against the target, and how long the search took in Node worker threads against the same
  * search in this thread (the baseline of the same run; both must agree agent for agent).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runReplications } from '../../sim/replicate';
 import type { RunResult } from '../../sim/results';
@@ -18,22 +17,13 @@ import { forecastSeries } from '../../src/lib/forecast/forecast';
 import { seriesFromContacts } from '../../src/lib/forecast/series';
 import { dayScenario, patienceFromHistory, searchStaffing, type StaffingQueue, type StaffingTarget } from '../../src/lib/forecast/staffing';
 import { createPool, splitReps } from '../../workers/pool';
+import { sharedData } from '../integration/helpers/shared-data';
 
 const { values } = parseArgs({
 	options: { date: { type: 'string', default: '2010-08-25' }, interval: { type: 'string', default: '900' }, reps: { type: 'string', default: '10' } }
 });
 const intervalSec = Number(values.interval);
 const reps = Number(values.reps);
-
-function sharedData(name: string): string {
-	let dir = resolve(import.meta.dirname, '..', '..');
-	for (;;) {
-		const up = dirname(dir);
-		if (existsSync(join(up, 'shared', 'data', name))) return join(up, 'shared', 'data', name);
-		if (up === dir) throw new Error(`../shared/data/${name} not found`);
-		dir = up;
-	}
-}
 
 const parsed = parseAnonymousBank(readFileSync(sharedData('anonymous-bank-1999-08-01-to-24.csv'), 'utf8'));
 const series = seriesFromContacts(bankContacts(parsed.calls), intervalSec);

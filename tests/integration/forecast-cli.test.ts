@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forecastCli } from '../../src/cli/forecast';
@@ -9,22 +9,12 @@ import type { FloorEvent } from '../../src/lib/domain/events';
 import { DEFAULT_FLOOR_CONFIG, type FloorConfig } from '../../src/lib/domain/floor';
 import { deriveHistory } from '../../src/server/history/rederive';
 import { Store } from '../../src/server/store';
+import { sharedData } from './helpers/shared-data';
 
 /**
  * `npm run forecast` end to end on the real August 1999 file: the backtest's seasonal-naive
  * figures are recomputed here straight from the CSV rows, and the targets of issue 15 are held.
  */
-
-function sharedData(name: string): string {
-	let dir = resolve(import.meta.dirname, '..', '..');
-	for (;;) {
-		const up = dirname(dir);
-		const candidate = join(up, 'shared', 'data', name);
-		if (existsSync(candidate)) return candidate;
-		if (up === dir) throw new Error(`../shared/data/${name} not found`);
-		dir = up;
-	}
-}
 
 const AUGUST = sharedData('anonymous-bank-1999-08-01-to-24.csv');
 const tmp = mkdtempSync(join(tmpdir(), 'forecast-cli-'));

@@ -39,3 +39,57 @@ export function dayAccuracy(day: ForecastDayJson, rows: readonly IntervalRow[], 
 	});
 	return { date: day.date, offered, intervals: actual, wape: offered > 0 ? err / offered : null, coverage: judged > 0 ? inside / judged : null };
 }
+
+/** One interval of a forecast held against the day. */
+export interface IntervalAccuracy {
+	/** 'HH:MM', local. */
+	readonly start: string;
+	readonly forecast: number;
+	readonly low: number;
+	readonly high: number;
+	readonly actual: number;
+	/** Actual inside the 80 % band; null when the interval expected and saw nothing. */
+	readonly inside: boolean | null;
+	readonly ahtForecast: number | null;
+	/** Handle time per handled contact that interval; null when nothing was handled. */
+	readonly ahtActual: number | null;
+}
+
+/** A forecast day against the day, interval by interval, with the day's figures. */
+export interface IntervalsAccuracy extends DayAccuracy {
+	/** The day's forecast total. */
+	readonly forecast: number;
+	readonly rows: readonly IntervalAccuracy[];
+}
+
+/** `dayAccuracy` plus each interval's forecast, band, actual and AHT both ways. */
+export function intervalsAccuracy(day: ForecastDayJson, rows: readonly IntervalRow[], intervalSec: number): IntervalsAccuracy {
+	const acc = dayAccuracy(day, rows, intervalSec);
+	const handled = new Array<number>(day.intervals.length).fill(0);
+	const handleSum = new Array<number>(day.intervals.length).fill(0);
+	for (const r of rows) {
+		if (r.date !== day.date) continue;
+		const i = Math.min(handled.length - 1, Math.floor(r.start / intervalSec));
+		handled[i] = (handled[i] ?? 0) + r.handled;
+		handleSum[i] = (handleSum[i] ?? 0) + r.handleSum;
+	}
+	return {
+		...acc,
+		forecast: day.offered,
+		rows: day.intervals.map((iv, i) => {
+			const actual = acc.intervals[i] ?? 0;
+			const h = handled[i] ?? 0;
+			return {
+				start: iv.start,
+				forecast: iv.offered,
+				low: iv.low,
+				high: iv.high,
+				actual,
+				// The same intervals dayAccuracy judges for coverage.
+				inside: actual > 0 || iv.offered >= 0.5 ? actual >= iv.low && actual <= iv.high : null,
+				ahtForecast: iv.aht,
+				ahtActual: h > 0 ? (handleSum[i] ?? 0) / h : null
+			};
+		})
+	};
+}

@@ -3,7 +3,7 @@ import { runReplications } from '../../../sim/replicate';
 import { validateScenario, type Scenario } from '../../../sim/scenario';
 import type { ForecastDay, ForecastInterval } from './forecast';
 import { forecastDayFromJson, forecastJson } from './wire';
-import { dayScenario, erlangStaffing, exponentialPatienceMean, searchStaffing, staffingGroups, type StaffingTarget } from './staffing';
+import { dayScenario, erlangStaffing, exponentialPatienceMean, searchStaffing, staffingGroups, type StaffingGroup, type StaffingTarget } from './staffing';
 
 /**
  * Staffing from a forecast day. Erlang C figures are recomputed here from the textbook formula
@@ -145,7 +145,7 @@ describe('staffing from a forecast day', () => {
 			{ id: 'a', channel: 'voice' as const, patienceMean: Infinity, handle: exp },
 			{ id: 'b', channel: 'voice' as const, patienceMean: Infinity, handle: exp }
 		];
-		const groups = [
+		const groups: StaffingGroup[] = [
 			{ id: 'team-a', skills: { a: 1 } },
 			{ id: 'team-b', skills: { b: 1 } }
 		];

@@ -3,18 +3,20 @@ import { isHistorySource } from '../../lib/domain/history';
 import type { SlSettings } from '../../lib/domain/service-level';
 import { dateOf, dayNumber } from '../../lib/forecast/calendar';
 import { ForecastError, forecastSeries, MAX_HORIZON_DAYS } from '../../lib/forecast/forecast';
-import { dayAccuracy, type DayAccuracy } from '../../lib/forecast/accuracy';
+import { dayAccuracy, intervalsAccuracy, type DayAccuracy, type IntervalsAccuracy } from '../../lib/forecast/accuracy';
 import { rowsFromHistoryDays } from '../../lib/forecast/history-days';
 import { overrideError, type Override } from '../../lib/forecast/overrides';
 import { HistoryError, seriesFromRows } from '../../lib/forecast/series';
 import { exponentialPatienceMean } from '../../lib/forecast/staffing';
 import { forecastJson, type ForecastJson } from '../../lib/forecast/wire';
 import { todayIn } from '../../lib/reports/dates';
-import type { Role } from '../auth';
+import type { Auth, Role } from '../auth';
+import { IssuedForecasts } from '../forecasts/issued-forecasts';
 import { HttpError, parseJsonBody, type HttpContext, type HttpRouter } from '../http-router';
 import type { ReportService } from '../reports/report-service';
 import { HistoryQueries } from '../history/queries';
 import type { Store } from '../store';
+import { actorOf } from './plans';
 
 /**
  * `GET /api/forecast?start=YYYY-MM-DD&days=N[&interval=900|3600][&weeks=W][&closed=D1,D2]`
@@ -22,6 +24,10 @@ import type { Store } from '../store';
  * for planner overrides: the forecast from the store's history (complete days before `start`
  * and before today, the last `weeks` weeks, 8 by default), plus what staffing it needs to know
  * per queue: the service-level settings and the mean patience measured over the same days.
+ *
+ * `POST /api/forecast/issue` (supervisor, same body) computes that forecast and stores each of its
+ * days as issued; `GET /api/forecast/accuracy?date=YYYY-MM-DD` (viewer) holds the latest forecast
+ * issued for a past date against what the store recorded that day, interval by interval.
  */
 
 /** The forecast answer: the forecast JSON and, per queue, its SL settings and patience. */
@@ -42,6 +48,17 @@ export interface ForecastRouteDeps {
 	readonly require: (ctx: HttpContext, role: Role) => void;
 	/** Wall-clock now, epoch ms (today's partial day is not history). */
 	readonly now?: () => number;
+	/** Names the request's token for the issued forecast and the audit log. */
+	readonly auth: Pick<Auth, 'identify'>;
+}
+
+/** `GET /api/forecast/accuracy`: an issued forecast against the day. */
+export interface ForecastAccuracyResponse extends IntervalsAccuracy {
+	readonly issuedAt: number;
+	readonly issuedBy: string;
+	readonly interval: number;
+	/** Whether the store has a record of the day (without one, the actuals are zero: a closed day). */
+	readonly recorded: boolean;
 }
 
 const shown = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
@@ -78,7 +95,7 @@ export function parseRequest(q: (name: string) => string | null | undefined): Fo
 }
 
 /** The forecast of a request from the store. */
-export function forecastFromStore(deps: Omit<ForecastRouteDeps, 'require'>, r: ForecastRequest): ForecastResponse {
+export function forecastFromStore(deps: Omit<ForecastRouteDeps, 'require' | 'auth'>, r: ForecastRequest): ForecastResponse {
 	const cfg = deps.floorConfig();
 	const today = todayIn(cfg.timeZone, (deps.now ?? Date.now)());
 	const todayN = dayNumber(today) ?? 0;
@@ -141,8 +158,38 @@ function patienceByQueue(deps: Pick<ForecastRouteDeps, 'store'>, days: readonly 
 	return out;
 }
 
-/** Registers `GET /api/forecast` and `POST /api/forecast` (with overrides). */
+/** A POST body's request with its overrides; throws a 400 naming the bad field. */
+function requestOfBody(raw: Buffer): ForecastRequest {
+	const body = parseJsonBody(raw);
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object');
+	const b = body as Record<string, unknown>;
+	const asText = (v: unknown) => (v === undefined || v === null ? null : Array.isArray(v) ? v.join(',') : String(v));
+	const req = parseRequest((n) => asText(b[n]));
+	const overrides = b.overrides ?? [];
+	if (!Array.isArray(overrides) || overrides.length > 200) throw new HttpError(400, 'overrides must be a list (at most 200)');
+	for (const [i, o] of overrides.entries()) {
+		const err = overrideError(o, `overrides[${i}]`);
+		if (err) throw new HttpError(400, err);
+	}
+	return { ...req, overrides: overrides as Override[] };
+}
+
+/** The latest issued forecast of a past date against the recorded day. */
+function accuracyOf(deps: Omit<ForecastRouteDeps, 'require' | 'auth'>, issued: IssuedForecasts, date: string | null): ForecastAccuracyResponse {
+	if (date === null || dayNumber(date) === null) throw new HttpError(400, `date must be a date YYYY-MM-DD, got ${shown(date ?? '')}`);
+	const f = issued.latest(date);
+	if (!f) throw new HttpError(404, `no forecast was issued for ${date}`);
+	const today = todayIn(deps.floorConfig().timeZone, (deps.now ?? Date.now)());
+	if (date >= today) throw new HttpError(409, `${date} has not ended yet (today is ${today})`);
+	const input = deps.reports.dayInput(date);
+	const rows = input ? rowsFromHistoryDays([input]).rows : [];
+	return { ...intervalsAccuracy(f.day, rows, f.intervalSec), issuedAt: f.issuedAt, issuedBy: f.actor, interval: f.intervalSec, recorded: input !== null };
+}
+
+/** Registers `GET|POST /api/forecast`, `POST /api/forecast/issue` and `GET /api/forecast/accuracy`. */
 export function registerForecastRoutes(router: HttpRouter, deps: ForecastRouteDeps): void {
+	const issued = new IssuedForecasts(deps.store);
+	const now = deps.now ?? Date.now;
 	router
 		.route('get', '/api/forecast', (ctx) => {
 			deps.require(ctx, 'viewer');
@@ -150,17 +197,19 @@ export function registerForecastRoutes(router: HttpRouter, deps: ForecastRouteDe
 		})
 		.route('post', '/api/forecast', async (ctx) => {
 			deps.require(ctx, 'viewer');
-			const body = parseJsonBody(await ctx.body());
-			if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object');
-			const b = body as Record<string, unknown>;
-			const asText = (v: unknown) => (v === undefined || v === null ? null : Array.isArray(v) ? v.join(',') : String(v));
-			const req = parseRequest((n) => asText(b[n]));
-			const overrides = b.overrides ?? [];
-			if (!Array.isArray(overrides) || overrides.length > 200) throw new HttpError(400, 'overrides must be a list (at most 200)');
-			for (const [i, o] of overrides.entries()) {
-				const err = overrideError(o, `overrides[${i}]`);
-				if (err) throw new HttpError(400, err);
-			}
-			ctx.json(200, forecastFromStore(deps, { ...req, overrides: overrides as Override[] }));
+			ctx.json(200, forecastFromStore(deps, requestOfBody(await ctx.body())));
+		})
+		.route('post', '/api/forecast/issue', async (ctx) => {
+			deps.require(ctx, 'supervisor');
+			const fc = forecastFromStore(deps, requestOfBody(await ctx.body()));
+			const actor = actorOf(deps.auth, ctx);
+			const at = now();
+			issued.issue(fc.days, fc.interval, actor, at);
+			deps.store.audit(actor, 'forecast.issue', 'forecast', { dates: fc.days.map((d) => d.date), interval: fc.interval }, at);
+			ctx.json(201, { ...fc, issuedAt: at, issuedBy: actor });
+		})
+		.route('get', '/api/forecast/accuracy', (ctx) => {
+			deps.require(ctx, 'viewer');
+			ctx.json(200, accuracyOf(deps, issued, ctx.req.query.get('date') ?? null));
 		});
 }
