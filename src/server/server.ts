@@ -170,7 +170,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		try {
 			cluster = await Cluster.join(
 				{ ...options.nats, instance: `${hostname()}:${process.pid}` },
-				{ intake, store, floor, hub, boards, dayStart: () => rebuildFrom, log }
+				{ intake, store, floor, hub, boards, history, dayStart: () => rebuildFrom, log }
 			);
 		} catch (e) {
 			store.close();
@@ -203,7 +203,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		const r = auth.check(bearerToken(ctx.req.authorization), role);
 		if (!r.ok) throw new HttpError(r.status, r.message);
 	};
-	const deps: RouteDeps = { floor, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history };
+	const deps: RouteDeps = { floor, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history, ...(cluster ? { shareDayDeleted: cluster.shareDayDeleted.bind(cluster) } : {}) };
 	registerHealthRoutes(router, deps);
 	registerEventRoutes(router, deps);
 	registerBoardRoutes(router, deps);

@@ -127,6 +127,24 @@ export class Store {
 		return version;
 	}
 
+	/**
+	 * Stores a config version saved on another instance of a cluster under its own number, with an
+	 * audit line naming who saved it and where. Listeners are not called (it is not this instance's
+	 * change to share). Returns `present` when that version is already here with the same body, and
+	 * `conflict`, storing nothing, when the number is taken by another body (two instances saved the
+	 * same key at once: the one first in the cluster log wins on every instance that saw neither).
+	 */
+	importConfigVersion(v: StoredConfig, origin: string): 'stored' | 'present' | 'conflict' {
+		const body = JSON.stringify(v.body);
+		return this.transaction(() => {
+			const here = this.#db.prepare('SELECT body FROM configs WHERE kind = ? AND key = ? AND version = ?').get(v.kind, v.key, v.version) as { body: string } | undefined;
+			if (here) return here.body === body ? 'present' : 'conflict';
+			this.#insertConfig.run(v.kind, v.key, v.version, v.ts, v.actor, body);
+			this.#insertAudit.run(v.ts, v.actor, `${v.kind}.put`, v.key, JSON.stringify({ version: v.version, via: origin }));
+			return 'stored';
+		});
+	}
+
 	/** Calls `fn` after every committed config version (a cluster shares them with its other instances). */
 	onConfigSaved(fn: (saved: StoredConfig) => void): () => void {
 		this.#configListeners.add(fn);

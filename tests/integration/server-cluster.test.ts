@@ -106,7 +106,8 @@ describe('cluster on NATS JetStream', () => {
 		}
 		await until('80 events applied on b', async () => (await metric(b, 'sightline_events_accepted_total')) === 80);
 		expect(await metric(b, 'sightline_anomalies_total')).toBe(0);
-		expect(await metric(a, 'sightline_events_accepted_total')).toBe(80);
+		// The publishing instance applies what it published by following the stream too, at its own pace.
+		await until('80 events applied on a', async () => (await metric(a, 'sightline_events_accepted_total')) === 80);
 		await until('the wall of b shows 20 handled', () => boardOf(wall)?.total.today.offered === 20);
 		const view = boardOf(wall)!;
 		expect(view.total.today.answered).toBe(20);
@@ -179,6 +180,56 @@ describe('cluster on NATS JetStream', () => {
 		expect(Date.now() - t0).toBeLessThan(1500);
 		const onB = (await (await fetch(`${b.url}/api/boards/ops`)).json()) as { name: string };
 		expect(onB.name).toBe('Operations floor');
+	});
+
+	it('every plan version, past the bucket\'s 64 revisions per key, reaches an instance that joins later under the same number, with its audit', async () => {
+		const call = async (s: ServerProcess, method: string, path: string, body?: unknown) => {
+			const res = await fetch(`${s.url}${path}`, {
+				method,
+				headers: { authorization: `Bearer ${s.tokens.supervisor}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+				...(body !== undefined ? { body: JSON.stringify(body) } : {})
+			});
+			return { status: res.status, body: (await res.json()) as { id: string; version: number } & Record<string, unknown> };
+		};
+		const doc = (n: number) => ({ version: 1, name: `Plan rev ${n}`, source: { kind: 'bundled', id: 'multichannel-day' }, changes: {}, costs: {}, replications: 20, seed: n, dayStart: 28800 });
+		const first = await call(a, 'POST', '/api/plans', { doc: doc(1) });
+		expect(first.status).toBe(201);
+		const id = first.body.id;
+		for (let n = 2; n <= 70; n++) expect((await call(a, 'PUT', `/api/plans/${id}`, { doc: doc(n) })).status).toBe(200);
+		const applied = await call(a, 'POST', `/api/plans/${id}/apply`, { version: 3, effective: '2027-01-04' });
+		expect(applied.status).toBe(200);
+
+		const c = await instance();
+		await until('plan version 70 on the new instance', async () => (await call(c, 'GET', `/api/plans/${id}?version=70`)).status === 200, 10_000);
+		for (const v of [1, 3, 64, 70]) {
+			const onA = await call(a, 'GET', `/api/plans/${id}?version=${v}`);
+			const onC = await call(c, 'GET', `/api/plans/${id}?version=${v}`);
+			expect(onC.body).toEqual(onA.body);
+			expect((onC.body as unknown as { doc: { name: string } }).doc.name).toBe(`Plan rev ${v}`);
+		}
+		const live = (s: ServerProcess) => call(s, 'GET', '/api/live-plan').then((r) => r.body as unknown as { versions: { version: number; actor: string; plan: { planVersion: number } }[] });
+		await until('the live plan on the new instance', async () => (await live(c)).versions.length === (await live(a)).versions.length, 10_000);
+		expect((await live(c)).versions[0]).toEqual((await live(a)).versions[0]);
+		expect((await live(c)).versions[0]?.plan.planVersion).toBe(3);
+		// Rolling back on the late instance is possible: it holds the version rolled back to.
+		const rb = await call(c, 'POST', '/api/live-plan/rollback', { version: (await live(c)).versions[0]?.version });
+		expect(rb.status).toBe(200);
+		await until('the rollback on the first instance', async () => (await live(a)).versions.length === (await live(c)).versions.length, 10_000);
+		const audit = (await (await fetch(`${c.url}/api/audit`, { headers: { authorization: `Bearer ${c.tokens.admin}` } })).json()) as { audit: { action: string; target: string; detail: string | null }[] };
+		expect(audit.audit.filter((l) => l.action === 'plan.put' && l.target === id)).toHaveLength(70);
+	});
+
+	it('a day deleted by an admin on one instance is deleted on every instance, and audited there', async () => {
+		const today = new Date().toISOString().slice(0, 10);
+		const day = (s: ServerProcess) => fetch(`${s.url}/api/history/days/${today}?source=ingest`).then((r) => r.status);
+		await until("today's history on b", async () => (await day(b)) === 200);
+		const del = await fetch(`${a.url}/api/history/days/${today}?source=ingest`, { method: 'DELETE', headers: { authorization: `Bearer ${a.tokens.admin}` } });
+		expect(del.status).toBe(200);
+		expect(await day(a)).toBe(404);
+		await until("today's history gone on b", async () => (await day(b)) === 404, 5000);
+		const audit = (await (await fetch(`${b.url}/api/audit`, { headers: { authorization: `Bearer ${b.tokens.admin}` } })).json()) as { audit: { action: string; target: string; detail: string | null }[] };
+		const line = audit.audit.find((l) => l.action === 'history.delete' && l.target === today);
+		expect(line?.detail).toMatch(/"source":"ingest"/);
 	});
 });
 

@@ -1,8 +1,13 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Floor, FloorConfig } from '../../lib/domain/floor';
+import type { HistorySource } from '../../lib/domain/history';
 import type { BoardRegistry } from '../boards';
 import type { EventSink, Intake } from '../intake';
 import type { LiveHub } from '../live-hub';
 import type { Store } from '../store';
+import type { LiveHistory } from '../history/live';
+import { ClusterLog, LOGGED_CONFIG_KINDS, type ClusterLogRecord } from './cluster-log';
 import { NatsEventStream, type StreamBatch } from './event-stream';
 import { SharedConfig, type SharedConfigVersion } from './shared-config';
 
@@ -15,8 +20,11 @@ import { SharedConfig, type SharedConfigVersion } from './shared-config';
  *   (its SQLite event log, Floor and history), so all instances decide the same floor. A starting
  *   instance reads from the start of its current day: what its store already holds is dropped as
  *   duplicates by event id, so a restart after kill -9 neither loses nor double-counts anything.
- * - Config versions (floor config, boards, report settings, plans) saved on any instance are put
- *   on a key-value bucket; every other instance saves them into its own store and applies them.
+ * - Config versions (floor config, boards, report settings, tokens, webhooks) saved on any instance
+ *   are put on a key-value bucket; every other instance saves them into its own store and applies them.
+ * - What must be kept whole (every plan and live-plan version, which rollback needs, beyond the
+ *   bucket's 64 revisions per key) and history operations (a deleted day) go through the cluster log
+ *   stream; every instance applies it in order, remembering in its data dir how far it got.
  */
 
 /** Settings of `--nats`. */
@@ -39,6 +47,7 @@ export interface ClusterDeps {
 	readonly floor: Floor;
 	readonly hub: LiveHub;
 	readonly boards: BoardRegistry;
+	readonly history: LiveHistory;
 	/** Epoch ms where this instance's current day began (the follower starts there). */
 	readonly dayStart: () => number;
 	readonly log: (line: string) => void;
@@ -48,16 +57,20 @@ export interface ClusterDeps {
 export class Cluster {
 	readonly #stream: NatsEventStream;
 	readonly #config: SharedConfig;
+	readonly #log: ClusterLog;
 	readonly #deps: ClusterDeps;
+	readonly #instance: string;
 	#stopFollowing: (() => Promise<void>) | null = null;
 	#applyingRemote = false;
 	/** Sequence of the last stream message applied here. */
 	#applied = 0;
 
-	private constructor(stream: NatsEventStream, config: SharedConfig, deps: ClusterDeps) {
+	private constructor(stream: NatsEventStream, config: SharedConfig, log: ClusterLog, deps: ClusterDeps, instance: string) {
 		this.#stream = stream;
 		this.#config = config;
+		this.#log = log;
 		this.#deps = deps;
+		this.#instance = instance;
 	}
 
 	/**
@@ -67,14 +80,24 @@ export class Cluster {
 	static async join(opts: ClusterOptions, deps: ClusterDeps): Promise<Cluster> {
 		const stream = await NatsEventStream.open({ url: opts.url, stream: opts.stream, subjectPrefix: opts.subjectPrefix, maxAgeHours: opts.maxAgeHours, name: `sightline ${opts.instance}` });
 		let config: SharedConfig;
+		let log: ClusterLog;
 		try {
 			config = await SharedConfig.open(stream.connection, opts.instance, opts.configBucket);
+			log = await ClusterLog.open(stream, {
+				stream: `${opts.stream ?? 'SIGHTLINE_EVENTS'}_LOG`,
+				subjectPrefix: `${opts.subjectPrefix ?? 'sightline.events'}_log`
+			});
 		} catch (e) {
 			await stream.close();
-			throw new Error(`NATS at ${opts.url}: could not open the shared config bucket: ${(e as Error).message}`);
+			throw new Error(`NATS at ${opts.url}: could not open the shared config bucket or the cluster log: ${(e as Error).message}`);
 		}
-		const cluster = new Cluster(stream, config, deps);
+		const cluster = new Cluster(stream, config, log, deps, opts.instance);
 		deps.store.onConfigSaved((v) => cluster.#published(v));
+		await log.follow(
+			cluster.#logApplied(),
+			(r, seq) => cluster.#applyLogRecord(r, seq),
+			(e) => deps.log(`cluster: a cluster log record could not be applied here: ${(e as Error)?.message ?? String(e)}`)
+		);
 		await config.watch(
 			(v) => cluster.#applyRemote(v),
 			(e) => deps.log(`cluster: a shared config could not be applied: ${(e as Error)?.message ?? String(e)}`)
@@ -138,15 +161,61 @@ export class Cluster {
 		log(`cluster: following the event stream from the start of today (applied up to message ${this.#applied} of ${target})`);
 	}
 
+	/**
+	 * A day's history was deleted by an admin here: appended to the cluster log first, so a delete
+	 * NATS did not take is refused (the caller answers 503) rather than done on one instance only.
+	 * Every other instance deletes it when it reads the record.
+	 */
+	async shareDayDeleted(date: string, source: HistorySource, actor: string, ts: number): Promise<void> {
+		await this.#log.append({ op: 'delete-day', date, source, actor, ts, origin: this.#instance });
+	}
+
+	/** File in the data dir holding the sequence of the last cluster log record applied here. */
+	get #logSeqFile(): string {
+		return join(this.#deps.store.dataDir, 'cluster-log.seq');
+	}
+
+	#logApplied(): number {
+		try {
+			const n = Number(readFileSync(this.#logSeqFile, 'utf8'));
+			return Number.isSafeInteger(n) && n > 0 ? n : 0;
+		} catch {
+			return 0;
+		}
+	}
+
+	/** Applies a cluster log record written by another instance (its own are already applied here). */
+	#applyLogRecord(r: ClusterLogRecord, seq: number): void {
+		const { store, history, log } = this.#deps;
+		if (r.origin !== this.#instance) {
+			if (r.op === 'config') {
+				const done = store.importConfigVersion(r, r.origin);
+				if (done === 'conflict') log(`cluster: ${r.kind} ${r.key} version ${r.version} from ${r.origin} differs from the one saved here; kept this one`);
+			} else {
+				const deleted = history.deleteDay(r.date, r.source as HistorySource);
+				store.audit(r.actor, 'history.delete', r.date, { source: r.source, deleted, via: r.origin }, r.ts);
+			}
+		}
+		writeFileSync(this.#logSeqFile, String(seq), { mode: 0o600 });
+	}
+
 	/** A config version was saved on this instance: share it, unless it came from another instance. */
 	#published(v: { kind: string; key: string; version: number; ts: number; actor: string; body: unknown }): void {
 		if (this.#applyingRemote) return;
+		if (LOGGED_CONFIG_KINDS.has(v.kind)) {
+			this.#log
+				.append({ op: 'config', ...v, origin: this.#instance })
+				.catch((e: unknown) => this.#deps.log(`cluster: ${v.kind} ${v.key} v${v.version} was saved here but not shared: ${(e as Error).message}`));
+			return;
+		}
 		this.#config.put(v).catch((e: unknown) => this.#deps.log(`cluster: config ${v.kind}/${v.key} v${v.version} was saved here but not shared: ${(e as Error).message}`));
 	}
 
 	/** Saves another instance's config version here and applies it live. */
 	#applyRemote(v: SharedConfigVersion): void {
 		const { store, floor, hub, boards } = this.#deps;
+		// Versions that roll back come whole through the cluster log (a bucket written by an older release may still hold some).
+		if (LOGGED_CONFIG_KINDS.has(v.kind)) return;
 		const latest = store.latestConfig(v.kind, v.key);
 		if (latest && JSON.stringify(latest.body) === JSON.stringify(v.body)) return;
 		this.#applyingRemote = true;
@@ -166,6 +235,7 @@ export class Cluster {
 
 	async close(): Promise<void> {
 		this.#config.stop();
+		await this.#log.stop();
 		await this.#stopFollowing?.();
 		await this.#stream.close();
 	}

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { FloorEvent } from '../../lib/domain/events';
 import { CommitFailedError } from '../intake';
+import { followInOrder, type StreamStart } from './follow';
 
 /**
  * The cluster's one durable event stream on NATS JetStream (DESIGN.md, source `nats`).
@@ -38,8 +39,6 @@ export interface EventStreamOptions {
 	readonly name?: string;
 }
 
-/** Where a follower starts reading. */
-export type StreamStart = { readonly afterSeq: number } | { readonly fromTime: number };
 
 /** A message read from the stream. */
 export interface StreamBatch {
@@ -201,51 +200,17 @@ export class NatsEventStream {
 	 * Returns a function that stops following.
 	 */
 	async follow(start: StreamStart, apply: (batch: StreamBatch) => Promise<void>, onError: (e: unknown) => void): Promise<() => Promise<void>> {
-		let last: number | null = 'afterSeq' in start ? start.afterSeq : null;
-		let stopped = false;
-		let current: ConsumerMessages | null = null;
-		const optsFor = () =>
-			last === null && 'fromTime' in start
-				? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(start.fromTime).toISOString() }
-				: { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: (last ?? 0) + 1 };
-		const offStatus = this.onStatus((up) => {
-			if (up) void current?.close();
-		});
-		const run = async () => {
-			while (!stopped) {
-				try {
-					const consumer = await this.#js.consumers.get(this.#stream, optsFor());
-					// Short pull requests, so a dead consumer is noticed within seconds.
-					const messages = await consumer.consume({ max_messages: 256, expires: 4000 });
-					current = messages;
-					this.#followers.add(messages);
-					for await (const m of messages) {
-						if (last !== null && m.seq <= last) continue;
-						let events: FloorEvent[] | null = null;
-						try {
-							events = m.json<FloorEvent[]>();
-						} catch {
-							onError(new Error(`stream message ${m.seq} is not a JSON event batch; skipped`));
-						}
-						if (events) await apply({ seq: m.seq, events });
-						last = m.seq;
-						if (stopped) break;
-					}
-					this.#followers.delete(messages);
-				} catch (e) {
-					if (!stopped && this.connected) onError(e);
-				}
-				current = null;
-				if (!stopped) await new Promise((r) => setTimeout(r, 250));
-			}
-		};
-		const running = run();
-		return async () => {
-			stopped = true;
-			offStatus();
-			await current?.close();
-			await running;
-		};
+		return followInOrder(
+			{ js: this.#js, stream: this.#stream, onStatus: (fn) => this.onStatus(fn), connected: () => this.connected, followers: this.#followers },
+			start,
+			(m) => {
+				const events = m.json<FloorEvent[]>();
+				if (!Array.isArray(events)) throw new Error('not a JSON event batch');
+				return events;
+			},
+			(m) => apply({ seq: m.seq, events: m.body }),
+			onError
+		);
 	}
 
 	/** The stream's last sequence (0 when empty). */

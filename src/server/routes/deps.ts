@@ -1,4 +1,5 @@
 import type { Floor } from '../../lib/domain/floor';
+import type { HistorySource } from '../../lib/domain/history';
 import type { LiveHistory } from '../history/live';
 import type { Auth, Role } from '../auth';
 import type { BoardRegistry } from '../boards';
@@ -42,4 +43,6 @@ export interface RouteDeps {
 	readonly log: (line: string) => void;
 	/** The live floor's history (writer, queries, day status). */
 	readonly history: LiveHistory;
+	/** In a cluster (`--nats`): shares a deleted day with the other instances before it is deleted here. */
+	readonly shareDayDeleted?: (date: string, source: HistorySource, actor: string, ts: number) => Promise<void>;
 }

@@ -4,6 +4,7 @@ import { computeKpis } from '../../lib/domain/kpi';
 import { bearerToken } from '../auth';
 import { HttpError, type HttpContext, type HttpRouter } from '../http-router';
 import type { RouteDeps } from './deps';
+import { actorOf } from './plans';
 
 /**
  * The history API (DESIGN.md, HTTP): the stored days, one day's intervals and snapshot, and its
@@ -13,8 +14,8 @@ import type { RouteDeps } from './deps';
  */
 
 /** Registers GET /api/history/days, GET/DELETE /api/history/days/:date and GET /api/history/days/:date/trace. */
-export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'history' | 'auth'>): void {
-	const { history, auth } = deps;
+export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'history' | 'auth' | 'store' | 'shareDayDeleted'>): void {
+	const { history, auth, store, shareDayDeleted } = deps;
 	const isSupervisor = (ctx: HttpContext) => auth.check(bearerToken(ctx.req.authorization), 'supervisor').ok;
 	router
 		.route('get', '/api/history/days', (ctx) => {
@@ -117,11 +118,22 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 			if (part === 'states') return csv(ctx, `trace-${date}-states.csv`, trace.agentStates.map((s) => ({ ...s, ts: iso(s.ts) })));
 			throw new HttpError(400, 'part must be contacts, agents or states');
 		}, { role: 'supervisor' })
-		.route('del', '/api/history/days/:date', (ctx) => {
+		.route('del', '/api/history/days/:date', async (ctx) => {
 			const date = dateParam(ctx);
 			const source = sourceParam(ctx);
 			if (!source) throw new HttpError(400, `source is required: one of ${HISTORY_SOURCES.join(', ')}`);
+			const actor = actorOf(auth, ctx);
+			const now = Date.now();
+			// In a cluster the delete is shared first: one NATS did not take is not done here either.
+			if (shareDayDeleted) {
+				try {
+					await shareDayDeleted(date, source, actor, now);
+				} catch (e) {
+					throw new HttpError(503, `the delete could not be shared with the other instances (NATS): ${(e as Error).message.slice(0, 200)}; nothing was deleted`);
+				}
+			}
 			const deleted = history.deleteDay(date, source);
+			store.audit(actor, 'history.delete', date, { source, deleted }, now);
 			const body: HistoryDeleteResponse = { date, source, deleted };
 			ctx.json(200, body);
 		}, { role: 'admin' });
