@@ -9,6 +9,9 @@ import { createSimService, type Progress, type SimJob } from '../sim/service';
 import { analyse, dayView, scopeSeries, type PlanAnalysis } from '../src/lib/planner/analysis';
 import { erlangNeeds } from '../src/lib/planner/erlang-helper';
 import { packRuns, unpackRuns, type PackedRuns } from '../src/lib/planner/packed';
+import { calibrationView } from '../src/lib/planner/calibration';
+import { summarise } from '../sim/replicate';
+import type { Actual } from '../sim/replay/actual';
 
 const sim = createSimService();
 let last: PlanAnalysis | null = null;
@@ -23,6 +26,17 @@ export const planWorker = {
 		const base = packRuns(r.base);
 		const alt = packRuns(r.alt);
 		return transfer({ base, alt }, [base.data.buffer, alt.data.buffer]);
+	},
+	/** Replications of one scenario, packed (transferred). */
+	async replications(job: Extract<SimJob, { kind: 'replications' }>, onProgress?: Progress) {
+		const r = await sim.run(job, onProgress);
+		if (r.kind !== 'replications') throw new Error('unexpected answer');
+		const runs = packRuns(r.runs);
+		return transfer(runs, [runs.data.buffer]);
+	},
+	/** A recorded day's replay against its record (small: it crosses to the page). */
+	calibrate(runs: PackedRuns[], actual: Actual) {
+		return calibrationView(actual, summarise(runs.flatMap(unpackRuns)));
 	},
 	/** Analyses all replications and keeps the result; returns the day-level view. */
 	analyse(base: PackedRuns[], alt: PackedRuns[]) {

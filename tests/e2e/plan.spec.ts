@@ -17,7 +17,8 @@ let server: Sightline;
 const ROOT = resolve(import.meta.dirname, '../..');
 
 test.beforeAll(async () => {
-	server = await startSightline({ speed: 1 });
+	// Two backfilled days in the store, to start a plan from.
+	server = await startSightline({ speed: 1, extraArgs: ['--backfill', '2'] });
 });
 test.afterAll(async () => {
 	await server?.stop();
@@ -73,6 +74,47 @@ test('add agents at the morning peak, run, and the scenario beats the baseline w
 	const longest = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
 	console.log(`longest main-thread task while running: ${longest.toFixed(0)} ms`);
 	await saveScreenshot(page, 'plan-results.png');
+});
+
+test('a backfilled day from history: calibration with its fit in words, agents added in the afternoon beat the baseline', async ({ page }) => {
+	await openPlan(page);
+	const pick = page.getByTestId('history-day');
+	await expect(pick.locator('option', { hasText: 'backfill' }).first()).toBeAttached({ timeout: 30_000 });
+	const value = await pick.locator('option', { hasText: 'backfill' }).first().getAttribute('value');
+	await pick.selectOption(value!);
+	// Without a token the trace is refused and the page says what it needs.
+	await page.getByTestId('history-open').click();
+	await expect(page.getByTestId('load-error')).toContainText('supervisor token');
+	await page.getByTestId('history-token').fill(server.tokens.supervisor!);
+	await page.getByTestId('history-open').click();
+	const date = value!.split('|')[0]!;
+	await expect(page.getByTestId('source-label')).toContainText(`${date} from history (backfill); staffing recorded`, { timeout: 30_000 });
+	await expect(page.getByTestId('calibration-staffing')).toContainText('Staffing recorded, method: recorded: agents available or on contacts');
+	const cal = page.getByTestId('calibration');
+	await expect(cal).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+	const fit = page.getByTestId('calibration-fit');
+	const verdict = await fit.getAttribute('data-fit');
+	await expect(fit).toContainText(verdict === 'good' ? /^✓\s*Good fit: replayed with its own staffing/ : /Poor fit: replayed with its own staffing.*Do not trust what-ifs/);
+	await expect(fit).toContainText(/abandons \d+\.\d % against \d+\.\d % recorded/);
+	await expect(fit).toContainText(/\d+ of \d+ intervals with at least 10 contacts are outside those bands/);
+	await page.getByText('Per interval (recorded / replayed)').click();
+	await expect(page.getByTestId('calibration-table').locator('tbody tr').first()).toBeVisible();
+	await saveScreenshot(page, 'plan-calibration.png');
+
+	// Ten more agents 13:00–17:00.
+	await page.getByTestId('staffing-group').selectOption('staff-1');
+	await page.getByTestId('shift-n').fill('10');
+	await page.getByTestId('shift-from').fill('13:00');
+	await page.getByTestId('shift-to').fill('17:00');
+	await page.getByTestId('shift-add').click();
+	await expect(page.getByTestId('diff')).toContainText(/13:00–17:00: .*\(\+10\)/);
+	await page.getByTestId('replications').fill('8');
+	await page.getByTestId('run').click();
+	await expect(page.getByTestId('runbar')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+	const cell = page.getByTestId('sl-diff-support');
+	const lo = Number(await cell.getAttribute('data-lo'));
+	expect(lo).toBeGreaterThan(0);
+	await expect(page.getByTestId('sl-by-queue').locator('tr[data-queue="support"]')).toContainText('better');
 });
 
 test('a long run can be canceled', async ({ page }) => {

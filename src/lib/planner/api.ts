@@ -1,6 +1,7 @@
 import type { Scenario } from '../../../sim/scenario';
 import type { PlanDoc } from './plan-doc';
 import type { DiffLine } from './diff';
+import type { HistoryDaySummary, HistoryDaysResponse, HistoryTraceResponse } from '../domain/history';
 
 /**
  * The plan API as the browser uses it (see src/server/routes/plans.ts and tokens.ts). Errors
@@ -71,4 +72,16 @@ export async function api<T>(method: string, path: string, token: string | null,
 /** The stored token of this browser ('' when none). */
 export function storedToken(key = PLAN_TOKEN_KEY): string {
 	return typeof localStorage === 'undefined' ? '' : (localStorage.getItem(key) ?? '');
+}
+
+/** The store's days (`GET /api/history/days`, viewer), newest first. */
+export async function historyDays(token: string | null): Promise<readonly HistoryDaySummary[]> {
+	return (await api<HistoryDaysResponse>('GET', '/api/history/days', token)).days;
+}
+
+/** A stored day's contacts and agent states (`GET /api/history/days/:date/trace`, supervisor). */
+export function historyTrace(date: string, source: string | undefined, token: string | null): Promise<HistoryTraceResponse> {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error('a stored day is named by its date, YYYY-MM-DD');
+	const q = source ? `?source=${encodeURIComponent(source)}` : '';
+	return api<HistoryTraceResponse>('GET', `/api/history/days/${date}/trace${q}`, token);
 }

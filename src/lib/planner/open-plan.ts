@@ -1,5 +1,5 @@
 import { validateScenario } from '../../../sim/scenario';
-import { api, type SavedPlanBody } from './api';
+import { api, historyTrace, type SavedPlanBody } from './api';
 import { decodePlan, type PlanDoc } from './plan-doc';
 import { baselineFor, type Baseline } from './sources';
 
@@ -8,6 +8,7 @@ import { baselineFor, type Baseline } from './sources';
  * `#p=<encoded plan>` (shared in the link itself). Null when the URL names none.
  */
 export async function openFromUrl(url: URL, token: string | null): Promise<{ baseline: Baseline; doc: PlanDoc; id: string | null; version: number | null } | null> {
+	const fetchTrace = (date: string, source: string | undefined) => historyTrace(date, source, token);
 	const id = url.searchParams.get('plan');
 	if (id) {
 		if (!/^[0-9a-f]{12}$/.test(id)) throw new Error('the plan id in this link is not one the server gives');
@@ -19,13 +20,13 @@ export async function openFromUrl(url: URL, token: string | null): Promise<{ bas
 			if (!s.ok) throw new Error('the saved plan carries an invalid baseline');
 			const label = saved.doc.source.kind === 'day' ? `stored day ${saved.doc.source.date}` : saved.doc.source.kind === 'file' ? `file ${saved.doc.source.name}` : 'saved baseline';
 			baseline = { scenario: s.scenario, source: saved.doc.source, label: `${label} (saved with the plan)`, dayStart: saved.doc.dayStart };
-		} else baseline = await baselineFor(saved.doc.source);
+		} else baseline = await baselineFor(saved.doc.source, fetchTrace);
 		return { baseline, doc: saved.doc, id: saved.id, version: saved.version };
 	}
 	const m = /(?:^#|&)p=([A-Za-z0-9_-]+)/.exec(url.hash);
 	if (m) {
 		const doc = decodePlan(m[1]!);
-		return { baseline: await baselineFor(doc.source), doc, id: null, version: null };
+		return { baseline: await baselineFor(doc.source, fetchTrace), doc, id: null, version: null };
 	}
 	return null;
 }

@@ -6,6 +6,8 @@ import { describeChanges, type DiffLine } from './diff';
 import type { BaselineSource, PlanDoc } from './plan-doc';
 import { CANCELED, PlanPool } from './pool';
 import { agentHours, intervalsOf, staffingOf } from './staffing';
+import type { CalibrationView } from './calibration';
+import type { Baseline, RecordedBaseline } from './sources';
 
 /**
  * The planner page's state: a baseline, the changes over it, and the last run. Changes are
@@ -48,11 +50,23 @@ export class PlanState {
 	readonly groups = $derived(this.baseline ? this.baseline.agents.map((g) => g.group) : []);
 	readonly stale = $derived(this.analysis !== null && this.ranWith !== this.changes);
 
+	/** For a recorded day: what it recorded and how its staffing was found (null otherwise). */
+	recorded = $state.raw<RecordedBaseline | null>(null);
+	/** The recorded day replayed with its own staffing against its record. */
+	calibration = $state.raw<CalibrationView | null>(null);
+	calibrationStatus = $state<RunStatus>('idle');
+	calibrationProgress = $state(0);
+
 	#pool: PlanPool | null = null;
 
-	/** Starts over from a baseline (drops changes and results). */
-	load(s: Scenario, source: BaselineSource, label: string, dayStart: number): void {
+	/** Starts over from a baseline (drops changes and results); a recorded day gets its calibration run. */
+	load(s: Scenario, source: BaselineSource, label: string, dayStart: number, recorded: RecordedBaseline | null = null): void {
 		this.cancel();
+		if (this.calibrationStatus === 'running') this.#pool?.cancel();
+		this.recorded = recorded;
+		this.calibration = null;
+		this.calibrationStatus = 'idle';
+		this.calibrationProgress = 0;
 		this.baseline = s;
 		this.source = source;
 		this.sourceLabel = label;
@@ -65,6 +79,12 @@ export class PlanState {
 		this.ranWith = null;
 		this.status = 'idle';
 		this.error = '';
+	}
+
+	/** Starts over from a loaded baseline; a recorded day's calibration starts at once. */
+	use(b: Baseline): void {
+		this.load(b.scenario, b.source, b.label, b.dayStart, b.recorded ?? null);
+		if (b.recorded) void this.calibrate();
 	}
 
 	/** Lays a saved or shared plan over the loaded baseline. */
@@ -165,7 +185,7 @@ export class PlanState {
 	async run(): Promise<void> {
 		const base = this.baseline;
 		const alt = this.scenario;
-		if (!base || !alt || this.status === 'running') return;
+		if (!base || !alt || this.status === 'running' || this.calibrationStatus === 'running') return;
 		this.#pool ??= new PlanPool();
 		this.status = 'running';
 		this.progress = 0;
@@ -187,6 +207,27 @@ export class PlanState {
 				this.status = 'failed';
 				this.error = msg.slice(0, 500);
 			}
+		}
+	}
+
+	/** Replays the recorded baseline with its own staffing against its record (the calibration). */
+	async calibrate(replications = 10): Promise<void> {
+		const base = this.baseline;
+		const rec = this.recorded;
+		if (!base || !rec || this.status === 'running' || this.calibrationStatus === 'running') return;
+		this.calibrationStatus = 'running';
+		this.calibrationProgress = 0;
+		try {
+			const view = await this.pool().calibrate(base, rec.actual, this.seed, replications, (p) => (this.calibrationProgress = p));
+			// A baseline loaded meanwhile has its own calibration.
+			if (this.baseline !== base) return;
+			this.calibration = view;
+			this.calibrationStatus = 'done';
+		} catch (e) {
+			if (this.baseline !== base) return;
+			const msg = (e as Error)?.message ?? String(e);
+			this.calibrationStatus = msg.includes(CANCELED) ? 'canceled' : 'failed';
+			if (this.calibrationStatus === 'failed') this.error = msg.slice(0, 500);
 		}
 	}
 

@@ -4,6 +4,8 @@ import type { PlanWorker } from '../../../workers/plan.worker';
 import type { DayView, ScopeSeries } from './analysis';
 import type { PackedRuns } from './packed';
 import type { ErlangInterval } from './erlang-helper';
+import type { CalibrationView } from './calibration';
+import type { Actual } from '../../../sim/replay/actual';
 
 /**
  * A pool of planner Web Workers (comlink). A run deals replications out one at a time to
@@ -45,12 +47,13 @@ export class PlanPool {
 		return this.#remotes.length;
 	}
 
-	/** Runs baseline and scenario `replications` times each; `onProgress` gets 0..1. Returns the day-level view. */
-	async run(job: PoolRun, onProgress: (done: number) => void = () => {}): Promise<DayView> {
+	/**
+	 * Deals replications 0..R-1 one at a time to whichever worker is free; `one` runs a replication
+	 * on a worker and reports its own progress 0..1. Rejects with `canceled` when canceled.
+	 */
+	async #deal<T>(R: number, one: (remote: Remote<PlanWorker>, rep: number, onRep: (p: number) => void) => Promise<T>, onProgress: (done: number) => void): Promise<T[]> {
 		const gen = ++this.#generation;
-		const R = job.replications;
-		const base: PackedRuns[] = new Array(R);
-		const alt: PackedRuns[] = new Array(R);
+		const out: T[] = new Array(R);
 		const partial = new Float64Array(R);
 		let next = 0;
 		let done = 0;
@@ -59,15 +62,10 @@ export class PlanPool {
 			while (next < R) {
 				if (gen !== this.#generation) throw new Error(CANCELED);
 				const rep = next++;
-				const r = await remote.compare(
-					{ kind: 'compare', base: job.base, alt: job.alt, seed: job.seed, reps: [rep] },
-					proxy((p: number) => {
-						partial[rep] = p < 1 ? p : 0;
-						report();
-					})
-				);
-				base[rep] = r.base;
-				alt[rep] = r.alt;
+				out[rep] = await one(remote, rep, (p) => {
+					partial[rep] = p < 1 ? p : 0;
+					report();
+				});
 				partial[rep] = 0;
 				done++;
 				report();
@@ -75,9 +73,37 @@ export class PlanPool {
 		};
 		await Promise.all(this.#remotes.map(worker));
 		if (gen !== this.#generation) throw new Error(CANCELED);
+		return out;
+	}
+
+	/** Runs baseline and scenario `replications` times each; `onProgress` gets 0..1. Returns the day-level view. */
+	async run(job: PoolRun, onProgress: (done: number) => void = () => {}): Promise<DayView> {
+		const pairs = await this.#deal(
+			job.replications,
+			(remote, rep, onRep) => remote.compare({ kind: 'compare', base: job.base, alt: job.alt, seed: job.seed, reps: [rep] }, proxy(onRep)),
+			onProgress
+		);
+		const gen = this.#generation;
+		const base = pairs.map((p) => p.base);
+		const alt = pairs.map((p) => p.alt);
 		// The packed arrays move to the analysing worker (transferred, not copied).
 		const buffers = [...base, ...alt].map((p) => p.data.buffer);
 		const view = await this.#remotes[0]!.analyse(transfer(base, buffers), alt);
+		if (gen !== this.#generation) throw new Error(CANCELED);
+		onProgress(1);
+		return view;
+	}
+
+	/** Replications 0..R-1 of one scenario, packed. */
+	replications(scenario: Scenario, seed: number, R: number, onProgress: (done: number) => void = () => {}): Promise<PackedRuns[]> {
+		return this.#deal(R, (remote, rep, onRep) => remote.replications({ kind: 'replications', scenario, seed, reps: [rep] }, proxy(onRep)), onProgress);
+	}
+
+	/** A recorded day replayed `R` times with its own staffing, against what it recorded. */
+	async calibrate(scenario: Scenario, actual: Actual, seed: number, R: number, onProgress: (done: number) => void = () => {}): Promise<CalibrationView> {
+		const runs = await this.replications(scenario, seed, R, onProgress);
+		const gen = this.#generation;
+		const view = await this.#remotes[0]!.calibrate(transfer(runs, runs.map((p) => p.data.buffer)), actual);
 		if (gen !== this.#generation) throw new Error(CANCELED);
 		onProgress(1);
 		return view;

@@ -3,6 +3,11 @@ import { formatErrors, validateScenario, type Scenario } from '../../../sim/scen
 import type { BaselineSource } from './plan-doc';
 import { loadTraceDay } from '../../../sim/replay/load';
 import { prepareReplay } from '../../../sim/replay/replay';
+import { historyDay } from '../../../sim/replay/history-day';
+import { dayScenario } from '../../../sim/replay/scenario';
+import { actualKpis, type Actual } from '../../../sim/replay/actual';
+import { RECORDED_LOGINS } from '../../../sim/replay/events-day';
+import type { HistoryTraceResponse } from '../domain/history';
 
 /**
  * Where a baseline comes from: the bundled multi-channel day, a scenario file the planner opens,
@@ -17,7 +22,21 @@ export interface Baseline {
 	readonly label: string;
 	/** Clock time of second 0, seconds after midnight. */
 	readonly dayStart: number;
+	/** For a recorded day: what it recorded (the calibration compares the replay with it) and how its staffing was found. */
+	readonly recorded?: RecordedBaseline;
 }
+
+/** What a recorded day brings besides its scenario. */
+export interface RecordedBaseline {
+	readonly actual: Actual;
+	/** The staffing method(s) in words, as the estimate states them. */
+	readonly staffing: string;
+	/** True when the staffing was estimated from the contacts, not recorded from agent states. */
+	readonly estimated: boolean;
+}
+
+/** KPI interval of recorded-day baselines, seconds. */
+const DAY_INTERVAL = 900;
 
 /** The bundled day (08:00–20:00). */
 export function bundledBaseline(): Baseline {
@@ -50,16 +69,39 @@ export function traceFileBaseline(name: string, text: string, day?: string): Bas
 	const r = prepareReplay(loaded);
 	const methods = [...new Set(Object.values(r.staffing).map((s) => s.method))];
 	const label = `${loaded.day.date ?? 'day'} from ${name.slice(0, 60)} (${loaded.format}); staffing ${methods.join('; ') || 'recorded'}`;
-	return { scenario: r.scenario, source: { kind: 'file', name: name.slice(0, 200) }, label, dayStart: 0 };
+	return { scenario: r.scenario, source: { kind: 'file', name: name.slice(0, 200) }, label, dayStart: 0, recorded: recordedOf(r.actual, methods) };
 }
 
+function recordedOf(actual: Actual, methods: readonly string[]): RecordedBaseline {
+	return { actual, staffing: methods.join('; ') || RECORDED_LOGINS, estimated: methods.some((m) => m !== RECORDED_LOGINS) };
+}
+
+/**
+ * A stored day (`GET /api/history/days/:date/trace`) as a baseline: the replay module's converter
+ * and day scenario, with the day's recorded staffing when it has agent states, else estimated
+ * from its contacts; second 0 is the day's local midnight.
+ */
+export function storedDayBaseline(trace: HistoryTraceResponse): Baseline {
+	const horizon = Math.max(86_400, Math.ceil((trace.dayEnd - trace.dayStart) / 1000 / DAY_INTERVAL) * DAY_INTERVAL);
+	const { day, staffing } = historyDay(trace, horizon, DAY_INTERVAL);
+	if (day.contacts.length === 0) throw new Error(`the stored day ${trace.date} (${trace.source}) has no finished contacts to replay`);
+	const built = dayScenario(day, { name: `${trace.date} (${trace.source})`, interval: DAY_INTERVAL, ...(staffing ? { staffing: { '*': staffing } } : {}) });
+	const methods = [...new Set(Object.values(built.staffing).map((s) => s.method))];
+	const rec = recordedOf(actualKpis(day, built.scenario), methods);
+	const label = `${trace.date} from history (${trace.source}); staffing ${rec.estimated ? 'estimated' : 'recorded'}`;
+	return { scenario: built.scenario, source: { kind: 'day', date: trace.date, source: trace.source }, label, dayStart: 0, recorded: rec };
+}
+
+/** Fetches a stored day's trace (`GET /api/history/days/:date/trace`). */
+export type TraceFetcher = (date: string, source: string | undefined) => Promise<HistoryTraceResponse>;
+
 /** The baseline a saved or shared plan names, when it can be loaded again without the user. */
-export async function baselineFor(src: BaselineSource): Promise<Baseline> {
+export async function baselineFor(src: BaselineSource, fetchTrace: TraceFetcher): Promise<Baseline> {
 	switch (src.kind) {
 		case 'bundled':
 			return bundledBaseline();
 		case 'day':
-			throw new Error(`this plan starts from the stored day ${src.date}; stored days cannot be loaded as baselines yet`);
+			return storedDayBaseline(await fetchTrace(src.date, src.source));
 		case 'file':
 			throw new Error(`this plan was made on the file ${src.name.slice(0, 100)}: open that file, then load the plan again`);
 	}
