@@ -9,7 +9,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { startSightline, type Sightline } from './helpers/server';
 import { saveScreenshot } from './helpers/wall';
 
@@ -23,6 +24,15 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
 	await server?.stop();
 });
+
+/** A file of ../shared/data, looked for in the folders above the repo (worktrees sit deeper than the main checkout). */
+function sharedData(name: string): string {
+	for (let dir = ROOT; ; dir = dirname(dir)) {
+		const p = join(dirname(dir), 'shared', 'data', name);
+		if (existsSync(p)) return p;
+		if (dirname(dir) === dir) throw new Error(`../shared/data/${name} not found above ${ROOT}`);
+	}
+}
 
 async function openPlan(page: Page, path = '/plan'): Promise<void> {
 	await page.setViewportSize({ width: 1920, height: 1080 });
@@ -221,11 +231,14 @@ test('save, reload from the URL and from a share link, apply with the diff, see 
 
 test('a real day from a trace file becomes the baseline, its staffing said to be estimated and how', async ({ page }) => {
 	await openPlan(page);
-	await page.getByTestId('open-trace').setInputFiles(join(ROOT, '../shared/data/anonymous-bank-1999-one-day.csv'));
+	// The sample shipped with the repo (one morning of the Anonymous Bank).
+	await page.getByTestId('open-trace').setInputFiles(join(ROOT, 'sim/traces/anonymous-bank-1999-08-01-morning.csv'));
 	await expect(page.getByTestId('source-label')).toContainText('anonymous-bank', { timeout: 30_000 });
 	await expect(page.getByTestId('source-label')).toContainText('effective availability');
+	await expect(page.getByTestId('calibration-staffing')).toContainText('Staffing estimated, method: effective availability');
+	await expect(page.getByTestId('calibration-fit')).toContainText(/(Good|Poor) fit: replayed with its own staffing/, { timeout: 60_000 });
 	await expect(page.getByTestId('staffing-chart')).toBeVisible();
 	// A multi-day file without a day is refused with the days named.
-	await page.getByTestId('open-trace').setInputFiles(join(ROOT, '../shared/data/anonymous-bank-1999-08-01-to-24.csv'));
+	await page.getByTestId('open-trace').setInputFiles(sharedData('anonymous-bank-1999-08-01-to-24.csv'));
 	await expect(page.getByTestId('load-error')).toContainText('pick one', { timeout: 60_000 });
 });
