@@ -25,8 +25,9 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --scenario FILE    emulator scenario (default sim/scenarios/multichannel-day.json)
     --backfill DAYS    on an empty data dir, the emulator first stores this many past days
                        of the emulated center (default 28; 0 turns it off)
-    --from HH:MM       start the emulated day this far in; what came before plays at once,
-                       so boards open with the day's history (default 00:00)
+    --from HH:MM       a clock time: a demo day whose clock starts today at HH:MM (the
+                       center's time zone, 00:00..23:59); its hours since 00:00 play at
+                       once, as they would at 1x, so boards open with the day's trend
     --host H           listen address (default ${D.host}; any other needs tokens for everything)
     --port N           port (default $PORT or ${D.port})
     --data DIR         data directory: SQLite store and tokens (default ${D.dataDir})
@@ -103,7 +104,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 	let source: SourceOption;
 	switch (mode) {
 		case 'emulator':
-			source = { kind: 'emulator', scenario: flags.scenario, seed: num('seed', 0, 0xffffffff), speed, from: elapsed(flags.from) };
+			source = { kind: 'emulator', scenario: flags.scenario, seed: num('seed', 0, 0xffffffff), speed, from: clockTime(flags.from) };
 			break;
 		case 'replay':
 			if ((flags.trace === undefined) === (flags.day === undefined)) throw new Error('replay needs exactly one of --trace FILE or --day YYYY-MM-DD');
@@ -165,11 +166,11 @@ function isOrigin(s: string): boolean {
 	}
 }
 
-/** `--from HH:MM` (hours may exceed 23: scenario days can be longer) in seconds. */
-function elapsed(v: string | undefined): number | undefined {
+/** `--from HH:MM`, a clock time of the center's day, in seconds after its midnight. */
+function clockTime(v: string | undefined): number | undefined {
 	if (v === undefined) return undefined;
-	const m = /^(\d{1,3}):([0-5]\d)$/.exec(v);
-	if (!m) throw new Error(`--from must be HH:MM into the emulated day, got ${JSON.stringify(v)}`);
+	const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
+	if (!m) throw new Error(`--from must be a clock time HH:MM (00:00..23:59), got ${JSON.stringify(v.slice(0, 40))}`);
 	return (Number(m[1]) * 60 + Number(m[2])) * 60;
 }
 

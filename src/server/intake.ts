@@ -87,12 +87,19 @@ export class Intake {
 		});
 	}
 
-	/** Applies playback events to the floor (not to the event log) and writes their history rows. */
+	/**
+	 * Applies playback events to the floor (not to the event log) and writes their history rows. The
+	 * floor's clock is moved to each event first (advance() accrues agent time at most once a
+	 * floor-second), as the 1× tick does: a backlog handed out at once (`--from`'s hours before now, a
+	 * late tick) then accrues agent time and counts contacts in the minutes and intervals they
+	 * happened in, not all in the current one (#11).
+	 */
 	applyVolatile(events: readonly FloorEvent[]): IntakeResult {
 		let accepted = 0;
 		let duplicates = 0;
 		let anomalies = 0;
 		for (const e of events) {
+			this.floor.advance(e.ts);
 			const out = this.floor.apply(e);
 			if (out.kind === 'duplicate') duplicates++;
 			else {

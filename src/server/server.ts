@@ -153,10 +153,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, log });
 	const intake = new Intake(floor, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs });
 	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log);
+	/** Due playback events into the floor, validated like ingest. */
+	function playDue(due: readonly FloorEvent[]): void {
+		if (!due.length) return;
+		const v = validateBatch(due);
+		if (v.ok) intake.applyVolatile(v.value);
+		else {
+			countRejected(metrics, { ok: false, message: '', errors: v.errors });
+			log(`source produced invalid events, skipped: ${formatValidationErrors(v.errors)}`);
+		}
+	}
 	if (sourceKind !== 'replay') {
 		const r = history.rebuild(store.eventPages(rebuildFrom, Number.MAX_SAFE_INTEGER));
 		if (r.events) log(`rebuilt the floor from ${r.events} stored events since yesterday's reset (${r.anomalies} anomalies)`);
 	}
+	// A playback source's events before now (--from's hours) all go in before the clock moves to now
+	// (a pull hands out at most a few thousand).
+	for (let due = source?.pull(clock()) ?? []; due.length > 0; due = source!.pull(clock())) playDue(due);
 	floor.advance(clock());
 
 	const hub = new LiveHub(floor, createCodec(), metrics, { softLimit: o.softLimitBytes, hardLimit: o.hardLimitBytes }, clock);
@@ -224,15 +237,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const tick = () => {
 		const t0 = performance.now();
 		const now = clock();
-		const due = source?.pull(now) ?? [];
-		if (source) hub.setSource(source.info);
-		if (due.length) {
-			const v = validateBatch(due);
-			if (v.ok) intake.applyVolatile(v.value);
-			else {
-				countRejected(metrics, { ok: false, message: '', errors: v.errors });
-				log(`source produced invalid events, skipped: ${formatValidationErrors(v.errors)}`);
-			}
+		if (source) {
+			playDue(source.pull(now));
+			hub.setSource(source.info);
 		}
 		intake.expireHeld();
 		floor.advance(now);

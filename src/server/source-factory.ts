@@ -2,6 +2,8 @@ import { DEFAULT_SCENARIO, EmulatorSource } from './sources/emulator';
 import { ReplaySource } from './sources/replay';
 import type { Source } from './sources/source';
 import type { Store } from './store';
+import { fromZonedTime } from 'date-fns-tz';
+import { dayKey, dayStart } from '../lib/domain/time';
 
 /** Which playback source feeds the floor (ingest is always on). */
 export type SourceOption =
@@ -11,7 +13,10 @@ export type SourceOption =
 			readonly scenario?: string;
 			readonly seed?: number;
 			readonly speed?: number;
-			/** Seconds into the emulated day at start; the events before play at once. */
+			/**
+			 * `--from`: the clock time (seconds after the center's midnight) at which a demo day's clock
+			 * starts today; the day's events since midnight play at once.
+			 */
 			readonly from?: number;
 	  }
 	| { readonly kind: 'replay'; readonly trace?: string; readonly day?: string; readonly speed?: number };
@@ -30,16 +35,21 @@ export function createSource(spec: SourceOption, ctx: SourceContext): Source | n
 	switch (spec.kind) {
 		case 'none':
 			return null;
-		case 'emulator':
+		case 'emulator': {
+			// --from is a clock time: the emulated clock reads it at start, on today's date, and the
+			// scenario's day begins at today's midnight (so its intervals are the day's own).
+			const midnight = dayStart(ctx.now, ctx.timeZone);
+			const start = spec.from === undefined ? ctx.now : clockTimeOn(midnight, spec.from, ctx.timeZone);
 			return new EmulatorSource({
 				scenarioPath: spec.scenario ?? DEFAULT_SCENARIO,
 				seed: spec.seed ?? 1,
 				speed: spec.speed ?? 1,
-				start: ctx.now,
-				from: spec.from ?? 0,
+				start,
+				from: spec.from === undefined ? 0 : (start - midnight) / 1000,
 				// Real time with no demo offset: the center's own calendar, so a restart continues today.
 				calendar: (spec.speed ?? 1) === 1 && spec.from === undefined ? { timeZone: ctx.timeZone, resetTime: ctx.resetTime } : undefined
 			});
+		}
 		case 'replay':
 			return new ReplaySource(
 				{ trace: spec.trace, day: spec.day, speed: spec.speed ?? 1, timeZone: ctx.timeZone, resetTime: ctx.resetTime, now: ctx.now },
@@ -47,4 +57,11 @@ export function createSource(spec: SourceOption, ctx: SourceContext): Source | n
 				ctx.log
 			);
 	}
+}
+
+/** Epoch ms of the clock time `seconds` after midnight on the date that starts at `midnight`, in `timeZone` (DST included). */
+function clockTimeOn(midnight: number, seconds: number, timeZone: string): number {
+	const pad = (n: number) => String(n).padStart(2, '0');
+	const m = Math.floor(seconds / 60);
+	return fromZonedTime(`${dayKey(midnight, timeZone)}T${pad(Math.floor(m / 60))}:${pad(m % 60)}:00`, timeZone).getTime();
 }

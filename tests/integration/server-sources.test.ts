@@ -136,7 +136,8 @@ describe('command line', () => {
 		expect(() => parseCliArgs(['--bogus', '1'])).toThrow(/unknown option --bogus/);
 		expect(() => parseCliArgs(['teleport'])).toThrow(/unknown source/);
 		expect(parseCliArgs(['--from', '04:30']).source).toMatchObject({ kind: 'emulator', from: 16_200 });
-		expect(() => parseCliArgs(['--from', '4h'])).toThrow(/--from must be HH:MM/);
+		expect(() => parseCliArgs(['--from', '4h'])).toThrow(/--from must be a clock time HH:MM/);
+		expect(() => parseCliArgs(['--from', '25:00'])).toThrow(/--from must be a clock time HH:MM \(00:00..23:59\), got "25:00"/);
 		expect(() => parseCliArgs(['replay', '--trace', 'x.csv', '--from', '04:00'])).toThrow(/--from applies to the emulator only/);
 	});
 });
