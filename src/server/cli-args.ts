@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseClock } from '../lib/domain/time';
 import { FLUSH_MS_RANGE, SERVER_DEFAULTS, SKEW_SECONDS_RANGE } from './defaults';
 import type { ServerOptions } from './server';
 import type { SourceOption } from './source-factory';
@@ -169,9 +170,9 @@ function isOrigin(s: string): boolean {
 /** `--from HH:MM`, a clock time of the center's day, in seconds after its midnight. */
 function clockTime(v: string | undefined): number | undefined {
 	if (v === undefined) return undefined;
-	const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
-	if (!m) throw new Error(`--from must be a clock time HH:MM (00:00..23:59), got ${JSON.stringify(v.slice(0, 40))}`);
-	return (Number(m[1]) * 60 + Number(m[2])) * 60;
+	const s = parseClock(v);
+	if (s === null) throw new Error(`--from must be a clock time HH:MM (00:00..23:59), got ${JSON.stringify(v.slice(0, 40))}`);
+	return s;
 }
 
 /** The limits given (a limit left out keeps the floor's default). */

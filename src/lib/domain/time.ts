@@ -1,15 +1,61 @@
-import { fromZonedTime, toZonedTime } from 'date-fns-tz';
+import { fromZonedTime } from 'date-fns-tz';
 
 /**
  * Clock arithmetic for KPI periods: the center's day starts at a configurable reset time in its
- * own time zone (DST included, hence date-fns-tz), and intervals are fixed-length slices of that day.
+ * own time zone (DST included, hence date-fns-tz and Intl), and intervals are fixed-length slices
+ * of that day. Also the one parser and formatter of clock times ("HH:MM", "h:mm:ss") for the
+ * whole code base.
  */
+
+/** What `parseClock` accepts. */
+export interface ClockFormat {
+	/** Largest hour (default 23; elapsed times such as `--from` allow more). */
+	readonly maxHours?: number;
+	/** Digits the hour may have: exactly two ("08:30"), or 1 to this many (default 2). */
+	readonly hourDigits?: 'two' | number;
+	/** Whether ":ss" is required (default: not allowed). */
+	readonly seconds?: boolean;
+}
+
+/** Parses a clock time "HH:MM" (or "h:mm:ss" with `seconds`) into seconds after midnight; null when malformed. */
+export function parseClock(text: string, format: ClockFormat = {}): number | null {
+	const m = clockPattern(format.hourDigits ?? 2, format.seconds ?? false).exec(text);
+	if (!m) return null;
+	const h = Number(m[1]);
+	if (h > (format.maxHours ?? 23)) return null;
+	return h * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+}
+
+const CLOCK_PATTERNS = new Map<string, RegExp>();
+
+/** The pattern of one clock format, built once (imports parse millions of clock times). */
+function clockPattern(digits: 'two' | number, seconds: boolean): RegExp {
+	const key = `${digits}/${seconds}`;
+	let re = CLOCK_PATTERNS.get(key);
+	if (!re) {
+		const hours = digits === 'two' ? '(\\d{2})' : `(\\d{1,${digits}})`;
+		re = new RegExp(`^${hours}:([0-5]\\d)${seconds ? ':([0-5]\\d)' : ''}$`);
+		CLOCK_PATTERNS.set(key, re);
+	}
+	return re;
+}
+
+/**
+ * Seconds after midnight as a clock: "08:30" (hours padded, the default), "8:30" (`padHours`
+ * false), with ":ss" when `seconds`. Hours do not wrap (86,400 s is "24:00").
+ */
+export function formatClock(totalSeconds: number, { padHours = true, seconds = false }: { padHours?: boolean; seconds?: boolean } = {}): string {
+	const s = Math.floor(totalSeconds);
+	const h = Math.floor(s / 3600);
+	const clock = `${padHours ? two(h) : h}:${two(Math.floor(s / 60) % 60)}`;
+	return seconds ? `${clock}:${two(s % 60)}` : clock;
+}
 
 /** Parses "HH:MM" into minutes after midnight; throws naming the bad value. */
 export function parseResetTime(hhmm: string): number {
-	const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
-	if (!m) throw new Error(`reset time must be HH:MM (00:00..23:59), got ${JSON.stringify(hhmm)}`);
-	return Number(m[1]) * 60 + Number(m[2]);
+	const s = parseClock(hhmm, { hourDigits: 'two' });
+	if (s === null) throw new Error(`reset time must be HH:MM (00:00..23:59), got ${JSON.stringify(hhmm)}`);
+	return s / 60;
 }
 
 /**
@@ -17,26 +63,30 @@ export function parseResetTime(hhmm: string): number {
  * in `timeZone`, an IANA name) at or before `ts`.
  */
 export function dayStart(ts: number, timeZone: string, resetHHMM = '00:00'): number {
-	const resetMin = parseResetTime(resetHHMM);
-	const local = toZonedTime(ts, timeZone);
-	const y = local.getFullYear();
-	const mo = local.getMonth();
-	const d = local.getDate();
-	const pad = (n: number) => String(n).padStart(2, '0');
-	const at = (yy: number, mm: number, dd: number) => {
-		const day = new Date(Date.UTC(yy, mm, dd));
-		const iso = `${day.getUTCFullYear()}-${pad(day.getUTCMonth() + 1)}-${pad(day.getUTCDate())}T${pad(Math.floor(resetMin / 60))}:${pad(resetMin % 60)}:00`;
-		return fromZonedTime(iso, timeZone).getTime();
-	};
-	const today = at(y, mo, d);
-	return today <= ts ? today : at(y, mo, d - 1);
+	const reset = formatClock(parseResetTime(resetHHMM) * 60, { seconds: true });
+	const today = Date.parse(`${dayKey(ts, timeZone)}T00:00:00Z`);
+	const at = (utcMidnight: number) => fromZonedTime(`${new Date(utcMidnight).toISOString().slice(0, 10)}T${reset}`, timeZone).getTime();
+	const start = at(today);
+	return start <= ts ? start : at(today - 86_400_000);
 }
 
-/** Calendar date (YYYY-MM-DD, in `timeZone`) of the center's day that starts at `dayStartMs`. */
-export function dayKey(dayStartMs: number, timeZone: string): string {
-	const local = toZonedTime(dayStartMs, timeZone);
-	const pad = (n: number) => String(n).padStart(2, '0');
-	return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/** Calendar date (YYYY-MM-DD, in `timeZone`) of the instant `ms`, e.g. of the center's day that starts there. */
+export function dayKey(ms: number, timeZone: string): string {
+	let f = DATE_FORMATS.get(timeZone);
+	if (!f) {
+		f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+		DATE_FORMATS.set(timeZone, f);
+	}
+	const part = (parts: Intl.DateTimeFormatPart[], type: string) => parts.find((p) => p.type === type)?.value ?? '';
+	const parts = f.formatToParts(ms);
+	return `${part(parts, 'year').padStart(4, '0')}-${part(parts, 'month')}-${part(parts, 'day')}`;
+}
+
+/** Two digits ("07"). */
+function two(n: number): string {
+	return String(n).padStart(2, '0');
 }
 
 /** Index of the fixed interval of `intervalMs` that holds `ts`, counting from `originMs`. */

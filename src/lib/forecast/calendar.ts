@@ -4,6 +4,8 @@
  * interval KPIs are stored.
  */
 
+import { formatClock } from '../domain/time';
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
@@ -33,6 +35,5 @@ export const WEEKDAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] a
 
 /** 'HH:MM' of seconds from midnight. */
 export function clockOf(seconds: number): string {
-	const m = Math.floor(seconds / 60);
-	return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+	return formatClock(seconds);
 }

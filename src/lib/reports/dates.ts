@@ -1,5 +1,5 @@
 import { fromZonedTime } from 'date-fns-tz';
-import { parseResetTime } from '../domain/time';
+import { formatClock, parseResetTime } from '../domain/time';
 
 /**
  * Calendar dates (YYYY-MM-DD) of the center's days, and where they begin and end in time. Pure.
@@ -27,8 +27,7 @@ export function daysBetween(a: string, b: string): number {
 
 /** Epoch ms of the start of the center's day `date` (its reset time in `timeZone`) and of the next day's start. */
 export function dayBounds(date: string, timeZone: string, resetHHMM: string): { start: number; end: number } {
-	const min = parseResetTime(resetHHMM);
-	const hhmm = `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}:00`;
+	const hhmm = formatClock(parseResetTime(resetHHMM) * 60, { seconds: true });
 	return {
 		start: fromZonedTime(`${date}T${hhmm}`, timeZone).getTime(),
 		end: fromZonedTime(`${addDays(date, 1)}T${hhmm}`, timeZone).getTime()

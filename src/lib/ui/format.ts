@@ -44,20 +44,26 @@ export function formatShortDuration(seconds: number): string {
 	return `${Math.floor(s / 86400)}d`;
 }
 
-/** Wall-clock time of an epoch ms in the browser's zone ("14:03:27"). */
-export function formatTimeOfDay(ms: number): string {
-	const d = new Date(ms);
-	const p = (n: number) => String(n).padStart(2, '0');
-	return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+// 24-hour clocks with two-digit hours ("09:05", never "24:00" at midnight: hourCycle h23), built
+// once per time zone: the wall formats its clock every second.
+const CLOCKS = new Map<string, Intl.DateTimeFormat>();
+function clockFormat(seconds: boolean, timeZone: string | undefined): Intl.DateTimeFormat {
+	const key = `${seconds}/${timeZone ?? ''}`;
+	let f = CLOCKS.get(key);
+	if (!f) {
+		f = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23', timeZone });
+		CLOCKS.set(key, f);
+	}
+	return f;
 }
 
-/** Hours and minutes of an epoch ms ("14:00"), for chart axes. */
-export function formatHourMinute(ms: number): string {
-	const d = new Date(ms);
-	return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+/** Wall-clock time of an epoch ms ("14:03:27"), in the browser's zone unless `timeZone` is given. */
+export function formatTimeOfDay(ms: number, timeZone?: string): string {
+	return clockFormat(true, timeZone).format(ms);
 }
 
-/** Elapsed seconds between two epoch ms, never negative (clock skew must not show "-0:03"). */
-export function elapsedSeconds(sinceMs: number, nowMs: number): number {
-	return Math.max(0, (nowMs - sinceMs) / 1000);
+/** Hours and minutes of an epoch ms ("14:00"), for chart axes; the browser's zone unless `timeZone` is given. */
+export function formatHourMinute(ms: number, timeZone?: string): string {
+	return clockFormat(false, timeZone).format(ms);
 }
+

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { FloorEvent } from '../../lib/domain/events';
 import type { QueueConfig } from '../../lib/domain/floor';
 import { resolveSl } from '../../lib/domain/service-level';
+import { parseClock } from '../../lib/domain/time';
 
 /**
  * Imports the "Anonymous Bank" one-day call log (one row per call; see shared/data/README.md)
@@ -49,9 +50,9 @@ const NO_SERVER = 'NO_SERVER';
 
 /** "h:mm:ss" → seconds after midnight; throws naming the row and column. */
 function seconds(v: string, line: number, column: string): number {
-	const m = /^(\d{1,2}):([0-5]\d):([0-5]\d)$/.exec(v);
-	if (!m) throw new Error(`line ${line}: ${column} must be h:mm:ss, got ${JSON.stringify(v)}`);
-	return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+	const s = parseClock(v, { seconds: true, maxHours: 99 });
+	if (s === null) throw new Error(`line ${line}: ${column} must be h:mm:ss, got ${JSON.stringify(v)}`);
+	return s;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { QueueConfig } from '../../lib/domain/floor';
 import type { SourceInfo } from '../../lib/protocol/frames';
 import { formatErrors, parseScenario, validateScenario, type Scenario } from '../../../sim/scenario';
 import { traceEvents } from '../../../sim/trace';
-import { dayKey, dayStart } from '../../lib/domain/time';
+import { dayKey, dayStart, formatClock } from '../../lib/domain/time';
 import { emulatedDay } from './emulated-day';
 import { EventCursor, ScaledClock, type Source } from './source';
 
@@ -164,6 +164,5 @@ export class EmulatorSource implements Source {
 
 /** Seconds as H:MM. */
 function formatElapsed(seconds: number): string {
-	const m = Math.floor(seconds / 60);
-	return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
+	return formatClock(seconds, { padHours: false });
 }

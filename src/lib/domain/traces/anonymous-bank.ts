@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/browser/esm/sync';
+import { parseClock } from '../time';
 import type { TraceError } from './trace-error';
 
 /**
@@ -82,7 +83,6 @@ export interface BankParseOptions {
 const REQUIRED = ['vru+line', 'call_id', 'type', 'vru_entry', 'vru_exit', 'q_start', 'q_exit', 'outcome', 'ser_start', 'ser_exit', 'server'] as const;
 const NO_TIME = '0:00:00';
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME_RE = /^(\d{1,2}):([0-5]\d):([0-5]\d)$/;
 
 /** Caps and escapes a value from the file for an error message. */
 export function quoteValue(v: string): string {
@@ -105,11 +105,10 @@ class RowError extends Error {
 
 function clock(row: Record<string, string>, field: string): number {
 	const v = row[field] ?? '';
-	const m = TIME_RE.exec(v);
-	if (!m) throw new RowError(field, `${field} must be h:mm:ss, got ${quoteValue(v)}`);
-	const h = Number(m[1]);
-	if (h > 23) throw new RowError(field, `${field} hour must be 0–23, got ${quoteValue(v)}`);
-	return h * 3600 + Number(m[2]) * 60 + Number(m[3]);
+	const s = parseClock(v, { seconds: true, maxHours: 99 });
+	if (s === null) throw new RowError(field, `${field} must be h:mm:ss, got ${quoteValue(v)}`);
+	if (s >= 24 * 3600) throw new RowError(field, `${field} hour must be 0–23, got ${quoteValue(v)}`);
+	return s;
 }
 
 /** Parses one row (already known to have every column); throws RowError on the first bad field. */
