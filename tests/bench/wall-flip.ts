@@ -134,7 +134,7 @@ async function main(): Promise<void> {
 			return r;
 		};
 		page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-		await page.goto(`${server.url}/wall/default?kiosk=1&sort=${sort}`);
+		await page.goto(`${server.url}/wall/default?kiosk=1&sort=${sort}&test-hooks=1`);
 		await page.waitForSelector('[data-testid="freshness"][data-status="live"]', { timeout: 60_000 });
 		await page.waitForFunction(`${CELLS_ON_SCREEN} >= Number(document.querySelector('[data-testid="agent-grid"]')?.dataset.cells || Infinity)`, null, { timeout: 60_000 });
 		const mode = await page.getAttribute('[data-testid="agent-grid"]', 'data-mode');

@@ -225,7 +225,7 @@ async function main(): Promise<void> {
 		const cdp = await page.context().newCDPSession(page);
 		await cdp.send('Performance.enable');
 		page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-		await page.goto(`${server.url}/wall/default?kiosk=1`);
+		await page.goto(`${server.url}/wall/default?kiosk=1&test-hooks=1`);
 		await page.waitForSelector('[data-testid="freshness"][data-status="live"]', { timeout: 60_000 });
 		await page.waitForFunction(CELLS_AT_LEAST_1000, null, { timeout: 60_000 });
 		const mode = await page.getAttribute('[data-testid="agent-grid"]', 'data-mode');

@@ -28,6 +28,8 @@ test('landing page lists boards that link to their wall', async ({ page }) => {
 test('tiles show numbers that change, and the agent grid fills', async ({ page }) => {
 	await page.goto(`${server.url}/wall/default`);
 	await waitLive(page);
+	// A normal page puts nothing on window: the test hook needs ?test-hooks=1.
+	expect(await page.evaluate(() => '__sightline' in window)).toBe(false);
 	// The emulator is never passed off as live.
 	await expect(page.getByTestId('source')).toHaveAttribute('data-kind', 'emulator');
 	await expect(page.getByTestId('source')).toHaveText('Emulator · 60×');
@@ -73,7 +75,7 @@ test('a small floor gets large DOM cells, sortable by state and by time in state
 });
 
 test('renders at most once per animation frame while deltas stream in', async ({ page }) => {
-	await page.goto(`${server.url}/wall/default`);
+	await page.goto(`${server.url}/wall/default?test-hooks=1`);
 	await waitLive(page);
 	const r = await page.evaluate(async () => {
 		const conn = (window as unknown as { __sightline: { conn: { stats: { publishes: number; deltas: number } } } }).__sightline.conn;
@@ -117,7 +119,7 @@ const BACKGROUND_TAB = () => {
 
 test('a background tab keeps its floor current, and shows it at once when it comes back', async ({ page }) => {
 	await page.addInitScript(BACKGROUND_TAB);
-	await page.goto(`${server.url}/wall/default`);
+	await page.goto(`${server.url}/wall/default?test-hooks=1`);
 	await waitLive(page);
 	type Stats = { deltas: number; publishes: number; connects: number; resyncs: number };
 	const read = () =>

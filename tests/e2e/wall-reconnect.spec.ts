@@ -16,7 +16,7 @@ test.afterAll(async () => {
 test('kill -9 and restart: reconnecting, then live again', async ({ page }) => {
 	test.setTimeout(120_000);
 	await page.setViewportSize({ width: 1920, height: 1080 });
-	await page.goto(`${server.url}/wall/default`);
+	await page.goto(`${server.url}/wall/default?test-hooks=1`);
 	await waitLive(page);
 	await expect(page.getByTestId('not-live')).toHaveCount(0);
 

@@ -18,7 +18,7 @@ test.afterAll(async () => {
 
 test('a threshold crossing turns a tile red and the banner names it', async ({ page }) => {
 	await page.setViewportSize({ width: 1920, height: 1080 });
-	await page.goto(`${server.url}/wall/default`);
+	await page.goto(`${server.url}/wall/default?test-hooks=1`);
 	await waitLive(page);
 	const occupancy = page.getByTestId('tile-occupancy');
 	await expect(page.getByTestId('tile-occupancy-value')).toHaveText(/^\d+%$/, { timeout: 30_000 });
