@@ -2,8 +2,7 @@ import { DEFAULT_SCENARIO, EmulatorSource } from './sources/emulator';
 import { ReplaySource } from './sources/replay';
 import type { Source } from './sources/source';
 import type { Store } from './store';
-import { fromZonedTime } from 'date-fns-tz';
-import { dayKey, dayStart } from '../lib/domain/time';
+import { clockTimeOn, dayKey, dayStart } from '../lib/domain/time';
 
 /** Which playback source feeds the floor (ingest is always on). */
 export type SourceOption =
@@ -39,7 +38,7 @@ export function createSource(spec: SourceOption, ctx: SourceContext): Source | n
 			// --from is a clock time: the emulated clock reads it at start, on today's date, and the
 			// scenario's day begins at today's midnight (so its intervals are the day's own).
 			const midnight = dayStart(ctx.now, ctx.timeZone);
-			const start = spec.from === undefined ? ctx.now : clockTimeOn(midnight, spec.from, ctx.timeZone);
+			const start = spec.from === undefined ? ctx.now : clockTimeOn(dayKey(midnight, ctx.timeZone), spec.from, ctx.timeZone);
 			return new EmulatorSource({
 				scenarioPath: spec.scenario ?? DEFAULT_SCENARIO,
 				seed: spec.seed ?? 1,
@@ -59,9 +58,3 @@ export function createSource(spec: SourceOption, ctx: SourceContext): Source | n
 	}
 }
 
-/** Epoch ms of the clock time `seconds` after midnight on the date that starts at `midnight`, in `timeZone` (DST included). */
-function clockTimeOn(midnight: number, seconds: number, timeZone: string): number {
-	const pad = (n: number) => String(n).padStart(2, '0');
-	const m = Math.floor(seconds / 60);
-	return fromZonedTime(`${dayKey(midnight, timeZone)}T${pad(Math.floor(m / 60))}:${pad(m % 60)}:00`, timeZone).getTime();
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, dayStart, formatClock, intervalStart, parseClock, parseResetTime } from './time';
+import { clockTimeOn, dayKey, dayStart, formatClock, intervalStart, parseClock, parseResetTime } from './time';
 
 describe('center day and intervals', () => {
 	it.each<[string, string, string, string, string]>([
@@ -71,5 +71,14 @@ describe('one clock parser and formatter', () => {
 		expect(dayKey(t, 'Pacific/Auckland')).toBe('2027-01-01'); // UTC+13 in summer
 		expect(dayKey(t, 'America/Los_Angeles')).toBe('2026-12-31');
 		expect(dayKey(Date.parse('0999-06-01T12:00:00Z'), 'UTC')).toBe('0999-06-01');
+	});
+});
+
+describe('clockTimeOn', () => {
+	it('is the local clock time on a date in the zone, across DST', () => {
+		// New York: 08:30 local is 13:30Z in winter, 12:30Z in summer; 02:30 on spring-forward day does not exist and moves an hour on.
+		expect(new Date(clockTimeOn('2026-01-15', 8.5 * 3600, 'America/New_York')).toISOString()).toBe('2026-01-15T13:30:00.000Z');
+		expect(new Date(clockTimeOn('2026-07-15', 8.5 * 3600 + 59, 'America/New_York')).toISOString()).toBe('2026-07-15T12:30:00.000Z');
+		expect(new Date(clockTimeOn('2026-03-09', 0, 'UTC')).toISOString()).toBe('2026-03-09T00:00:00.000Z');
 	});
 });

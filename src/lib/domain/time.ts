@@ -63,11 +63,17 @@ export function parseResetTime(hhmm: string): number {
  * in `timeZone`, an IANA name) at or before `ts`.
  */
 export function dayStart(ts: number, timeZone: string, resetHHMM = '00:00'): number {
-	const reset = formatClock(parseResetTime(resetHHMM) * 60, { seconds: true });
-	const today = Date.parse(`${dayKey(ts, timeZone)}T00:00:00Z`);
-	const at = (utcMidnight: number) => fromZonedTime(`${new Date(utcMidnight).toISOString().slice(0, 10)}T${reset}`, timeZone).getTime();
-	const start = at(today);
-	return start <= ts ? start : at(today - 86_400_000);
+	const reset = parseResetTime(resetHHMM) * 60;
+	const today = dayKey(ts, timeZone);
+	const start = clockTimeOn(today, reset, timeZone);
+	if (start <= ts) return start;
+	const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+	return clockTimeOn(yesterday, reset, timeZone);
+}
+
+/** Epoch ms of the clock time `seconds` after midnight (whole minutes) on calendar date `date` (YYYY-MM-DD) in `timeZone`, DST included. */
+export function clockTimeOn(date: string, seconds: number, timeZone: string): number {
+	return fromZonedTime(`${date}T${formatClock(seconds - (seconds % 60), { seconds: true })}`, timeZone).getTime();
 }
 
 const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();

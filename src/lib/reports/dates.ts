@@ -1,5 +1,4 @@
-import { fromZonedTime } from 'date-fns-tz';
-import { formatClock, parseResetTime } from '../domain/time';
+import { clockTimeOn, parseResetTime } from '../domain/time';
 
 /**
  * Calendar dates (YYYY-MM-DD) of the center's days, and where they begin and end in time. Pure.
@@ -27,11 +26,8 @@ export function daysBetween(a: string, b: string): number {
 
 /** Epoch ms of the start of the center's day `date` (its reset time in `timeZone`) and of the next day's start. */
 export function dayBounds(date: string, timeZone: string, resetHHMM: string): { start: number; end: number } {
-	const hhmm = formatClock(parseResetTime(resetHHMM) * 60, { seconds: true });
-	return {
-		start: fromZonedTime(`${date}T${hhmm}`, timeZone).getTime(),
-		end: fromZonedTime(`${addDays(date, 1)}T${hhmm}`, timeZone).getTime()
-	};
+	const reset = parseResetTime(resetHHMM) * 60;
+	return { start: clockTimeOn(date, reset, timeZone), end: clockTimeOn(addDays(date, 1), reset, timeZone) };
 }
 
 /** Today's date in `timeZone` (the calendar day, ignoring the reset time). */

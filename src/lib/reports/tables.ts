@@ -1,5 +1,6 @@
 import type { Kpis } from '../domain/kpi';
 import { SL_FORMULA_LABEL } from '../domain/service-level';
+import { formatDuration } from '../ui/format';
 import { COMPARED_KPIS, type ComparedKpi, type ComparedRow, type Comparison, type Difference } from './compare';
 import type { AgentRow, DayReport, GroupRow, IntervalRow } from './day';
 import type { RangeDay, RangeReport } from './range';
@@ -247,13 +248,8 @@ export function formatValue(v: number | string | null, kind: ColumnKind, signed 
 			return sign + Math.round(a).toLocaleString('en-US');
 		case 'rate':
 			return signed ? `${sign}${(a * 100).toFixed(1)} pp` : `${sign}${(a * 100).toFixed(1)}%`;
-		case 'seconds': {
-			const s = Math.round(a);
-			const h = Math.floor(s / 3600);
-			const m = Math.floor((s % 3600) / 60);
-			const ss = String(s % 60).padStart(2, '0');
-			return sign + (h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`);
-		}
+		case 'seconds':
+			return sign + formatDuration(Math.round(a));
 		case 'text':
 			return sign + String(v);
 	}
