@@ -149,3 +149,30 @@ test('month view: a trend chart per KPI and the table of days', async ({ page })
 	await expect(page.getByTestId('interval-chart')).toHaveCount(month.days.some((d) => d.recorded.agentTime) ? 6 : 5);
 	await saveScreenshot(page, 'reports-month.png');
 });
+
+test('forecast vs actual: a forecast issued for yesterday is held against the day', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	// Before anything is issued, the section says so.
+	await page.goto(`${server.url}/reports?date=${shift(yesterday, -1)}`);
+	await expect(page.getByTestId('forecast-accuracy-message')).toContainText('No forecast was issued');
+	// A supervisor issues the forecast of yesterday (from the days before it).
+	const issued = await fetch(`${server.url}/api/forecast/issue`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${server.tokens.supervisor}` },
+		body: JSON.stringify({ start: yesterday, days: 1, interval: 3600 })
+	});
+	if (issued.status !== 201) throw new Error(`issue: ${issued.status} ${await issued.text()}`);
+	const acc = await api<{ wape: number; coverage: number; rows: { start: string; actual: number; inside: boolean | null }[] }>(`/api/forecast/accuracy?date=${yesterday}`);
+	await page.goto(`${server.url}/reports?date=${yesterday}`);
+	const section = page.getByTestId('forecast-accuracy');
+	await expect(section.getByRole('heading', { name: 'Forecast vs actual' })).toBeVisible({ timeout: 20_000 });
+	await expect(page.getByTestId('forecast-wape')).toHaveText(`${(acc.wape * 100).toFixed(1)}%`);
+	await expect(page.getByTestId('forecast-coverage')).toHaveText(`${(acc.coverage * 100).toFixed(1)}%`);
+	// One row per hour that expected or saw contacts, actuals as the API has them.
+	const shown = acc.rows.filter((r) => r.inside !== null);
+	const rows = page.getByTestId('table-forecast-vs-actual').locator('tbody tr');
+	await expect(rows).toHaveCount(shown.length);
+	await expect(rows.first().locator('td').nth(4)).toHaveText((shown[0]?.actual ?? 0).toLocaleString('en-US'));
+	await section.scrollIntoViewIfNeeded();
+	await saveScreenshot(page, 'reports-forecast-vs-actual.png');
+});

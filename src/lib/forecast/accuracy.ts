@@ -93,3 +93,14 @@ export function intervalsAccuracy(day: ForecastDayJson, rows: readonly IntervalR
 		})
 	};
 }
+
+/** An issued forecast against its day, as `GET /api/forecast/accuracy` sends it. */
+export interface IssuedAccuracy extends IntervalsAccuracy {
+	/** Epoch ms it was issued, and by whom. */
+	readonly issuedAt: number;
+	readonly issuedBy: string;
+	/** Interval length, seconds. */
+	readonly interval: number;
+	/** Whether the store has a record of the day (without one, the actuals are zero: a closed day). */
+	readonly recorded: boolean;
+}

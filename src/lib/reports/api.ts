@@ -1,3 +1,4 @@
+import type { IssuedAccuracy } from '../forecast/accuracy';
 import type { Comparison } from './compare';
 import type { AgentRow, DayReport } from './day';
 import type { RangeReport } from './range';
@@ -23,9 +24,9 @@ export class ReportApiError extends Error {
 	}
 }
 
-async function getJson<T>(path: string, token?: string): Promise<T | null> {
+async function getJson<T>(path: string, token?: string, absent: readonly number[] = [404]): Promise<T | null> {
 	const res = await fetch(path, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-	if (res.status === 404) return null;
+	if (absent.includes(res.status)) return null;
 	const text = await res.text();
 	if (!res.ok) {
 		let msg = text;
@@ -65,4 +66,12 @@ export async function fetchAgents(date: string, token: string): Promise<readonly
 export async function fetchTimeZone(): Promise<string> {
 	const c = await getJson<{ timeZone?: string }>('/api/config');
 	return c?.timeZone ?? 'UTC';
+}
+
+/**
+ * The forecast issued for a past day against what happened; null when none was issued (404) or
+ * the day has not ended (409).
+ */
+export function fetchForecastAccuracy(date: string): Promise<IssuedAccuracy | null> {
+	return getJson(`/api/forecast/accuracy?date=${date}`, undefined, [404, 409]);
 }

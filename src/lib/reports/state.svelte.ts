@@ -1,4 +1,5 @@
-import { fetchAgents, fetchComparison, fetchDay, fetchRange, fetchTimeZone, ReportApiError, type ComparisonJson, type DayReportJson } from './api';
+import type { IssuedAccuracy } from '../forecast/accuracy';
+import { fetchAgents, fetchComparison, fetchDay, fetchForecastAccuracy, fetchRange, fetchTimeZone, ReportApiError, type ComparisonJson, type DayReportJson } from './api';
 import type { AgentRow } from './day';
 import { addDays, compareDate, isDate, todayIn } from './dates';
 import type { RangeReport } from './range';
@@ -43,6 +44,9 @@ export class ReportsState {
 	/** The calendar month's days, for met/missed marks. */
 	calendar = $state.raw<RangeReport | null>(null);
 	calendarMonth = $state('');
+	/** The forecast issued for the day against what happened; null when none was issued. */
+	accuracy = $state.raw<IssuedAccuracy | null>(null);
+	accuracyMessage = $state('');
 	agents = $state.raw<readonly AgentRow[] | null>(null);
 	agentsMessage = $state('');
 	token = $state('');
@@ -115,7 +119,7 @@ export class ReportsState {
 				this.comparison = comparison;
 				this.range = null;
 				this.#setCalendar(month.from, cal);
-				await this.loadAgents(seq);
+				await Promise.all([this.loadAgents(seq), this.loadAccuracy(seq)]);
 			} else {
 				const span = this.view === 'week' ? weekEnding(this.date) : month;
 				const [range, cal] = await Promise.all([fetchRange(span.from, span.to), calendar]);
@@ -133,6 +137,19 @@ export class ReportsState {
 	#setCalendar(month: string, cal: RangeReport): void {
 		this.calendarMonth = month;
 		this.calendar = cal;
+	}
+
+	/** Loads the forecast issued for the day, if any; a failure says so in the section only. */
+	async loadAccuracy(seq: number): Promise<void> {
+		this.accuracy = null;
+		this.accuracyMessage = '';
+		if (!this.report) return;
+		try {
+			const a = await fetchForecastAccuracy(this.date);
+			if (seq === this.#seq) this.accuracy = a;
+		} catch (e) {
+			if (seq === this.#seq) this.accuracyMessage = e instanceof Error ? e.message : String(e);
+		}
 	}
 
 	/** Saves the token on this browser and loads the agent table. */

@@ -1,4 +1,5 @@
 import type { Kpis } from '../domain/kpi';
+import type { IntervalAccuracy, IssuedAccuracy } from '../forecast/accuracy';
 import { SL_FORMULA_LABEL } from '../domain/service-level';
 import { formatDuration } from '../ui/format';
 import { COMPARED_KPIS, type ComparedKpi, type ComparedRow, type Comparison, type Difference } from './compare';
@@ -301,4 +302,26 @@ export function sortRows<R>(rows: readonly R[], col: Column<R>, dir: 1 | -1): R[
 		if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
 		return String(x).localeCompare(String(y)) * dir;
 	});
+}
+
+/** Forecast against actual per interval of an issued forecast. */
+export function forecastAccuracyTable(a: IssuedAccuracy): Table<IntervalAccuracy> {
+	return {
+		id: 'forecast-vs-actual',
+		title: `Forecast vs actual, ${a.date}`,
+		recorded: { agentTime: true, csat: true },
+		// Only the hours that expected or saw something; the night stays out of the way.
+		rows: a.rows.filter((r) => r.inside !== null),
+		columns: [
+			{ key: 'interval', label: 'Interval', kind: 'text', get: (r) => r.start },
+			{ key: 'forecast', label: 'Forecast', kind: 'count', get: (r) => r.forecast },
+			{ key: 'low', label: '80% low', kind: 'count', get: (r) => r.low },
+			{ key: 'high', label: '80% high', kind: 'count', get: (r) => r.high },
+			{ key: 'actual', label: 'Actual', kind: 'count', get: (r) => r.actual },
+			{ key: 'error', label: 'Actual − forecast', kind: 'count', signed: true, get: (r) => r.actual - r.forecast },
+			{ key: 'inside', label: 'In 80% band', kind: 'text', get: (r) => (r.inside ? 'yes' : 'no') },
+			{ key: 'ahtForecast', label: 'AHT forecast', kind: 'seconds', get: (r) => r.ahtForecast },
+			{ key: 'ahtActual', label: 'AHT actual', kind: 'seconds', get: (r) => r.ahtActual }
+		]
+	};
 }

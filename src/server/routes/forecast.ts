@@ -3,7 +3,7 @@ import { isHistorySource } from '../../lib/domain/history';
 import type { SlSettings } from '../../lib/domain/service-level';
 import { dateOf, dayNumber } from '../../lib/forecast/calendar';
 import { ForecastError, forecastSeries, MAX_HORIZON_DAYS } from '../../lib/forecast/forecast';
-import { dayAccuracy, intervalsAccuracy, type DayAccuracy, type IntervalsAccuracy } from '../../lib/forecast/accuracy';
+import { dayAccuracy, intervalsAccuracy, type DayAccuracy, type IssuedAccuracy } from '../../lib/forecast/accuracy';
 import { rowsFromHistoryDays } from '../../lib/forecast/history-days';
 import { overrideError, type Override } from '../../lib/forecast/overrides';
 import { HistoryError, seriesFromRows } from '../../lib/forecast/series';
@@ -52,14 +52,6 @@ export interface ForecastRouteDeps {
 	readonly auth: Pick<Auth, 'identify'>;
 }
 
-/** `GET /api/forecast/accuracy`: an issued forecast against the day. */
-export interface ForecastAccuracyResponse extends IntervalsAccuracy {
-	readonly issuedAt: number;
-	readonly issuedBy: string;
-	readonly interval: number;
-	/** Whether the store has a record of the day (without one, the actuals are zero: a closed day). */
-	readonly recorded: boolean;
-}
 
 const shown = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
@@ -175,7 +167,7 @@ function requestOfBody(raw: Buffer): ForecastRequest {
 }
 
 /** The latest issued forecast of a past date against the recorded day. */
-function accuracyOf(deps: Omit<ForecastRouteDeps, 'require' | 'auth'>, issued: IssuedForecasts, date: string | null): ForecastAccuracyResponse {
+function accuracyOf(deps: Omit<ForecastRouteDeps, 'require' | 'auth'>, issued: IssuedForecasts, date: string | null): IssuedAccuracy {
 	if (date === null || dayNumber(date) === null) throw new HttpError(400, `date must be a date YYYY-MM-DD, got ${shown(date ?? '')}`);
 	const f = issued.latest(date);
 	if (!f) throw new HttpError(404, `no forecast was issued for ${date}`);
