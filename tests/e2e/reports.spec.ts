@@ -31,8 +31,10 @@ async function api<T>(path: string): Promise<T> {
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
+	// Backfilling 28 days is simulation work; on a loaded 2-core machine it can take minutes.
+	test.setTimeout(360_000);
 	// A backfilled install (the emulated center's last 28 days), plus five days ingested on top.
-	server = await startSightline({ speed: 1, extraArgs: ['--time-zone', 'UTC', '--backfill', '28'] });
+	server = await startSightline({ speed: 1, extraArgs: ['--time-zone', 'UTC', '--backfill', '28'], startTimeoutMs: 300_000 });
 	const parsed = parseScenario(readFileSync('sim/scenarios/multichannel-day.json', 'utf8'));
 	if (!parsed.ok) throw new Error('scenario');
 	for (const [i, date] of FILLED.entries()) {
@@ -154,7 +156,8 @@ test('forecast vs actual: a forecast issued for yesterday is held against the da
 	await page.setViewportSize({ width: 1920, height: 1080 });
 	// Before anything is issued, the section says so.
 	await page.goto(`${server.url}/reports?date=${shift(yesterday, -1)}`);
-	await expect(page.getByTestId('forecast-accuracy-message')).toContainText('No forecast was issued');
+	await expect(page.getByTestId('day-report')).toBeVisible({ timeout: 20_000 });
+	await expect(page.getByTestId('forecast-accuracy-message')).toContainText('No forecast was issued', { timeout: 20_000 });
 	// A supervisor issues the forecast of yesterday (from the days before it).
 	const issued = await fetch(`${server.url}/api/forecast/issue`, {
 		method: 'POST',
