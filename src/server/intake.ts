@@ -10,7 +10,8 @@ import type { Store } from './store';
  * first: batches submitted in the same event-loop turn are grouped into one transaction (one fsync),
  * and each submitter's promise resolves only after that commit, so a 202 means "on disk".
  * Playback events (emulator, replay) are reproducible from their source, so they go to the floor
- * only (not to the event log).
+ * only (not to the event log). History marks each row with the source of the event that made it:
+ * durable events are `ingest`, playback events the playback source's kind.
  *
  * History is written from what the Floor decided: the floor applies events only after their
  * commit, and its history rows are written right after that (`history.flush()`), so a failed
@@ -20,6 +21,8 @@ import type { Store } from './store';
 /** Where the rows of what the floor applied go (LiveHistory); flush() never throws. */
 export interface HistorySink {
 	flush(): boolean;
+	/** Runs `fn` (applying events) with the rows of what it changed marked as ingested traffic. */
+	asIngest<T>(fn: () => T): T;
 }
 
 /** What became of a batch. */
@@ -71,7 +74,7 @@ export class Intake {
 	/** Hands held events whose time is up to the floor (which counts them as anomalies); the tick calls this. */
 	expireHeld(now = Date.now()): void {
 		if (!this.#reorder.held) return;
-		this.#reorder.expire((e) => this.#count(0, 0, this.floor.apply(e).kind === 'anomaly' ? 1 : 0), now);
+		this.#asIngest(() => this.#reorder.expire((e) => this.#count(0, 0, this.floor.apply(e).kind === 'anomaly' ? 1 : 0), now));
 		this.history?.flush();
 	}
 
@@ -133,18 +136,24 @@ export class Intake {
 			return;
 		}
 		this.metrics.commitLatency.observe((performance.now() - t0) / 1000);
-		group.forEach((g, i) => {
-			const kept = fresh[i]!;
-			let anomalies = 0;
-			let held = 0;
-			const apply = (e: FloorEvent) => void (this.floor.apply(e).kind === 'anomaly' && anomalies++);
-			for (const e of kept) if (this.#reorder.offer(e, apply, received)) held++;
-			const duplicates = g.events.length - kept.length;
-			this.#count(kept.length, duplicates, anomalies);
-			g.resolve({ accepted: kept.length, duplicates, anomalies, held });
-		});
+		this.#asIngest(() =>
+			group.forEach((g, i) => {
+				const kept = fresh[i]!;
+				let anomalies = 0;
+				let held = 0;
+				const apply = (e: FloorEvent) => void (this.floor.apply(e).kind === 'anomaly' && anomalies++);
+				for (const e of kept) if (this.#reorder.offer(e, apply, received)) held++;
+				const duplicates = g.events.length - kept.length;
+				this.#count(kept.length, duplicates, anomalies);
+				g.resolve({ accepted: kept.length, duplicates, anomalies, held });
+			})
+		);
 		// The events are durable whatever happens here: a failed history write is retried, and re-derived on restart.
 		this.history?.flush();
+	}
+
+	#asIngest<T>(fn: () => T): T {
+		return this.history ? this.history.asIngest(fn) : fn();
 	}
 
 	#count(accepted: number, duplicates: number, anomalies: number): void {

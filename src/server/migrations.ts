@@ -154,6 +154,21 @@ CREATE TABLE forecast_issued (
 	day TEXT NOT NULL,
 	PRIMARY KEY (date, issued_at)
 ) WITHOUT ROWID;`)
+	},
+	{
+		version: 4,
+		description: 'the daily snapshot stored with its day (frozen once final); agent time per interval for days written whole (backfill, import)',
+		up: (db) =>
+			db.exec(`
+ALTER TABLE h_days ADD COLUMN snapshot TEXT;
+ALTER TABLE h_days ADD COLUMN changed INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE h_agent_time (
+	source TEXT NOT NULL,
+	date TEXT NOT NULL,
+	agent TEXT NOT NULL,
+	intervals TEXT NOT NULL,
+	PRIMARY KEY (source, date, agent)
+) WITHOUT ROWID;`)
 	}
 ];
 

@@ -11,17 +11,18 @@ import { scaleArrivals } from '../../src/server/sources/emulated-day';
 import { importText } from '../../src/server/history/import';
 import { DEFAULT_SCENARIO, loadScenario, scenarioQueues } from '../../src/server/sources/emulator';
 import { DB_FILE, Store } from '../../src/server/store';
+import { sharedDataPath } from '../shared-data';
 
 /**
- * `npm run bench:history [-- --days N]`: import speed of the 24-day Anonymous Bank file (calls/s),
+ * `npm run bench:history [-- --days N] [--file ANONYMOUS_BANK_CSV]`: import speed of the 24-day Anonymous Bank file (calls/s),
  * seconds to backfill N days of the emulated center, and store size per day. Each figure is shown
  * beside a baseline measured in the same run (parsing alone; simulating alone), so a slow machine
  * shows as slow baselines rather than as a regression.
  */
 
-const { values } = parseArgs({ options: { days: { type: 'string' } } });
+const { values } = parseArgs({ options: { days: { type: 'string' }, file: { type: 'string' } } });
 const DAYS = Number(values.days ?? 28);
-const DATA = resolve(import.meta.dirname, '../../../shared/data/anonymous-bank-1999-08-01-to-24.csv');
+const DATA = values.file ? resolve(values.file) : sharedDataPath('anonymous-bank-1999-08-01-to-24.csv');
 const config = { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' };
 
 const sizeOf = (dir: string) => [DB_FILE, `${DB_FILE}-wal`].map((f) => join(dir, f)).filter(existsSync).reduce((s, f) => s + statSync(f).size, 0);

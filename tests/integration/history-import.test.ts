@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/import';
 import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
@@ -8,6 +8,7 @@ import { HistoryQueries } from '../../src/server/history/queries';
 import { importText } from '../../src/server/history/import';
 import { pruneBefore } from '../../src/server/history/retention';
 import { Store } from '../../src/server/store';
+import { readSharedData, sharedDataPath } from '../shared-data';
 
 /**
  * Importing the real Anonymous Bank files into a real SQLite store. Expected counts are computed
@@ -17,9 +18,8 @@ import { Store } from '../../src/server/store';
  * that queued (0 for the others).
  */
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data');
-const MONTH = readFileSync(join(DATA, 'anonymous-bank-1999-08-01-to-24.csv'), 'utf8');
-const ONE_DAY = readFileSync(join(DATA, 'anonymous-bank-1999-one-day.csv'), 'utf8');
+const MONTH = readSharedData('anonymous-bank-1999-08-01-to-24.csv');
+const ONE_DAY = readSharedData('anonymous-bank-1999-one-day.csv');
 const UTC = { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' };
 
 interface DayCounts {
@@ -168,13 +168,13 @@ describe('import of the Anonymous Bank files', () => {
 		const err: string[] = [];
 		const sink = (into: string[]) => ({ write: (s: string) => into.push(s) > 0, isTTY: false }) as unknown as NodeJS.WriteStream;
 		try {
-			expect(main([join(DATA, 'anonymous-bank-1999-one-day.csv'), '--date', '2010-08-08', '--data', dir3, '--time-zone', 'UTC'], sink(out), sink(err))).toBe(0);
+			expect(main([sharedDataPath('anonymous-bank-1999-one-day.csv'), '--date', '2010-08-08', '--data', dir3, '--time-zone', 'UTC'], sink(out), sink(err))).toBe(0);
 			expect(out.join('')).toMatch(/2010-08-08\s+2239\s+1511\s+728/);
-			expect(main([join(DATA, 'nope.csv'), '--data', dir3], sink(out), sink(err))).toBe(2);
+			expect(main([join(dirname(sharedDataPath('anonymous-bank-1999-one-day.csv')), 'nope.csv'), '--data', dir3], sink(out), sink(err))).toBe(2);
 			expect(err.join('')).toMatch(/cannot read/);
-			expect(main([join(DATA, 'README.md'), '--data', dir3], sink(out), sink(err))).toBe(2);
+			expect(main([join(dirname(sharedDataPath('anonymous-bank-1999-one-day.csv')), 'README.md'), '--data', dir3], sink(out), sink(err))).toBe(2);
 			expect(err.join('')).toMatch(/not an Anonymous Bank call log/);
-			expect(main([join(DATA, 'anonymous-bank-1999-one-day.csv'), '--date', '8/8/2010', '--data', dir3], sink(out), sink(err))).toBe(2);
+			expect(main([sharedDataPath('anonymous-bank-1999-one-day.csv'), '--date', '8/8/2010', '--data', dir3], sink(out), sink(err))).toBe(2);
 		} finally {
 			rmSync(dir3, { recursive: true, force: true });
 		}

@@ -153,7 +153,11 @@ export interface HistoryAgentDayRow extends AgentTimes {
 	readonly aht: number | null;
 }
 
-/** The daily snapshot: the day's KPIs per queue, per channel and in total (and per agent). */
+/**
+ * The daily snapshot: the day's KPIs per queue, per channel and in total (and per agent). Stored
+ * at the daily reset, rewritten when a late outcome (an email answered after the reset) changes
+ * the day, and frozen once `status` is 'final' (nothing adds to a final day any more).
+ */
 export interface HistorySnapshot {
 	readonly status: HistoryDayStatus;
 	/** When the snapshot became final, or null. */

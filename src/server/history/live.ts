@@ -31,6 +31,8 @@ export const DEFAULT_RETENTION_DAYS = 400;
 /** How often day status is brought up to date, and retention applied. */
 const STATUS_EVERY_MS = 10_000;
 const PRUNE_EVERY_MS = 3600_000;
+/** Snapshots written per status update at most (days written whole arrive many at once). */
+const SNAPSHOTS_PER_TICK = 32;
 
 /** The floor as history describes it: its clock settings and every queue it knows. */
 export function describeFloor(floor: Floor): FloorDescription {
@@ -67,6 +69,11 @@ export class LiveHistory {
 		return this.writer.source;
 	}
 
+	/** Runs `fn` (applying events) with the rows of what it changed marked as ingested traffic. */
+	asIngest<T>(fn: () => T): T {
+		return this.writer.attribute('ingest', fn);
+	}
+
 	/** Writes the rows of what the floor just applied. A failure is logged once and retried by tick(); returns whether all was written. */
 	flush(): boolean {
 		try {
@@ -90,20 +97,26 @@ export class LiveHistory {
 		let events = 0;
 		let anomalies = 0;
 		for (const page of pages) {
-			for (const e of page) {
-				if (e.ts >= this.floor.nextDayStart) this.floor.advance(e.ts);
-				if (this.floor.apply(e).kind === 'anomaly') anomalies++;
-			}
+			// The event log holds ingested events only (playback is not logged).
+			this.asIngest(() => {
+				for (const e of page) {
+					if (e.ts >= this.floor.nextDayStart) this.floor.advance(e.ts);
+					if (this.floor.apply(e).kind === 'anomaly') anomalies++;
+				}
+			});
 			events += page.length;
 			this.flush();
 		}
+		// Days that ended while the server was down get their snapshot now, not at the first tick.
+		if (this.writer.pending === 0) this.#updateStatus(this.floor.clock);
 		return { events, anomalies };
 	}
 
 	/** Called on every hub tick: retries unwritten rows, moves days along (every 10 s), applies retention (hourly). */
 	tick(now: number): void {
 		if (this.writer.pending > 0) this.flush();
-		if (now - this.#statusAt >= STATUS_EVERY_MS) {
+		// Never judge a day final while some of its rows are still unwritten.
+		if (now - this.#statusAt >= STATUS_EVERY_MS && this.writer.pending === 0) {
 			this.#statusAt = now;
 			try {
 				this.#updateStatus(this.floor.clock);
@@ -128,12 +141,20 @@ export class LiveHistory {
 		return deleteDay(this.store.db, date, source);
 	}
 
+	/**
+	 * Moves days along: an open day that ended (the daily reset) is closing and gets its snapshot;
+	 * a closing day is final once no contact offered in it is open, or `graceMs` after it ended.
+	 * The stored snapshot is rewritten whenever the day's rows changed (a late outcome) until final,
+	 * then frozen.
+	 */
 	#updateStatus(clock: number): void {
 		const db = this.store.db;
-		const source = this.source;
-		db.prepare(`UPDATE h_days SET clock = max(clock, min(?, day_end)) WHERE source = ? AND status = 'open' AND day_start <= ?`).run(clock, source, clock);
-		db.prepare(`UPDATE h_days SET status = 'closing' WHERE source = ? AND status = 'open' AND day_end <= ?`).run(source, clock);
-		const closing = db.prepare(`SELECT date, day_start, day_end, open_contacts FROM h_days WHERE source = ? AND status = 'closing'`).all(source) as {
+		db.prepare(`UPDATE h_days SET clock = max(clock, min(?, day_end)) WHERE status = 'open' AND day_start <= ?`).run(clock, clock);
+		db.prepare(`UPDATE h_days SET status = 'closing', changed = 1 WHERE status = 'open' AND day_end <= ?`).run(clock);
+		// Snapshots first, so a day that becomes final below keeps every outcome written so far.
+		this.queries.storeSnapshots(SNAPSHOTS_PER_TICK);
+		const closing = db.prepare(`SELECT source, date, day_start, day_end, open_contacts FROM h_days WHERE status = 'closing'`).all() as {
+			source: HistorySource;
 			date: string;
 			day_start: number;
 			day_end: number;
@@ -142,9 +163,9 @@ export class LiveHistory {
 		for (const d of closing) {
 			const open = this.floor.openContactsOfferedIn(d.day_start, d.day_end);
 			if (open === 0 || clock >= d.day_end + this.#graceMs) {
-				db.prepare(`UPDATE h_days SET status = 'final', final_at = ?, open_contacts = ?, summary = NULL WHERE source = ? AND date = ?`).run(clock, open, source, d.date);
+				db.prepare(`UPDATE h_days SET status = 'final', final_at = ?, open_contacts = ?, summary = NULL WHERE source = ? AND date = ?`).run(clock, open, d.source, d.date);
 			} else if (open !== d.open_contacts) {
-				db.prepare('UPDATE h_days SET open_contacts = ? WHERE source = ? AND date = ?').run(open, source, d.date);
+				db.prepare('UPDATE h_days SET open_contacts = ? WHERE source = ? AND date = ?').run(open, d.source, d.date);
 			}
 		}
 	}

@@ -51,6 +51,8 @@ interface DayRow {
 	rec_acw: number;
 	rec_csat: number;
 	summary: string | null;
+	snapshot: string | null;
+	changed: number;
 }
 
 /** Figures of a day summary that are computed from its rows (cached in h_days.summary). */
@@ -81,8 +83,11 @@ export class HistoryQueries {
 		return SOURCE_PREFERENCE.filter((s) => have.has(s));
 	}
 
-	/** One day in detail, or null when it is not stored. Agent rows only with `agents`. */
-	day(date: string, source: HistorySource | undefined, options: { agents: boolean }): HistoryDayResponse | null {
+	/**
+	 * One day in detail, or null when it is not stored. Agent rows only with `agents`; `fresh`
+	 * computes the snapshot from the rows even when a stored one is current.
+	 */
+	day(date: string, source: HistorySource | undefined, options: { agents: boolean; fresh?: boolean }): HistoryDayResponse | null {
 		const d = this.#dayRow(date, source);
 		if (!d) return null;
 		const recorded = recordedOf(d);
@@ -118,7 +123,12 @@ export class HistoryQueries {
 			intervals.push({ start, queue: ALL_QUEUES, channel: ALL_CHANNELS, counts: total });
 		}
 
-		const snapshot = this.#snapshot(d, queues, intervals, recorded);
+		// A past day's snapshot is the stored one while no row changed since it was written, and always once final (frozen).
+		const current = d.status === 'final' || (d.status === 'closing' && d.changed === 0);
+		const stored = !options.fresh && d.snapshot !== null && current ? (JSON.parse(d.snapshot) as HistorySnapshot) : null;
+		const kpis = stored ?? this.#snapshot(d, queues, intervals, recorded);
+		const { agents: snapshotAgents, ...shared } = kpis;
+		const snapshot: HistorySnapshot = { ...shared, status: d.status, finalAt: d.final_at, openContacts: d.open_contacts };
 		const response: HistoryDayResponse = {
 			date: d.date,
 			source: d.source,
@@ -128,7 +138,7 @@ export class HistoryQueries {
 			dayEnd: d.day_end,
 			queues,
 			intervals,
-			snapshot: options.agents ? { ...snapshot, agents: this.#agentDayRows(d, times, handled, recorded) } : snapshot,
+			snapshot: options.agents ? { ...snapshot, agents: snapshotAgents ?? this.#agentDayRows(d, times, handled, recorded) } : snapshot,
 			recorded
 		};
 		if (!options.agents) return response;
@@ -143,6 +153,33 @@ export class HistoryQueries {
 			}
 		}
 		return { ...response, agents };
+	}
+
+	/**
+	 * Writes the daily snapshot (per queue, channel, total and agent) of up to `limit` closing days
+	 * whose rows changed since theirs was written (the reset, a late outcome), and of final days
+	 * that have none yet; or of `only` those days (days written whole). Returns how many. A final
+	 * day's stored snapshot is frozen: rows added later (a contact closed after the grace period)
+	 * no longer change it.
+	 */
+	storeSnapshots(limit: number, only?: { readonly source: HistorySource; readonly dates: readonly string[] }): number {
+		const due = (
+			only
+				? only.dates.map((date) => ({ source: only.source, date }))
+				: (this.db.prepare(`SELECT source, date FROM h_days WHERE (status = 'closing' AND (changed = 1 OR snapshot IS NULL)) OR (status = 'final' AND snapshot IS NULL) ORDER BY date LIMIT ?`).all(limit) as {
+						source: HistorySource;
+						date: string;
+					}[])
+		).slice(0, limit);
+		const save = this.db.prepare('UPDATE h_days SET snapshot = ?, changed = 0 WHERE source = ? AND date = ?');
+		for (const { source, date } of due) {
+			const day = this.day(date, source, { agents: true, fresh: true });
+			if (!day) continue;
+			// Status, final time and open contacts live in h_days and are added when read.
+			const { total, channels, queues, agents } = day.snapshot;
+			save.run(JSON.stringify({ total, channels, queues, agents }), source, date);
+		}
+		return due.length;
 	}
 
 	/** What a replay needs of one day, or null when it is not stored. */
@@ -215,6 +252,13 @@ export class HistoryQueries {
 
 	/** Agent → interval → time, over the day up to what was recorded of it. */
 	#agentTimes(d: DayRow): Map<string, Map<number, AgentTime>> {
+		// Days written whole (backfill, import) store agent time per interval; live days their rows.
+		const summed = this.db.prepare('SELECT agent, intervals FROM h_agent_time WHERE source = ? AND date = ?').all(d.source, d.date) as { agent: string; intervals: string }[];
+		if (summed.length) {
+			const out = new Map<string, Map<number, AgentTime>>();
+			for (const { agent, intervals } of summed) out.set(agent, new Map((JSON.parse(intervals) as (AgentTime & { start: number })[]).map(({ start, ...t }) => [start, t])));
+			return out;
+		}
 		const rows = this.db
 			.prepare(
 				`SELECT agent, ts, activity, reason, busy_slots AS busySlots, offered_slots AS offeredSlots FROM h_agent_states
@@ -322,9 +366,10 @@ export class HistoryQueries {
 			this.db
 				.prepare(
 					`SELECT count(*) AS n FROM (SELECT agent FROM h_agent_states WHERE source = ? AND date = ? AND cause != 'day'
+					 UNION SELECT agent FROM h_agent_time WHERE source = ? AND date = ?
 					 UNION SELECT agent FROM h_counts WHERE source = ? AND date = ? AND agent IS NOT NULL)`
 				)
-				.get(d.source, d.date, d.source, d.date) as { n: number }
+				.get(d.source, d.date, d.source, d.date, d.source, d.date) as { n: number }
 		).n;
 		const { offered, answered, abandoned, shortAbandoned, transferred, serviceLevel, asa, aht, abandonRate } = computeKpis(c, ROLLUP_FORMULA);
 		return { offered, answered, abandoned, shortAbandoned, transferred, serviceLevel, slFormula: ROLLUP_FORMULA, asa, aht, abandonRate, occupancy: occ, agents };

@@ -2,6 +2,7 @@ import type { FloorEvent } from '../../lib/domain/events';
 import { Floor, type FloorConfig } from '../../lib/domain/floor';
 import type { HistorySource } from '../../lib/domain/history';
 import { describeFloor } from './live';
+import { HistoryQueries } from './queries';
 import { HistoryWriter } from './writer';
 import type { Store } from '../store';
 
@@ -55,6 +56,10 @@ export function deriveHistory(
 		writer?.flush();
 		onPage?.(events);
 	}
+	writer?.finish();
+	writer?.flush();
+	// Days written whole are final at once: their snapshot is stored with them.
+	if (mode === 'bulk' && writer) new HistoryQueries(store.db).storeSnapshots(Infinity, { source, dates: [...writer.datesWritten] });
 	return { events, anomalies, duplicates, dates: [...(writer?.datesWritten ?? [])].sort() };
 }
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { HistorySource } from '../../lib/domain/history';
 
 /** Every history table keyed by (source, date). */
-const TABLES = ['h_counts', 'h_legs', 'h_agent_states', 'h_agents', 'h_days'] as const;
+const TABLES = ['h_counts', 'h_legs', 'h_agent_states', 'h_agent_time', 'h_agents', 'h_days'] as const;
 
 /** Deletes one day of one source from every history table, in one transaction; returns the rows removed. */
 export function deleteDay(db: Database.Database, date: string, source: HistorySource): number {

@@ -4,6 +4,7 @@ import type { AgentChange, CountsChange, FloorObserver, LegChange } from '../../
 import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
 import { emptyCounts, mergeCounts, type KpiCounts } from '../../lib/domain/kpi';
 import { dayKey, dayStart as dayStartOf } from '../../lib/domain/time';
+import { agentTimes } from './agent-time';
 import { KPI_COLUMNS } from './columns';
 
 /**
@@ -17,7 +18,11 @@ import { KPI_COLUMNS } from './columns';
  * never lost while the process lives, and a restart re-derives them from the event log.
  *
  * `bulk` mode (imports, backfill) writes whole days that were deleted first: counts are summed
- * per interval, queue and agent instead of kept per event, and a contact's stay is written once.
+ * per interval, queue and agent instead of kept per event, a contact's stay is written once, and
+ * agent time is stored per agent and interval (h_agent_time) with only the presence rows kept.
+ *
+ * Each row carries the source of the event that made it (attribute()): one live floor may hear
+ * the emulator and ingested traffic at once, and deleting one source's day leaves the other's.
  */
 
 /** What the writer needs to know about the floor it follows. */
@@ -34,6 +39,7 @@ export interface FloorDescription {
 export type WriterMode = 'live' | 'bulk';
 
 interface DayInfo {
+	readonly source: HistorySource;
 	readonly date: string;
 	readonly dayStart: number;
 	clock: number;
@@ -43,6 +49,7 @@ interface DayInfo {
 }
 
 interface CountsRow {
+	readonly source: HistorySource;
 	readonly date: string;
 	readonly event: string;
 	readonly part: number;
@@ -54,6 +61,7 @@ interface CountsRow {
 }
 
 interface AgentRow {
+	readonly source: HistorySource;
 	readonly date: string;
 	readonly event: string;
 	readonly agent: string;
@@ -68,12 +76,22 @@ interface AgentRow {
 }
 
 interface ProfileRow {
+	readonly source: HistorySource;
 	readonly date: string;
 	readonly agent: string;
 	readonly name: string;
 	readonly team: string;
 	readonly skills: string;
 	readonly capacity: string;
+}
+
+/** Agent time of one agent over a day, per interval, as h_agent_time stores it (days written whole). */
+interface AgentTimeRow {
+	readonly source: HistorySource;
+	readonly date: string;
+	readonly agent: string;
+	/** JSON: [{ start, ...AgentTime }] in interval order. */
+	readonly intervals: string;
 }
 
 /** Profiles already written per day, kept at most this many (then forgotten and rewritten: harmless). */
@@ -83,12 +101,21 @@ const MAX_PROFILES_REMEMBERED = 100_000;
 export class HistoryWriter implements FloorObserver {
 	#counts: CountsRow[] = [];
 	readonly #bulkCounts = new Map<string, CountsRow>();
-	readonly #legs = new Map<string, LegChange & { readonly date: string }>();
+	readonly #legs = new Map<string, { readonly source: HistorySource; readonly date: string; readonly leg: LegChange }>();
 	#agents: AgentRow[] = [];
 	readonly #profiles = new Map<string, ProfileRow>();
 	readonly #profilesWritten = new Set<string>();
+	/** Bulk mode: every agent row of each day, summed into agent time per interval by finish(). */
+	readonly #bulkAgentRows = new Map<string, { readonly source: HistorySource; readonly date: string; readonly dayStart: number; readonly rows: AgentRow[] }>();
+	#agentTime: AgentTimeRow[] = [];
 	readonly #days = new Map<string, DayInfo>();
 	readonly #dateOf = new Map<number, string>();
+	/** The day of the last change (a shortcut for #day()); cleared with #days. */
+	#lastDay: DayInfo | null = null;
+	/** Source of the changes reported now (set while a batch is applied); null: this writer's own source. */
+	#current: HistorySource | null = null;
+	/** Source of each agent's last change, for changes no event caused (its state carried into a new day). */
+	readonly #agentSource = new Map<string, HistorySource>();
 	/** Orders agent rows of equal time: later writers (a restart) sort after earlier ones. */
 	#n = Date.now() * 1000;
 	readonly #insertCounts: Database.Statement;
@@ -96,6 +123,7 @@ export class HistoryWriter implements FloorObserver {
 	readonly #insertAgentState: Database.Statement;
 	readonly #insertProfile: Database.Statement;
 	readonly #upsertDay: Database.Statement;
+	readonly #insertAgentTime: Database.Statement;
 	/** Dates that received rows from this writer. */
 	readonly datesWritten = new Set<string>();
 	/** Rows written so far, and flushes that failed (their rows were kept and retried). */
@@ -103,6 +131,7 @@ export class HistoryWriter implements FloorObserver {
 
 	constructor(
 		private readonly db: Database.Database,
+		/** Source of changes not attributed otherwise (see attribute()). */
 		readonly source: HistorySource,
 		private readonly describe: () => FloorDescription,
 		readonly mode: WriterMode = 'live',
@@ -110,19 +139,19 @@ export class HistoryWriter implements FloorObserver {
 		private readonly onlyDates: ReadonlySet<string> | null = null
 	) {
 		const cols = KPI_COLUMNS.map((k) => `"${k}"`).join(', ');
-		const vals = KPI_COLUMNS.map((k) => `@${k}`).join(', ');
+		const vals = KPI_COLUMNS.map(() => '?').join(', ');
 		const conflict =
 			mode === 'live'
 				? 'ON CONFLICT DO NOTHING'
 				: `ON CONFLICT DO UPDATE SET ${KPI_COLUMNS.map((k) => (k === 'longestWait' ? `"${k}" = max("${k}", excluded."${k}")` : `"${k}" = "${k}" + excluded."${k}"`)).join(', ')}`;
 		this.#insertCounts = db.prepare(
 			`INSERT INTO h_counts (source, date, event, part, queue, channel, start, agent, ${cols})
-			 VALUES (@source, @date, @event, @part, @queue, @channel, @start, @agent, ${vals}) ${conflict}`
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${vals}) ${conflict}`
 		);
 		// A stay's row is rewritten as it progresses; times only fill in and an outcome never reverts to open.
 		this.#insertLeg = db.prepare(
 			`INSERT INTO h_legs (source, date, leg, contact, queue, channel, priority, offered, left_at, answered, wrapup, ended, outcome, agent, transferred_to, csat)
-			 VALUES (@source, @date, @leg, @contact, @queue, @channel, @priority, @offered, @left, @answered, @wrapup, @ended, @outcome, @agent, @transferredTo, @csat)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT DO UPDATE SET
 			   left_at = coalesce(excluded.left_at, left_at), answered = coalesce(excluded.answered, answered),
 			   wrapup = coalesce(excluded.wrapup, wrapup), ended = coalesce(excluded.ended, ended),
@@ -137,33 +166,71 @@ export class HistoryWriter implements FloorObserver {
 		this.#insertProfile = db.prepare(
 			`INSERT OR REPLACE INTO h_agents (source, date, agent, name, team, skills, capacity) VALUES (@source, @date, @agent, @name, @team, @skills, @capacity)`
 		);
+		this.#insertAgentTime = db.prepare(
+			'INSERT OR REPLACE INTO h_agent_time (source, date, agent, intervals) VALUES (@source, @date, @agent, @intervals)'
+		);
 		this.#upsertDay = db.prepare(
 			`INSERT INTO h_days (source, date, time_zone, day_start, day_end, interval_ms, queues, status, clock, rec_agent_states, rec_acw, rec_csat)
 			 VALUES (@source, @date, @timeZone, @dayStart, @dayEnd, @intervalMs, @queues, @status, @clock, @agentStates, @acw, @csat)
-			 ON CONFLICT DO UPDATE SET clock = max(clock, excluded.clock), queues = excluded.queues, summary = NULL,
+			 ON CONFLICT DO UPDATE SET clock = max(clock, excluded.clock), queues = excluded.queues, summary = NULL, changed = 1,
 			   rec_agent_states = max(rec_agent_states, excluded.rec_agent_states), rec_acw = max(rec_acw, excluded.rec_acw),
 			   rec_csat = max(rec_csat, excluded.rec_csat)`
 		);
 	}
 
+	/**
+	 * Runs `fn`, which applies events to the floor, with the rows of what it changed marked as coming
+	 * from `source`: one live floor hears the emulator and ingest at once, and each keeps its own rows.
+	 */
+	attribute<T>(source: HistorySource, fn: () => T): T {
+		const before = this.#current;
+		this.#current = source;
+		try {
+			return fn();
+		} finally {
+			this.#current = before;
+		}
+	}
+
 	/** Rows waiting for flush(). */
 	get pending(): number {
-		return this.#counts.length + this.#bulkCounts.size + this.#legs.size + this.#agents.length + this.#profiles.size;
+		return this.#counts.length + this.#bulkCounts.size + this.#legs.size + this.#agents.length + this.#profiles.size + this.#agentTime.length;
+	}
+
+	/**
+	 * Bulk mode, after the last event: sums each day's agent rows into time per agent and interval
+	 * (what the day's figures need), written by the next flush(). Only presence and profile rows
+	 * are kept as rows (the trace's staffing); the per-contact activity rows are not stored.
+	 */
+	finish(): void {
+		if (this.mode !== 'bulk') return;
+		const desc = this.describe();
+		for (const d of this.#bulkAgentRows.values()) {
+			const dayEnd = dayStartOf(d.dayStart + 26 * 3600_000, desc.timeZone, desc.resetTime);
+			// Stable sort: rows of equal time keep the order the Floor reported them in.
+			const rows = d.rows.sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : a.ts - b.ts));
+			for (const [agent, perInterval] of agentTimes(rows, d.dayStart, dayEnd, desc.intervalMs)) {
+				const intervals = [...perInterval].sort(([a], [b]) => a - b).map(([start, t]) => ({ start, ...t }));
+				this.#agentTime.push({ source: d.source, date: d.date, agent, intervals: JSON.stringify(intervals) });
+			}
+		}
+		this.#bulkAgentRows.clear();
 	}
 
 	counts(c: CountsChange): void {
-		const day = this.#day(c.dayStart, c.start);
+		const day = this.#day(this.#current ?? this.source, c.dayStart, c.start);
 		if (!day) return;
 		if (c.delta.csatAnswers > 0) day.csat = true;
 		if (this.mode === 'live') {
-			this.#counts.push({ date: day.date, event: c.event, part: c.part, queue: c.queue, channel: c.channel, start: c.start, agent: c.agent, counts: c.delta });
+			this.#counts.push({ source: day.source, date: day.date, event: c.event, part: c.part, queue: c.queue, channel: c.channel, start: c.start, agent: c.agent, counts: c.delta });
 			return;
 		}
-		const key = `${day.date}|${c.start}|${c.queue}|${c.agent ?? ''}`;
+		const key = `${day.source}|${day.date}|${c.start}|${c.queue}|${c.agent ?? ''}`;
 		const row = this.#bulkCounts.get(key);
 		if (row) mergeCounts(row.counts, c.delta);
 		else
 			this.#bulkCounts.set(key, {
+				source: day.source,
 				date: day.date,
 				event: `sum:${c.start}:${c.queue}:${c.agent ?? ''}`,
 				part: 0,
@@ -176,19 +243,24 @@ export class HistoryWriter implements FloorObserver {
 	}
 
 	leg(l: LegChange): void {
-		const day = this.#day(l.dayStart, l.ended ?? l.left ?? l.offered);
+		const day = this.#day(this.#current ?? this.source, l.dayStart, l.ended ?? l.left ?? l.offered);
 		if (!day) return;
 		if (l.wrapup !== null) day.acw = true;
 		// Later changes of the same stay carry everything earlier ones did: keep the last.
-		this.#legs.set(`${day.date}|${l.leg}`, { ...l, date: day.date });
+		this.#legs.set(`${day.source}|${day.date}|${l.leg}`, { source: day.source, date: day.date, leg: l });
 	}
 
 	agent(a: AgentChange): void {
-		const day = this.#day(a.dayStart, a.ts);
+		const s = a.agent;
+		let source = this.#current;
+		if (source) {
+			if (this.#agentSource.get(s.id) !== source) this.#agentSource.set(s.id, source);
+		} else source = this.#agentSource.get(s.id) ?? this.source;
+		const day = this.#day(source, a.dayStart, a.ts);
 		if (!day) return;
 		if (a.cause === 'state') day.agentStates = true;
-		const s = a.agent;
-		this.#agents.push({
+		const row: AgentRow = {
+			source,
 			date: day.date,
 			event: a.event,
 			agent: s.id,
@@ -200,12 +272,20 @@ export class HistoryWriter implements FloorObserver {
 			reason: s.reason,
 			busySlots: a.busySlots,
 			offeredSlots: a.offeredSlots
-		});
-		const key = `${day.date}|${s.id}`;
+		};
+		if (this.mode === 'bulk') {
+			const dayOf = `${source}|${day.date}`;
+			const held = this.#bulkAgentRows.get(dayOf) ?? { source, date: day.date, dayStart: day.dayStart, rows: [] };
+			if (held.rows.length === 0) this.#bulkAgentRows.set(dayOf, held);
+			held.rows.push(row);
+			if (a.cause !== 'contact') this.#agents.push(row);
+		} else this.#agents.push(row);
+		const key = `${source}|${day.date}|${s.id}`;
 		if (a.cause === 'profile' || !this.#profilesWritten.has(key)) {
 			if (this.#profilesWritten.size > MAX_PROFILES_REMEMBERED) this.#profilesWritten.clear();
 			this.#profilesWritten.add(key);
 			this.#profiles.set(key, {
+				source,
 				date: day.date,
 				agent: s.id,
 				name: s.name,
@@ -227,11 +307,10 @@ export class HistoryWriter implements FloorObserver {
 		const queues = JSON.stringify(desc.queues);
 		try {
 			this.db.transaction(() => {
-				const source = this.source;
 				for (const d of this.#days.values()) {
 					const dayEnd = dayStartOf(d.dayStart + 26 * 3600_000, desc.timeZone, desc.resetTime);
 					this.#upsertDay.run({
-						source,
+						source: d.source,
 						date: d.date,
 						timeZone: desc.timeZone,
 						dayStart: d.dayStart,
@@ -245,11 +324,15 @@ export class HistoryWriter implements FloorObserver {
 						csat: d.csat ? 1 : 0
 					});
 				}
-				for (const r of this.#counts) this.#insertCounts.run({ source, ...r, ...r.counts });
-				for (const r of this.#bulkCounts.values()) this.#insertCounts.run({ source, ...r, ...r.counts });
-				for (const l of this.#legs.values()) this.#insertLeg.run({ source, ...l });
-				for (const r of this.#agents) this.#insertAgentState.run({ source, ...r });
-				for (const p of this.#profiles.values()) this.#insertProfile.run({ source, ...p });
+				// Positional parameters: binding an object of ~25 named keys costs several times the insert itself.
+				const insertCounts = (r: CountsRow) => this.#insertCounts.run(r.source, r.date, r.event, r.part, r.queue, r.channel, r.start, r.agent, ...KPI_COLUMNS.map((k) => r.counts[k]));
+				for (const r of this.#counts) insertCounts(r);
+				for (const r of this.#bulkCounts.values()) insertCounts(r);
+				for (const { source, date, leg: l } of this.#legs.values())
+					this.#insertLeg.run(source, date, l.leg, l.contact, l.queue, l.channel, l.priority, l.offered, l.left, l.answered, l.wrapup, l.ended, l.outcome, l.agent, l.transferredTo, l.csat);
+				for (const r of this.#agents) this.#insertAgentState.run(r);
+				for (const p of this.#profiles.values()) this.#insertProfile.run(p);
+				for (const r of this.#agentTime) this.#insertAgentTime.run(r);
 			})();
 		} catch (e) {
 			this.stats.failedFlushes++;
@@ -260,8 +343,10 @@ export class HistoryWriter implements FloorObserver {
 		this.#legs.clear();
 		this.#agents = [];
 		this.#profiles.clear();
-		for (const d of this.#days.keys()) this.datesWritten.add(d);
+		this.#agentTime = [];
+		for (const d of this.#days.values()) this.datesWritten.add(d.date);
 		this.#days.clear();
+		this.#lastDay = null;
 		this.stats.rows += n;
 		return n;
 	}
@@ -273,10 +358,19 @@ export class HistoryWriter implements FloorObserver {
 		this.#legs.clear();
 		this.#agents = [];
 		this.#profiles.clear();
+		this.#bulkAgentRows.clear();
+		this.#agentTime = [];
 		this.#days.clear();
+		this.#lastDay = null;
 	}
 
-	#day(dayStart: number, ts: number): DayInfo | null {
+	#day(source: HistorySource, dayStart: number, ts: number): DayInfo | null {
+		// Almost every change is of the same day and source as the one before it.
+		const last = this.#lastDay;
+		if (last && last.source === source && last.dayStart === dayStart) {
+			if (ts > last.clock) last.clock = ts;
+			return last;
+		}
 		let date = this.#dateOf.get(dayStart);
 		if (date === undefined) {
 			if (this.#dateOf.size > 1000) this.#dateOf.clear();
@@ -284,11 +378,13 @@ export class HistoryWriter implements FloorObserver {
 			this.#dateOf.set(dayStart, date);
 		}
 		if (this.onlyDates && !this.onlyDates.has(date)) return null;
-		let d = this.#days.get(date);
+		const key = `${source}|${date}`;
+		let d = this.#days.get(key);
 		if (!d) {
-			d = { date, dayStart, clock: ts, agentStates: false, acw: false, csat: false };
-			this.#days.set(date, d);
+			d = { source, date, dayStart, clock: ts, agentStates: false, acw: false, csat: false };
+			this.#days.set(key, d);
 		} else if (ts > d.clock) d.clock = ts;
+		this.#lastDay = d;
 		return d;
 	}
 }
