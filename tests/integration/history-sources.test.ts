@@ -248,7 +248,7 @@ describe('days written whole (backfill, import) read back like days written live
 		for (const a of ['a1', 'a2', 'a3']) events.push(login('w-', a, at('08:00')));
 		events.push({ type: 'agent.state', id: 'w-lunch', ts: at('11:50'), agent: 'a2', state: 'not-ready', reason: 'lunch' });
 		events.push({ type: 'agent.state', id: 'w-back', ts: at('12:35'), agent: 'a2', state: 'available' });
-		events.push({ type: 'agent.state', id: 'w-out', ts: at('16:00'), agent: 'a3', state: 'logged-out' });
+		events.push({ type: 'agent.state', id: 'w-out', ts: at('16:00'), agent: 'a3', state: 'offline' });
 		for (let i = 0; i < 80; i++) events.push(...(i % 7 === 0 ? abandoned('w-', `w${i}`, at('08:10') + i * 360_000, 50) : handled('w-', `w${i}`, at('08:10') + i * 360_000, (i * 7) % 45, `a${(i % 3) + 1}`)));
 		events.sort((a, b) => a.ts - b.ts);
 		// An event of the next day: the day written live is past (closing), its agent time runs to its end.
