@@ -81,7 +81,3 @@ export function scopeKpis(s: ScopeCounts, from = 0, to = s.intervals.length): Kp
 	return computeKpis(sumCounts(s.intervals.slice(from, to)), s.formula);
 }
 
-/** KPIs of a scope per interval. */
-export function intervalKpis(s: ScopeCounts): Kpis[] {
-	return s.intervals.map((c) => computeKpis(c, s.formula));
-}

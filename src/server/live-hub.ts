@@ -56,8 +56,6 @@ export interface LiveHubOptions {
 /** Live client frames are tiny (resync, ping); anything bigger is refused by uWS with a close. */
 const LIVE_MAX_PAYLOAD = 16 * 1024;
 
-/** Closes with this code a client that could not keep up (it reconnects and resyncs). */
-export const CLOSE_TOO_SLOW = 4008;
 /** Closes with this code a client that was refused at connect (see the error frame). */
 export const CLOSE_REFUSED = 4003;
 /** Closes with this code a client that keeps sending bad frames. */

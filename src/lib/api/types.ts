@@ -1,5 +1,4 @@
 import type { FloorConfig } from '../domain/floor';
-import type { EventError } from '../domain/events';
 import type { ValidationError } from '../domain/result';
 import type { BoardConfig } from '../domain/board-config';
 
@@ -35,18 +34,10 @@ export interface EventsAccepted {
 	readonly held?: number;
 }
 
-/** `400` of `POST /api/events`: per-event errors name the batch index and a pointer into the event. */
-export interface EventsRejected extends ApiErrorBody {
-	readonly errors?: readonly EventError[];
-}
-
 /** `GET /api/boards`. */
 export interface BoardsResponse {
 	readonly boards: readonly BoardConfig[];
 }
-
-/** `GET /api/boards/:id`. */
-export type BoardResponse = BoardConfig;
 
 /** `PUT /api/boards/:id`: the board as saved and its new version. */
 export interface BoardSaved {

@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/channels';
-import { clockOf, dateOf, dayNumber, weekdayOf, WEEKDAY_NAMES } from './calendar';
+import { dateOf, dayNumber, weekdayOf, WEEKDAY_NAMES } from './calendar';
 import { dailyForecast, fitDaily, type DailyModel } from './daily';
 import { applyOverrides, type Override } from './overrides';
 import { fitProfiles, type Profiles } from './profile';
@@ -337,5 +337,3 @@ function describeOverride(o: Override): string {
 	return `${sign}${o.percent}% on ${o.dates.join(', ')}${o.queues?.length ? ` for ${o.queues.join(', ')}` : ''}${o.note ? ` (${o.note.slice(0, 80)})` : ''}`;
 }
 
-/** 'HH:MM' label of an interval start (the CLI's and the API's wire form). */
-export const intervalLabel = clockOf;

@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/channels';
-import { dateOf, dayNumber } from './calendar';
+import { dayNumber } from './calendar';
 
 /**
  * The history a forecast reads: offered contacts and handle times per day, interval and queue,
@@ -206,11 +206,6 @@ export function dayProfile(s: Series, d: number): Float64Array {
 		for (let i = 0; i < s.intervals; i++) out[i] = (out[i] ?? 0) + (o[q * s.intervals + i] ?? 0);
 	}
 	return out;
-}
-
-/** Dates covered by the series, first to last. */
-export function seriesDates(s: Series): string[] {
-	return s.offered.map((_, d) => dateOf(s.firstDay + d));
 }
 
 /** The series summed into coarser intervals (`intervalSec` a multiple of the series' own). */

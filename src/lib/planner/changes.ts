@@ -233,7 +233,3 @@ export function applyChanges(base: Scenario, c: PlanChanges, name = `${base.name
 	return s;
 }
 
-/** True when the changes change nothing. */
-export function isEmptyChanges(c: PlanChanges): boolean {
-	return !c.staffing && !c.skills && !c.concurrency && !c.routing && !c.queues && !c.shrinkage;
-}

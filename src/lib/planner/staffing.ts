@@ -36,12 +36,6 @@ export function layerName(group: string, n: number): string {
 	return `${group}~${n}`;
 }
 
-/** The planner's group name behind a layer name (`chat~2` → `chat`). */
-export function baseGroupName(name: string): string {
-	const m = /^(.*)~\d+$/.exec(name);
-	return m ? m[1]! : name;
-}
-
 /**
  * Groups that staff `heads` (whole agents per interval; fractions are rounded) with the other
  * properties of `template`. The curve is cut in horizontal layers: all intervals with at least k

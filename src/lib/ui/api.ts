@@ -1,4 +1,4 @@
-import type { BoardSaved, BoardsResponse, ConfigInput, ConfigResponse, ConfigSaved } from '../api/types';
+import type { ApiErrorBody, BoardSaved, BoardsResponse, ConfigInput, ConfigResponse, ConfigSaved } from '../api/types';
 import type { BoardConfig } from '../domain/board-config';
 
 /**
@@ -37,7 +37,8 @@ async function call<T>(method: string, path: string, body?: unknown, token?: str
 	if (!res.ok) {
 		let msg = text || res.statusText;
 		try {
-			const j = JSON.parse(text) as { error?: unknown; message?: unknown; errors?: unknown };
+			// The server's error shape; `message` too, for bodies from a proxy in front.
+			const j = JSON.parse(text) as Partial<ApiErrorBody> & { message?: unknown };
 			msg = String(j.message ?? j.error ?? msg);
 			// A refused board or config names each bad field: show them, not only "invalid board config".
 			if (Array.isArray(j.errors) && j.errors.length) msg += `: ${j.errors.slice(0, 5).map(errorLine).join('; ')}`;
