@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atan, exp, log } from './detmath';
+import { atan, exp, log, logOpenU32 } from './detmath';
 import { Rng } from './rng';
 
 describe('deterministic math', () => {
@@ -36,5 +36,24 @@ describe('deterministic math', () => {
 		expect(exp(1) / Math.E - 1).toBeLessThanOrEqual(Number.EPSILON);
 		expect(Math.abs(log(5e-324) / Math.log(5e-324) - 1)).toBeLessThan(1e-15);
 		expect(exp(-744)).toBe(Math.exp(-744));
+	});
+
+	it('logOpenU32(u) is log((u + 1) / 2^32) to the bit, at every exponent and both sides of each reduction boundary', () => {
+		const us: number[] = [0, 1, 2, 3, 0xfffffffe, 0xffffffff, 0x7fffffff, 0x80000000, 0xb504f333, 0x6a09e667];
+		for (let p = 0; p < 32; p++) {
+			const top = 2 ** p;
+			// Powers of two, their neighbours, and the √2 split (fdlibm's 0x95f64 in the mantissa) at this exponent.
+			for (const v of [top - 1, top, top + 1, Math.floor(top * Math.SQRT2) - 1, Math.floor(top * Math.SQRT2), Math.ceil(top * Math.SQRT2)]) {
+				if (v >= 1 && v <= 2 ** 32) us.push(v - 1);
+			}
+			// fdlibm halves x when its top 20 mantissa bits reach 0x6a09c: both sides of that.
+			if (p >= 18) for (const hx of [0x6a09b, 0x6a09c]) us.push(top + hx * 2 ** (p - 20) - 1, top + hx * 2 ** (p - 20));
+		}
+		const r = new Rng(11);
+		for (let i = 0; i < 200_000; i++) us.push(r.nextU32() >>> (r.nextU32() & 31));
+		const bad = us.filter((u) => !Object.is(logOpenU32(u), log((u + 1) / 4294967296)));
+		expect(bad).toEqual([]);
+		expect(logOpenU32(0xffffffff)).toBe(0);
+		expect(logOpenU32(0)).toBe(log(2 ** -32));
 	});
 });

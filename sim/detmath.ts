@@ -42,8 +42,38 @@ export function log(x: number): number {
 	hx &= 0x000fffff;
 	const i0 = (hx + 0x95f64) & 0x100000;
 	words[HI] = hx | (i0 ^ 0x3ff00000); // normalise x or x/2
-	x = buf[0]!;
-	k += i0 >> 20;
+	return logReduced(buf[0]!, k + (i0 >> 20), hx);
+}
+
+/** 2^-j for j = 0..33, by halving (exact). */
+const POW2_NEG = new Float64Array(34);
+for (let j = 0, p = 1; j < 34; j++, p /= 2) POW2_NEG[j] = p;
+
+/**
+ * `log((u + 1) / 2^32)` for an unsigned 32-bit `u`: the same bits as `log(rng.nextOpen())`, for
+ * the draws that take the logarithm of a uniform (exponential durations, Poisson arrivals).
+ * The argument is an integer times 2^-32, so its exponent and mantissa come from `Math.clz32`
+ * and shifts instead of writing the double and reading its words back (a store-to-load round
+ * trip): 25 ns instead of 61 ns a call (best of 15 runs over 2 M draws, same process, loaded
+ * 2-core machine); the multi-skill day takes about 170,000 of them per replication.
+ */
+export function logOpenU32(u: number): number {
+	const v = u + 1;
+	if (v >= 4294967296) return 0;
+	const z = Math.clz32(v);
+	// x = 1.m × 2^(31-z-32); hx is the top 20 bits of m, as in the double's high word.
+	const hx = (v << z << 1) >>> 12;
+	const i0 = (hx + 0x95f64) & 0x100000;
+	const up = i0 >> 20;
+	// x / 2^k, with k = 31 - z - 32 + up: the mantissa with exponent 0 (or -1 when up = 1), exact.
+	return logReduced(v * POW2_NEG[31 - z + up]!, -1 - z + up, hx);
+}
+
+/**
+ * The tail of fdlibm's log: `x` is the argument scaled by 2^-k into [sqrt(2)/2, sqrt(2)), `hx`
+ * the top 20 mantissa bits of the unscaled argument.
+ */
+function logReduced(x: number, k: number, hx: number): number {
 	const f = x - 1.0;
 	const dk = k;
 	if ((0x000fffff & (2 + hx)) < 3) {

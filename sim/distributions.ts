@@ -1,4 +1,4 @@
-import { exp, log } from './detmath';
+import { exp, log, logOpenU32 } from './detmath';
 import type { Rng } from './rng';
 import type { Arrivals, Dist } from './scenario';
 
@@ -73,7 +73,7 @@ export class Sampler {
 	draw(rng: Rng): number {
 		switch (this.kind) {
 			case EXPONENTIAL:
-				return -this.a * log(rng.nextOpen());
+				return -this.a * logOpenU32(rng.nextU32());
 			case LOGNORMAL: {
 				// Marsaglia's polar method: no trigonometry (whose last bit varies between engines).
 				let u = 0;
@@ -233,7 +233,7 @@ export class ArrivalProcess {
 	/** The first arrival after `t`, or Infinity when none falls before the horizon. */
 	next(t: number, rng: Rng): number {
 		if (this.rates.length === 0) return this.idx < this.times.length ? this.times[this.idx++]! : Infinity;
-		let e = -log(rng.nextOpen());
+		let e = -logOpenU32(rng.nextU32());
 		const rates = this.rates;
 		if (this.interval === Infinity) {
 			const r = rates[0]!;
