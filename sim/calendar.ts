@@ -29,6 +29,8 @@ export class Calendar {
 	popKind = 0;
 	popArg = 0;
 	popTag = 0;
+	/** Sequence number of the event last popped: its place among events at the same time. */
+	popSeq = 0;
 
 	constructor(capacity = 1024) {
 		this.time = new Float64Array(capacity);
@@ -42,8 +44,16 @@ export class Calendar {
 		return this.n;
 	}
 
-	/** Schedules an event of `kind` (0..7) at time `t` with arguments `arg` (0 ≤ arg < 2^28) and `tag`. */
-	push(t: number, kind: number, arg: number, tag: number): void {
+	/**
+	 * A sequence number for an event the caller keeps outside the calendar (a deadline checked
+	 * when it matters): it orders against the calendar's events as a `push` at this moment would.
+	 */
+	reserve(): number {
+		return this.counter++;
+	}
+
+	/** Schedules an event of `kind` (0..7) at time `t` with arguments `arg` (0 ≤ arg < 2^28) and `tag`; returns its sequence number. */
+	push(t: number, kind: number, arg: number, tag: number): number {
 		if (this.n === this.time.length) this.grow();
 		const s = this.counter++;
 		const time = this.time;
@@ -65,6 +75,7 @@ export class Calendar {
 		seq[i] = s;
 		word[i] = (arg << KIND_BITS) | kind;
 		tags[i] = tag;
+		return s;
 	}
 
 	/** Removes the earliest event into `now`/`popKind`/`popArg`/`popTag`; false when empty. */
@@ -79,6 +90,7 @@ export class Calendar {
 		this.popKind = w0 & KIND_MASK;
 		this.popArg = w0 >> KIND_BITS;
 		this.popTag = tags[0]!;
+		this.popSeq = seq[0]!;
 		const n = --this.n;
 		if (n === 0) return true;
 		// Sift the last event down from the root.

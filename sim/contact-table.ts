@@ -37,6 +37,12 @@ export class ContactTable {
 	wrap = new Float64Array(0);
 	/** How long it waits in its current queue before abandoning (Infinity: never). */
 	patience = new Float64Array(0);
+	/**
+	 * While waiting: when it abandons (queuedAt + patience; Infinity: never) and the calendar
+	 * sequence number reserved for that moment, which orders it against events at the same time.
+	 */
+	abandonAt = new Float64Array(0);
+	abandonSeq = new Float64Array(0);
 	/** Priority level of the contact itself (a trace's `priority` column; 0 otherwise). */
 	priority = new Float64Array(0);
 	/** Place in its queue: when it was queued less the queue's priority credit × its priority. */
@@ -87,6 +93,8 @@ export class ContactTable {
 		this.handle = f64(this.handle);
 		this.wrap = f64(this.wrap);
 		this.patience = f64(this.patience);
+		this.abandonAt = f64(this.abandonAt);
+		this.abandonSeq = f64(this.abandonSeq);
 		this.priority = f64(this.priority);
 		this.order = f64(this.order);
 		// New slots go on the stack so that the lowest index is handed out first.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorEvent } from '../src/lib/domain/events';
 import { eventErrors } from '../src/lib/domain/events';
+import { Engine } from './engine';
 import { compile } from './model';
 import { runReplication, runReplications } from './replicate';
 import { scopeKpis } from './results';
@@ -237,6 +238,52 @@ describe('routing', () => {
 		expect(k.offered).toBe(outcome.size);
 		// Nobody serves "orphan": all of it abandons, at the close.
 		expect(scopeKpis(r.queues.orphan!).answered).toBe(0);
+	});
+});
+
+describe('abandonment', () => {
+	/**
+	 * One agent from t = 30, 60 s calls; the first caller (t = 0) has 90 s of patience, the
+	 * second arrives at `second` with `patience`, both deadlines at t = 90, when the first call ends.
+	 */
+	const tie = (second: number, patience: number) =>
+		scenario({
+			horizon: 600,
+			queues: [
+				{
+					id: 'q',
+					channel: 'voice',
+					arrivals: { trace: [0, second], patience: [90, patience] },
+					handle: { dist: 'constant', value: 60 },
+					patience: { dist: 'constant', value: 1000 }
+				}
+			],
+			agents: [{ group: 'g', count: 1, skills: { q: 1 }, shifts: [{ start: 30, end: 600 }] }]
+		});
+	const outcome = (s: Scenario) => {
+		const k = scopeKpis(runReplication(s, 1, 0).total);
+		const ev = traceEvents(s, { seed: 1, startTs: 0 });
+		const at = (type: string) => ev.filter((e) => e.type === type).map((e) => e.ts / 1000);
+		return { answered: k.answered, abandoned: k.abandoned, longestWait: k.longestWait, answers: at('contact.answered'), abandons: at('contact.abandoned') };
+	};
+
+	it('a deadline and a call end at the same instant run in the order they were scheduled', () => {
+		// The second caller's deadline was set at t = 10, before the first call's end (set at 30):
+		// it hangs up at 90 after 80 s, just before the agent comes free.
+		expect(outcome(tie(10, 80))).toEqual({ answered: 1, abandoned: 1, longestWait: 80, answers: [30], abandons: [90] });
+		// Set at t = 40, after the call's end: the agent takes it at 90, after 50 s.
+		expect(outcome(tie(40, 50))).toEqual({ answered: 2, abandoned: 0, longestWait: 50, answers: [30, 90], abandons: [] });
+	});
+
+	it('counts and run length are the same whether deadlines are calendar events (traced) or checked when a queue is looked at', () => {
+		const s = scenario(day);
+		const m = compile(s);
+		for (const rep of [0, 1]) {
+			const lazy = new Engine(m, { seed: 5, rep }).run();
+			const traced = new Engine(m, { seed: 5, rep, trace: true }).run();
+			// Events included: every deadline counts as one, fired or not, as in the traced calendar.
+			expect({ ...lazy, trace: null }).toEqual({ ...traced, trace: null });
+		}
 	});
 });
 
