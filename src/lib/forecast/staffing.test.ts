@@ -178,6 +178,25 @@ describe('staffing from a forecast day', () => {
 		expect(sc?.agents.filter((g) => g.group.startsWith('team-a-'))).toHaveLength(Math.max(...a));
 	});
 
+	it('sees what Erlang misses: a chat group serving three at a time needs fewer agents than Erlang C says', async () => {
+		const offered = [200, 200, 200];
+		const intervals = offered.map(
+			(o, i): ForecastInterval => ({ start: i * 3600, offered: o, low: o, high: o, aht: 300, queues: { c: { channel: 'chat', offered: o, low: o, high: o, aht: 300 } } })
+		);
+		const d: ForecastDay = { date: '2026-03-02', weekday: 'Mon', closed: null, lead: 1, offered: 600, low: 600, high: 600, adjustments: [], intervals };
+		const chatTarget: StaffingTarget = { threshold: 60, target: 0.8, shortAbandon: 5, formula: 'abandons-count-against' };
+		const queues = [{ id: 'c', channel: 'chat' as const, patienceMean: Infinity, handle: { dist: 'exponential' as const, mean: 300 } }];
+		const groups: StaffingGroup[] = [{ id: 'chat', skills: { c: 1 }, capacity: { chat: 3 } }];
+		const res = await searchStaffing(d, 3600, queues, chatTarget, { simulate: inThread, replications: 8, groups });
+		for (const iv of res.intervals) {
+			const ec = erlangCAgents(200 / 3600, 300, 60, 0.8);
+			expect(iv.groups.chat?.erlangC).toBe(ec);
+			expect(iv.queues.c?.met).toBe(true);
+			// Three chats at a time: about a third of the one-at-a-time answer, well under it.
+			expect(iv.groups.chat?.agents ?? 0).toBeLessThan(ec * 0.6);
+		}
+	});
+
 	it('names a queue that no group is skilled for', () => {
 		const d = day([10], 180, 3600);
 		expect(() => erlangStaffing(d, 3600, [{ id: 'q', channel: 'voice', patienceMean: 60 }], TARGET, [{ id: 'g', skills: { other: 1 } }])).toThrow(/queue "q": no group/);

@@ -19,8 +19,9 @@ import type { ForecastDay, ForecastInterval } from './forecast';
  *    given, so multi-skill routing, concurrency and priorities play out. Every queue is judged
  *    against its own target: one whose service level in an interval does not meet it with 95 %
  *    confidence (one-sided lower bound of the mean over replications) gives its group one more
- *    agent there; once every queue meets its target everywhere, each (group, interval) is tried
- *    with one agent fewer and keeps the cut if every queue still meets its target. The simulation
+ *    agent there; once every queue meets its target everywhere, every other interval of every
+ *    group is tried with one agent fewer, a cut kept where the queues still meet their targets in
+ *    that interval and the next, and the staffing kept is measured again at the end. The simulation
  *    sees what the formulas miss: backlog carried between intervals, non-exponential handle times
  *    and patience, overflow between groups.
  *
@@ -476,19 +477,26 @@ export async function searchStaffing(
 		return out;
 	};
 	// Up: one more agent in the owning group wherever a queue misses, until every queue meets it.
-	let result = await run(agents);
-	while (round < maxRounds && result.met.some((m) => !m)) {
-		for (const k of misses(result)) {
-			const row = agents[Math.floor(k / I)];
-			if (row) row[k % I] = (row[k % I] ?? 0) + 1;
+	const up = async (from: Judged) => {
+		let r = from;
+		while (round < maxRounds && r.met.some((m) => !m)) {
+			for (const k of misses(r)) {
+				const row = agents[Math.floor(k / I)];
+				if (row) row[k % I] = (row[k % I] ?? 0) + 1;
+			}
+			r = await run(agents);
 		}
-		result = await run(agents);
-	}
+		return r;
+	};
+	let result = await up(await run(agents));
 	// Down: try one agent fewer in every other interval with room, in every group at once
 	// (alternate halves, so a cut's backlog does not spill into a neighbour cut in the same
-	// round); keep the round's cuts if every queue still meets its target.
+	// round). A cut is kept when its group's queues still meet their targets in its interval and
+	// the next; it is retired when they do not, or when another group's queue misses there (a
+	// cut can starve a queue through overflow and shared skills).
 	let parity = 0;
 	let idle = 0;
+	let measured = true; // `result` is the measurement of `agents` as they stand
 	while (round < maxRounds && result.met.every((m) => m)) {
 		const trial = agents.map((row, g) => row.map((a, i) => (a > 1 && !refused.has(g * I + i) && i % 2 === parity ? a - 1 : a)));
 		parity = 1 - parity;
@@ -506,18 +514,30 @@ export async function searchStaffing(
 		if (r.met.every((m) => m)) {
 			trial.forEach((row, g) => row.forEach((a, i) => ((agents[g] ?? [])[i] = a)));
 			result = r;
+			measured = true;
 			continue;
 		}
-		// Undo the round; a cut is done when its group's queues missed in its interval or the next.
 		const missed = misses(r);
+		const missedAt = new Set([...missed].map((k) => k % I));
+		let kept = 0;
 		for (const k of cut) {
-			if (missed.has(k) || (k % I < I - 1 && missed.has(k + 1))) refused.add(k);
+			const i = k % I;
+			const own = missed.has(k) || (i < I - 1 && missed.has(k + 1));
+			const near = missedAt.has(i) || (i < I - 1 && missedAt.has(i + 1));
+			if (own || near) refused.add(k);
+			else {
+				const row = agents[Math.floor(k / I)];
+				if (row) row[i] = (row[i] ?? 0) - 1;
+				kept++;
+			}
 		}
-		// If no cut is to blame (another group's queue missed), retire all of this round's cuts.
-		if (!cut.some((k) => refused.has(k))) cut.forEach((k) => refused.add(k));
+		// The cuts kept were measured with others beside them; what stands now is measured next.
+		if (kept > 0) measured = false;
 	}
-	// The staffing kept must be the one measured last with every queue met.
-	const final = settled && result.met.every((m) => m) ? result : await run(agents);
+	// The staffing kept must be measured with every queue met: measure it, and add back where a
+	// queue misses.
+	if (!measured || !settled) result = await up(await run(agents));
+	const final = result;
 	const intervals = first.intervals.map((iv, i): StaffingInterval => {
 		const cells: Record<string, StaffingGroupCell> = {};
 		groupIds.forEach((id, g) => {
