@@ -11,6 +11,11 @@ describe('server command line', () => {
 		expect(b.floorLimits).toEqual({});
 		expect(parseCliArgs(['--retention', '0']).retentionDays).toBe(0);
 	});
+	it('takes the hours after which a past day is final, naming a bad value', () => {
+		expect(parseCliArgs(['--final-after', '24']).finalAfterHours).toBe(24);
+		expect(parseCliArgs([]).finalAfterHours).toBeUndefined();
+		expect(() => parseCliArgs(['--final-after', 'soon'])).toThrow(/--final-after must be a number in 0\.\.8784, got "soon"/);
+	});
 	it('takes the per-address connection cap (0 turns it off)', () => {
 		expect(parseCliArgs(['--max-connections-per-address', '50']).maxConnectionsPerAddress).toBe(50);
 		expect(parseCliArgs(['--max-connections-per-address', '0']).maxConnectionsPerAddress).toBe(0);

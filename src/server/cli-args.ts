@@ -50,6 +50,10 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
                        past them a batch is refused with 400 naming the event
     --retention DAYS   days of recorded history kept (default 400; 0 keeps everything);
                        imported days are kept until deleted
+    --final-after HOURS
+                       a past day's snapshot is final (frozen) once its last contact closed,
+                       or this long after the day ended (default 48; an email answered later
+                       no longer changes it)
     --nats URL         run as one instance of a cluster on NATS JetStream (with ingest):
                        ingest publishes to one durable event stream that every instance
                        applies; boards and config are shared ($SIGHTLINE_NATS_URL)`;
@@ -77,7 +81,8 @@ const OPTIONS = {
 	nats: { type: 'string' },
 	'max-new-queues': { type: 'string' },
 	'max-new-agents': { type: 'string' },
-	retention: { type: 'string' }
+	retention: { type: 'string' },
+	'final-after': { type: 'string' }
 } as const;
 
 /** Parses argv (without node and script); throws an Error naming the bad argument. */
@@ -143,6 +148,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 		allowedOrigins: origins.length ? origins : undefined,
 		nats: natsUrl === undefined ? undefined : { url: natsUrl },
 		retentionDays: num('retention', 0, 100_000),
+		finalAfterHours: num('final-after', 0, 24 * 366),
 		floorLimits: floorLimits(num('max-new-queues', 1, 1_000_000), num('max-new-agents', 1, 10_000_000)),
 		backfillDays: mode === 'emulator' ? (num('backfill', 0, 366) ?? 28) : 0
 	};

@@ -76,6 +76,8 @@ export interface ServerOptions {
 	readonly floorLimits?: Partial<FloorLimits>;
 	/** Days of recorded history kept (older days of the server's own sources are deleted hourly; imports stay); 0 keeps all. Default 400. */
 	readonly retentionDays?: number;
+	/** Hours after its end a past day's snapshot is final even with contacts still open (default 48). */
+	readonly finalAfterHours?: number;
 	/** Longest an ingested contact event waits for its predecessor (out-of-order delivery), ms. */
 	readonly reorderHoldMs?: number;
 	/** Browser origins accepted besides the server's own (a reverse proxy's public address). */
@@ -150,7 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	// The live floor's day rolls on the wall (or source) clock only, never on a producer's timestamps (#9).
 	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), rebuildFrom, { rollDayOnEventTime: false, limits: options.floorLimits });
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
-	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, log });
+	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, graceMs: options.finalAfterHours === undefined ? undefined : options.finalAfterHours * 3600_000, log });
 	const intake = new Intake(floor, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs });
 	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log);
 	/** Due playback events into the floor, validated like ingest. */

@@ -27,21 +27,32 @@ const config = { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' };
 
 const sizeOf = (dir: string) => [DB_FILE, `${DB_FILE}-wal`].map((f) => join(dir, f)).filter(existsSync).reduce((s, f) => s + statSync(f).size, 0);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MiB`;
+/** Seconds of CPU this process used since `from` (all threads: on a shared machine it moves less than wall time). */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+	const c = process.cpuUsage(from);
+	return (c.user + c.system) / 1e6;
+};
+const cpuOf: number[] = [];
 const time = <T>(fn: () => T): [T, number] => {
 	const t0 = performance.now();
+	const c0 = process.cpuUsage();
 	const r = fn();
+	cpuOf.push(cpuSince(c0));
 	return [r, (performance.now() - t0) / 1000];
 };
+const cpu = () => `cpu ${cpuOf.at(-1)!.toFixed(2)} s`;
 
 const text = readFileSync(DATA, 'utf8');
 const [parsed, parseS] = time(() => parseAnonymousBank(text));
 const dir1 = mkdtempSync(join(tmpdir(), 'sightline-bench-import-'));
 const s1 = new Store(dir1);
+const parseCpu = cpu();
 const [imp, importS] = time(() => importText(s1, text, { format: 'anonymous-bank', config }));
 s1.db.pragma('wal_checkpoint(TRUNCATE)');
 s1.close();
 const importSize = sizeOf(dir1);
-console.log(`import   ${imp.records} calls, ${imp.days.length} days in ${importS.toFixed(2)} s = ${Math.round(imp.records / importS)} calls/s  (baseline: parsing alone ${parseS.toFixed(2)} s = ${Math.round(parsed.calls.length / parseS)} calls/s)`);
+const importCpu = cpu();
+console.log(`import   ${imp.records} calls, ${imp.days.length} days in ${importS.toFixed(2)} s (${importCpu}) = ${Math.round(imp.records / importS)} calls/s  (baseline: parsing alone ${parseS.toFixed(2)} s, ${parseCpu} = ${Math.round(parsed.calls.length / parseS)} calls/s)`);
 console.log(`         store ${mb(importSize)} = ${mb(importSize / imp.days.length)} per day`);
 rmSync(dir1, { recursive: true, force: true });
 
@@ -49,12 +60,13 @@ const scenario = loadScenario(DEFAULT_SCENARIO);
 const [, simS] = time(() => {
 	for (let k = 0; k < DAYS; k++) traceEvents(scaleArrivals(scenario, 1), { seed: k + 1, startTs: Date.UTC(2026, 0, 1 + k, 8) });
 });
+const simCpu = cpu();
 const dir2 = mkdtempSync(join(tmpdir(), 'sightline-bench-backfill-'));
 const s2 = new Store(dir2);
 const [bf, bfS] = time(() => backfill(s2, { scenario, config: withQueues(config, scenarioQueues(scenario)), days: DAYS, now: Date.now(), seed: 1 }));
 s2.db.pragma('wal_checkpoint(TRUNCATE)');
 s2.close();
 const bfSize = sizeOf(dir2);
-console.log(`backfill ${DAYS} days (${bf?.contacts ?? 0} contacts) in ${bfS.toFixed(2)} s  (baseline: simulating alone ${simS.toFixed(2)} s)`);
+console.log(`backfill ${DAYS} days (${bf?.contacts ?? 0} contacts) in ${bfS.toFixed(2)} s (${cpu()})  (baseline: simulating alone ${simS.toFixed(2)} s, ${simCpu})`);
 console.log(`         store ${mb(bfSize)} = ${mb(bfSize / DAYS)} per day`);
 rmSync(dir2, { recursive: true, force: true });

@@ -24,7 +24,7 @@ export interface LiveHistoryOptions {
 	readonly log?: (line: string) => void;
 }
 
-/** Defaults: a day is final at the latest two days after it ended; about 13 months are kept. */
+/** Defaults: a day is final at the latest two days after it ended (`--final-after HOURS`); about 13 months are kept. */
 export const DEFAULT_GRACE_MS = 2 * 24 * 3600_000;
 export const DEFAULT_RETENTION_DAYS = 400;
 

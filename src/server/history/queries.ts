@@ -85,9 +85,10 @@ export class HistoryQueries {
 
 	/**
 	 * One day in detail, or null when it is not stored. Agent rows only with `agents`; `fresh`
-	 * computes the snapshot from the rows even when a stored one is current.
+	 * computes the snapshot from the rows even when a stored one is current; `snapshotOnly` leaves
+	 * out the agent rows per interval.
 	 */
-	day(date: string, source: HistorySource | undefined, options: { agents: boolean; fresh?: boolean }): HistoryDayResponse | null {
+	day(date: string, source: HistorySource | undefined, options: { agents: boolean; fresh?: boolean; snapshotOnly?: boolean }): HistoryDayResponse | null {
 		const d = this.#dayRow(date, source);
 		if (!d) return null;
 		const recorded = recordedOf(d);
@@ -141,7 +142,7 @@ export class HistoryQueries {
 			snapshot: options.agents ? { ...snapshot, agents: snapshotAgents ?? this.#agentDayRows(d, times, handled, recorded) } : snapshot,
 			recorded
 		};
-		if (!options.agents) return response;
+		if (!options.agents || options.snapshotOnly) return response;
 		const agents: HistoryAgentIntervalRow[] = [];
 		const agentIds = new Set<string>([...times.keys(), ...handled.keys()]);
 		for (const agent of [...agentIds].sort()) {
@@ -173,7 +174,7 @@ export class HistoryQueries {
 		).slice(0, limit);
 		const save = this.db.prepare('UPDATE h_days SET snapshot = ?, changed = 0 WHERE source = ? AND date = ?');
 		for (const { source, date } of due) {
-			const day = this.day(date, source, { agents: true, fresh: true });
+			const day = this.day(date, source, { agents: true, fresh: true, snapshotOnly: true });
 			if (!day) continue;
 			// Status, final time and open contacts live in h_days and are added when read.
 			const { total, channels, queues, agents } = day.snapshot;
