@@ -166,7 +166,7 @@ describe('transfers', () => {
 			if (r.kind !== 'applied') throw new Error(`${e.type} ${e.id}: ${r.kind}`);
 		}
 		expect(floor.contactsInFlight).toBe(0);
-		const view = new BoardProjector(DEFAULT_BOARD).snapshot(floor);
+		const view = new BoardProjector(DEFAULT_BOARD).view(floor);
 		for (const q of s.queues) {
 			const k = scopeKpis(sim.queues[q.id]!);
 			const f = view.queues.find((x) => x.id === q.id)?.today;

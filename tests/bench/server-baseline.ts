@@ -14,8 +14,7 @@ import { isEmptyChanges } from '../../src/lib/domain/views';
 
 const flushMs = Number(process.argv[2] ?? 50);
 const floor = new Floor({ ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' }, Date.now());
-const deltas = new BoardProjector(DEFAULT_BOARD);
-const snapshots = new BoardProjector(DEFAULT_BOARD);
+const projector = new BoardProjector(DEFAULT_BOARD);
 let seq = 0;
 
 const http = createServer((req, res) => {
@@ -44,13 +43,13 @@ const http = createServer((req, res) => {
 
 const wss = new WebSocketServer({ server: http, path: '/live', perMessageDeflate: false });
 wss.on('connection', (ws: WebSocket) => {
-	ws.send(JSON.stringify({ type: 'snapshot', seq, serverTime: Date.now(), floor: snapshots.snapshot(floor) }));
+	ws.send(JSON.stringify({ type: 'snapshot', seq, serverTime: Date.now(), floor: projector.view(floor) }));
 });
 
 setInterval(() => {
 	const now = Date.now();
 	floor.advance(now);
-	const changes = deltas.changes(floor);
+	const changes = projector.changes(floor);
 	if (isEmptyChanges(changes)) return;
 	seq++;
 	const text = JSON.stringify({ type: 'delta', seq, serverTime: now, changes });

@@ -35,7 +35,7 @@ describe('simulator and live floor agree on the same run', () => {
 		const r = floor.apply(e);
 		if (r.kind !== 'applied') throw new Error(`${e.type} ${e.id}: ${r.kind} ${'reason' in r ? r.reason : ''}`);
 	}
-	const view = new BoardProjector(DEFAULT_BOARD).snapshot(floor);
+	const view = new BoardProjector(DEFAULT_BOARD).view(floor);
 
 	it('replays every traced event without an anomaly and leaves nothing in flight', () => {
 		expect(floor.stats).toEqual({ applied: events.length, duplicates: 0, anomalies: 0 });

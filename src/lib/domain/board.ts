@@ -51,9 +51,10 @@ const NO_CHANGES: BoardChanges = Object.freeze(boardChanges({}));
  * server-clock offset), so a quiet floor sends nothing. `Kpis.longestWait` covers contacts that
  * have left the queue; a board shows the larger of it and the age of the oldest waiting contact.
  *
- * Projects the floor for one board: a whole view for snapshots, and what changed since the last
- * projection for deltas. The hub calls `changes()` once per flush tick and sends the same encoded
- * bytes to every client of the board.
+ * Projects the floor for one board: a whole view for snapshots (`view`, pure), and what changed
+ * since the last projection for deltas (`changes`, which keeps what it sent as its baseline). The
+ * hub calls `changes()` once per flush tick and sends the same encoded bytes to every client of
+ * the board; a snapshot taken after it in the same tick is exactly the state that delta reached.
  */
 export class BoardProjector {
 	#board: BoardConfig;
@@ -63,7 +64,7 @@ export class BoardProjector {
 	#sentTotal = '';
 	#sentChannels = '';
 	#sentTrend = new Map<number, string>();
-	#sentDayStart = 0;
+	#sentDayStart: number | null = null;
 	#sentLastEventAt: number | null = null;
 	#time: AgentTime | null = null;
 	#timeAt = -Infinity;
@@ -91,24 +92,15 @@ export class BoardProjector {
 		this.#time = null;
 	}
 
-	/** The whole board now; also the baseline of the next changes(). */
-	snapshot(floor: Floor): BoardView {
+	/**
+	 * The whole board now, for a snapshot. Pure with respect to the deltas: it reads the floor and
+	 * never moves the baseline of changes(), so one projector serves a board's deltas and any number
+	 * of snapshots in between (it may refresh the agent-time memo, which only follows the clock).
+	 */
+	view(floor: Floor): BoardView {
 		const queues = this.#queues(floor);
 		const pass = this.#agentPass(floor, queues);
-		const queueRows = queues.map((q) => this.#queueRow(q, pass, floor));
 		const { total, channels } = this.#rollups(floor, queues, pass);
-		const agents = pass.onBoard.map(toAgentRow);
-		const trend = this.#trend(floor, queues);
-		this.#boardDirty = false;
-		this.#projectedVersion = floor.version;
-		this.#projectedAt = floor.clock;
-		this.#sentDayStart = floor.dayStart;
-		this.#sentLastEventAt = floor.lastEventAt;
-		this.#sentAgents = new Map(pass.onBoard.map((a) => [a.id, a.version]));
-		this.#sentQueues = new Map(queueRows.map((r) => [r.id, JSON.stringify(r)]));
-		this.#sentTotal = JSON.stringify(total);
-		this.#sentChannels = JSON.stringify(channels);
-		this.#sentTrend = new Map(trend.map((p) => [p.start, JSON.stringify(p)]));
 		return {
 			board: this.#board,
 			dayStart: floor.dayStart,
@@ -117,13 +109,16 @@ export class BoardProjector {
 			lastEventAt: floor.lastEventAt,
 			total,
 			channels,
-			queues: queueRows,
-			agents,
-			trend
+			queues: queues.map((q) => this.#queueRow(q, pass, floor)),
+			agents: pass.onBoard.map(toAgentRow),
+			trend: this.#trend(floor, queues)
 		};
 	}
 
-	/** What changed since the last snapshot() or changes(); every field null when nothing did. */
+	/**
+	 * What changed since the last changes() (the first call carries every row); every field null
+	 * when nothing did. Called once per flush tick by the hub, whose clients all share its stream.
+	 */
 	changes(floor: Floor): BoardChanges {
 		const quiet = floor.version === this.#projectedVersion && floor.clock - this.#projectedAt < AGENT_TIME_REFRESH_MS;
 		if (quiet && !this.#boardDirty) return NO_CHANGES;

@@ -42,7 +42,7 @@ function floorWith(events: FloorEvent[], cfg = config): Floor {
 }
 
 function view(f: Floor, board = DEFAULT_BOARD) {
-	return new BoardProjector(board).snapshot(f);
+	return new BoardProjector(board).view(f);
 }
 
 describe('contact lifecycle', () => {
@@ -312,23 +312,49 @@ describe('clock jumps', () => {
 });
 
 describe('board projection', () => {
-	it('after a snapshot, nothing changed means an empty delta', () => {
+	it('the first changes() carries every row; then nothing changed means an empty delta', () => {
 		const f = floorWith([profile('a1', 0, { billing: 1 }), state('a1', 0, 'available'), queued('c1', 1)]);
 		const p = new BoardProjector(DEFAULT_BOARD);
-		p.snapshot(f);
+		const first = p.changes(f);
+		expect(first.agents?.map((a) => a.id)).toEqual(['a1']);
+		expect(first.queues?.map((q) => q.id)).toEqual([...f.queues.keys()]);
+		expect(first.total?.waiting).toBe(1);
 		expect(isEmptyChanges(p.changes(f))).toBe(true);
 	});
 
 	it('a delta carries only the rows that changed', () => {
 		const f = floorWith([profile('a1', 0, { billing: 1 }), profile('a2', 0, { web: 1 }), state('a1', 0, 'available'), queued('c1', 1)]);
 		const p = new BoardProjector(DEFAULT_BOARD);
-		p.snapshot(f);
+		p.changes(f);
 		f.apply(answered('c1', 4, 'a1'));
 		const d = p.changes(f);
 		expect(d.agents?.map((a) => a.id)).toEqual(['a1']);
 		expect(d.queues?.map((q) => q.id)).toEqual(['billing']);
 		expect(d.total?.waiting).toBe(0);
 		expect(isEmptyChanges(p.changes(f))).toBe(true);
+	});
+
+	it('view() is pure: a snapshot between two deltas leaves the delta stream unchanged (one projector per board)', () => {
+		const events = [profile('a1', 0, { billing: 1 }), profile('a2', 0, { web: 1 }), state('a1', 0, 'available'), queued('c1', 1)];
+		const withViews = floorWith(events);
+		const without = floorWith(events);
+		const p = new BoardProjector(DEFAULT_BOARD);
+		const q = new BoardProjector(DEFAULT_BOARD);
+		p.changes(withViews);
+		q.changes(without);
+		// The snapshot is taken mid-stream; it shows the answer, and the next delta still carries it.
+		for (const f of [withViews, without]) f.apply(answered('c1', 4, 'a1'));
+		const v = p.view(withViews);
+		expect(v.queues.find((r) => r.id === 'billing')?.waiting).toBe(0);
+		expect(v.agents.find((a) => a.id === 'a1')?.activity).toBe('on-contact');
+		expect(p.view(withViews)).toEqual(v);
+		const d = p.changes(withViews);
+		expect(d).toEqual(q.changes(without));
+		expect(d.agents?.map((a) => a.id)).toEqual(['a1']);
+		expect(d.queues?.map((r) => r.id)).toEqual(['billing']);
+		// And the rows of that delta are the snapshot's rows.
+		expect(d.agents).toEqual(v.agents.filter((a) => a.id === 'a1'));
+		expect(d.queues).toEqual(v.queues.filter((r) => r.id === 'billing'));
 	});
 
 	it('a board shows only its queues and the agents skilled for them', () => {
