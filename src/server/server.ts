@@ -35,6 +35,8 @@ import { registerForecastRoutes } from './routes/forecast';
 import { registerReportRoutes } from './routes/reports';
 import { registerPlanRoutes } from './routes/plans';
 import { registerTokenRoutes } from './routes/tokens';
+import { registerSimulationRoutes } from './routes/simulations';
+import { Simulations } from './simulation/simulations';
 import { PlanStore } from './plans/plan-store';
 import type { RetryPolicy } from './plans/webhooks';
 import { ReportService } from './reports/report-service';
@@ -229,6 +231,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require, auth: deps.auth });
 	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}) });
 	registerTokenRoutes(router, { ...deps, plans });
+	const simulations = new Simulations(hub, () => floor.config, log);
+	registerSimulationRoutes(router, { simulations });
 	registerFallbackRoutes(router, deps); // last: what nothing above matched
 	const cap = new ConnectionCap(o.maxConnectionsPerAddress);
 	metrics.connectionCapRefusals = () => cap.refusals;
@@ -246,6 +250,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		intake.expireHeld();
 		floor.advance(now);
 		history.tick(now);
+		simulations.tick();
 		hub.flush(now);
 		metrics.tickDuration.observe((performance.now() - t0) / 1000);
 	};
@@ -278,6 +283,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 			if (closed) return;
 			closed = true;
 			clearInterval(timer);
+			simulations.close();
 			listening.close();
 			closeApp(app);
 			await cluster?.close();

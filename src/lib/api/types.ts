@@ -53,3 +53,41 @@ export interface ConfigSaved {
 	readonly config: FloorConfig;
 	readonly version: number;
 }
+
+/**
+ * `POST /api/simulations` (supervisor): play a scenario on a board of its own ("Play on the
+ * wallboard"). `scenario` is in the simulator's format (`sim/scenario.ts`); the day is never stored.
+ */
+export interface SimulationRequestBody {
+	readonly scenario: unknown;
+	/** Seed of the simulator (default: the scenario's, else 1). */
+	readonly seed?: number;
+	/** Simulated seconds per wall second, 1..3600 (default 60). */
+	readonly speed?: number;
+	/** Shown on the wall's SIMULATION badge (default: the scenario's name). */
+	readonly name?: string;
+}
+
+/** A simulation: `201` of `POST /api/simulations`, items of `GET /api/simulations`, `200` of DELETE (state `stopped`). */
+export interface SimulationInfo {
+	readonly id: string;
+	/** Board id to watch: `/live?board=<board>`, the page `/wall/<board>`. */
+	readonly board: string;
+	readonly name: string;
+	readonly seed: number;
+	readonly speed: number;
+	readonly state: 'running' | 'ended' | 'stopped';
+	/** Wall-clock epoch ms it started. */
+	readonly startedAt: number;
+	/** Simulated epoch ms of the day's start, end, and now. */
+	readonly simStart: number;
+	readonly simEnd: number;
+	readonly simNow: number;
+	/** Contacts offered so far on the simulated floor. */
+	readonly offered: number;
+}
+
+/** `GET /api/simulations`. */
+export interface SimulationsResponse {
+	readonly simulations: readonly SimulationInfo[];
+}

@@ -13,7 +13,8 @@ export type SourceInfo =
 	| { readonly kind: 'ingest'; readonly upstream?: 'connected' | 'unreachable' }
 	| { readonly kind: 'emulator'; readonly scenario: string; readonly speed: number }
 	| { readonly kind: 'replay'; readonly day: string; readonly speed: number; readonly ended: boolean }
-	| { readonly kind: 'simulation'; readonly plan: string; readonly speed: number };
+	/** `ended`: the simulated day played to its end (the board stays a while, then closes). */
+	| { readonly kind: 'simulation'; readonly plan: string; readonly speed: number; readonly ended?: boolean };
 
 /** First frame on every /live socket; plain msgpack, so any client can read the structures. */
 export interface HelloFrame {

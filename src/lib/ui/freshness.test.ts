@@ -33,6 +33,7 @@ describe('wall freshness follows the data', () => {
 		expect(sourceBadge({ kind: 'emulator', scenario: 'day', speed: 1 }).text).toBe('Emulator');
 		expect(sourceBadge({ kind: 'emulator', scenario: 'day', speed: 2.5 }).text).toBe('Emulator · 2.5×');
 		expect(sourceBadge({ kind: 'simulation', plan: 'more chat', speed: 10 }).text).toBe('Simulation · more chat');
+		expect(sourceBadge({ kind: 'simulation', plan: 'more chat', speed: 10, ended: true }).text).toBe('Simulation ended · more chat');
 		expect(sourceBadge({ kind: 'ingest' }).text).toBe('Live');
 	});
 	it('says quiet time in words', () => {

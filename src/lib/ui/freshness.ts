@@ -74,8 +74,8 @@ export function sourceBadge(source: SourceInfo | null): { readonly kind: SourceI
 		case 'simulation':
 			return {
 				kind: 'simulation',
-				text: `Simulation · ${source.plan}`,
-				title: `Not real traffic: a simulation of plan “${source.plan}” at ${SPEED.format(source.speed)}× speed`
+				text: `${source.ended ? 'Simulation ended' : 'Simulation'} · ${source.plan}`,
+				title: `Not real traffic: a simulation of plan “${source.plan}” at ${SPEED.format(source.speed)}× speed${source.ended ? ', played to the end of its day' : ''}`
 			};
 		default: {
 			const unknown: never = source;

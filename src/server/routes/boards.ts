@@ -32,6 +32,7 @@ export function registerBoardRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'b
 			'/api/boards/:id',
 			async (ctx) => {
 				const id = ctx.req.params[0] ?? '';
+				if (hub.hasFloorBoard(id)) throw new HttpError(409, `board ${preview(id)} is a simulation's; stop it first`);
 				const r = boards.put(id, parseJsonBody(await ctx.body()), 'admin', Date.now());
 				if (!r.ok) throw new HttpError(400, 'invalid board config', { errors: r.errors });
 				hub.setBoard(r.board);
