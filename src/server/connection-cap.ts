@@ -44,8 +44,14 @@ export class ConnectionCap {
 			app.ws<T & CappedData>(pattern, this.#wrap(behavior));
 			return guarded;
 		};
+		// Native methods (publish, numSubscribers…) must run with the app itself as `this`: uWS reads
+		// its internal fields from it, and a Proxy has none (a fatal V8 error, not an exception).
 		const guarded = new Proxy(app, {
-			get: (target, key, receiver) => (key === 'ws' ? ws : Reflect.get(target, key, receiver))
+			get: (target, key) => {
+				if (key === 'ws') return ws;
+				const v: unknown = Reflect.get(target, key, target);
+				return typeof v === 'function' ? v.bind(target) : v;
+			}
 		});
 		return guarded;
 	}
