@@ -51,7 +51,7 @@ describe('--from HH:MM', () => {
 			floor.advance(t);
 			if (t === at) break;
 		}
-		const want = new BoardProjector(DEFAULT_BOARD).snapshot(floor);
+		const want = new BoardProjector(DEFAULT_BOARD).view(floor);
 		const got = snap.floor;
 
 		expect(got.total.today.offered).toBe(want.total.today.offered);
