@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulationInfo } from '../../src/lib/api/types';
-import type { DeltaFrame, SnapshotFrame, SourceFrame } from '../../src/lib/protocol/frames';
+import type { DeltaFrame, SnapshotFrame, SourceFrame, SourceInfo } from '../../src/lib/protocol/frames';
 import { CLOSE_BOARD_GONE } from '../../src/server/live-hub';
 import { DB_FILE } from '../../src/server/store';
 import { traceEvents } from '../../sim/trace';
@@ -75,7 +75,10 @@ describe('POST /api/simulations', () => {
 
 		const c = await LiveClient.connect(t.url, `board=${encodeURIComponent(info.board)}`);
 		expect(c.hello?.source).toMatchObject({ kind: 'simulation', plan: 'two quiet hours', speed: 3600 });
-		const ended = () => c.ofType('source').some((f: SourceFrame) => f.source.kind === 'simulation' && f.source.ended === true);
+		await c.until(() => c.ofType('snapshot').length > 0, 5000, 'snapshot');
+		// Ended is told by a source frame, or already in hello when the client came after the end (a loaded machine).
+		const endedIn = (source: SourceInfo | undefined) => source?.kind === 'simulation' && source.ended === true;
+		const ended = () => endedIn(c.hello?.source) || c.ofType('source').some((f: SourceFrame) => endedIn(f.source));
 		await c.until(ended, 15_000, 'the simulation to end');
 
 		// The board's count is the day's: every contact.queued the simulator wrote for this seed and start.
@@ -91,7 +94,7 @@ describe('POST /api/simulations', () => {
 		expect(snapshots[0]!.floor.board.id).toBe(info.board);
 		// Frames carry the simulated clock: it ends once the day is over and its last contact is done
 		// (within a simulated hour, one wall second at 3600×, of that last event).
-		const last = c.ofType('delta').at(-1)!;
+		const last = c.frames.map((f) => f.frame).filter((f) => f.type === 'snapshot' || f.type === 'delta').at(-1) as SnapshotFrame | DeltaFrame;
 		expect(last.serverTime).toBeGreaterThanOrEqual(info.simEnd);
 		expect(last.serverTime).toBeLessThanOrEqual(Math.max(info.simEnd, trace.at(-1)!.ts) + 3600_000);
 
