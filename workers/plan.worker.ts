@@ -12,9 +12,13 @@ import { packRuns, unpackRuns, type PackedRuns } from '../src/lib/planner/packed
 import { calibrationView } from '../src/lib/planner/calibration';
 import { summarise } from '../sim/replicate';
 import type { Actual } from '../sim/replay/actual';
+import type { Scenario } from '../sim/scenario';
+import { searchStaffing } from '../src/lib/forecast/staffing';
+import { erlangPlan, searchedBaseline, type ForecastPlanInput } from '../src/lib/planner/forecast-day';
 
 const sim = createSimService();
 let last: PlanAnalysis | null = null;
+let searchCanceled = false;
 
 /** What a planner worker exposes. */
 export const planWorker = {
@@ -45,7 +49,29 @@ export const planWorker = {
 	},
 	/** One scope's intervals of the last analysis. */
 	series: (key: string) => (last ? scopeSeries(last, key) : null),
-	erlangNeeds
+	erlangNeeds,
+	/** A forecast day's Erlang staffing and its scenario (exact Erlang A is slow: off the page thread). */
+	forecastErlang: (input: ForecastPlanInput) => erlangPlan(input),
+	/** The simulation staffing search of a forecast day; `simulate` deals replications to the page's pool. */
+	async forecastSearch(
+		input: ForecastPlanInput,
+		replications: number,
+		simulate: (s: Scenario, seed: number, reps: number) => Promise<PackedRuns[]>,
+		onRound: (round: number, maxRounds: number) => void
+	) {
+		searchCanceled = false;
+		const result = await searchStaffing(input.day, input.intervalSec, input.queues, input.target, {
+			...(input.groups ? { groups: input.groups } : {}),
+			replications,
+			simulate: async (s, seed, n) => (await simulate(s, seed, n)).flatMap(unpackRuns),
+			onProgress: onRound,
+			canceled: () => searchCanceled
+		});
+		return { result, baseline: searchedBaseline(input, result) };
+	},
+	cancelSearch() {
+		searchCanceled = true;
+	}
 };
 /** Its type, for `wrap<PlanWorker>`. */
 export type PlanWorker = typeof planWorker;

@@ -18,8 +18,8 @@ let server: Sightline;
 const ROOT = resolve(import.meta.dirname, '../..');
 
 test.beforeAll(async () => {
-	// Two backfilled days in the store, to start a plan from.
-	server = await startSightline({ speed: 1, extraArgs: ['--backfill', '2'] });
+	// Two weeks backfilled in the store: days to start a plan from, and history to forecast from.
+	server = await startSightline({ speed: 1, extraArgs: ['--backfill', '14'], startTimeoutMs: 180_000 });
 });
 test.afterAll(async () => {
 	await server?.stop();
@@ -125,6 +125,37 @@ test('a backfilled day from history: calibration with its fit in words, agents a
 	const lo = Number(await cell.getAttribute('data-lo'));
 	expect(lo).toBeGreaterThan(0);
 	await expect(page.getByTestId('sl-by-queue').locator('tr[data-queue="support"]')).toContainText('better');
+});
+
+test('plan a future day: Erlang staffing first, then the simulation search in the workers with progress, its staffing the new baseline', async ({ page }) => {
+	test.setTimeout(300_000);
+	await openPlan(page);
+	const panel = page.getByTestId('forecast-panel');
+	await panel.locator('summary').first().click();
+	const day = page.getByTestId('forecast-day');
+	await expect(day.locator('option:not([disabled])').first()).toBeAttached({ timeout: 30_000 });
+	const date = await day.inputValue();
+	expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+	await page.getByTestId('forecast-open').click();
+	await expect(page.getByTestId('source-label')).toContainText(`forecast ${date}`, { timeout: 120_000 });
+	await expect(page.getByTestId('source-label')).toContainText('staffing by Erlang A');
+	const erlangHours = await page.getByTestId('forecast-hours').textContent();
+	expect(erlangHours).toMatch(/Erlang C [\d,.]+, Erlang A [\d,.]+\.$/);
+
+	await page.getByTestId('search-run').click();
+	await expect(page.getByTestId('search-progress')).toContainText(/Round [1-9]\d* \(at most \d+\)/, { timeout: 120_000 });
+	await expect(page.getByTestId('search-done')).toBeVisible({ timeout: 240_000 });
+	console.log(`forecast-day search in the browser: ${Number(await page.getByTestId('search-done').getAttribute('data-ms')) / 1000} s`);
+	await expect(page.getByTestId('source-label')).toContainText(/staffing by simulation search \(\d+ rounds × 10 replications\)/);
+	await expect(page.getByTestId('forecast-hours')).toContainText(/simulation search [\d,.]+\./);
+	// Every busy interval meets its target by the search's own judgement, and staffing is on the chart to edit.
+	await page.getByText('Per interval: agents and simulated service level against target').click();
+	const table = page.getByTestId('forecast-table');
+	await expect(table.locator('tbody tr').first()).toBeVisible();
+	expect(await table.locator('tbody tr', { hasText: '✘ missed' }).count()).toBe(0);
+	expect(await table.locator('tbody tr', { hasText: '✓ met' }).count()).toBeGreaterThan(10);
+	await expect(page.getByTestId('staffing-chart')).toBeVisible();
+	await saveScreenshot(page, 'plan-forecast.png');
 });
 
 test('a long run can be canceled', async ({ page }) => {

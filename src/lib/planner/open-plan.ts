@@ -18,7 +18,8 @@ export async function openFromUrl(url: URL, token: string | null): Promise<{ bas
 		if (saved.baseline) {
 			const s = validateScenario(saved.baseline);
 			if (!s.ok) throw new Error('the saved plan carries an invalid baseline');
-			const label = saved.doc.source.kind === 'day' ? `stored day ${saved.doc.source.date}` : saved.doc.source.kind === 'file' ? `file ${saved.doc.source.name}` : 'saved baseline';
+			const src = saved.doc.source;
+			const label = src.kind === 'day' ? `stored day ${src.date}` : src.kind === 'file' ? `file ${src.name}` : src.kind === 'forecast' ? `forecast ${src.date}` : 'saved baseline';
 			baseline = { scenario: s.scenario, source: saved.doc.source, label: `${label} (saved with the plan)`, dayStart: saved.doc.dayStart };
 		} else baseline = await baselineFor(saved.doc.source, fetchTrace);
 		return { baseline, doc: saved.doc, id: saved.id, version: saved.version };

@@ -11,7 +11,8 @@ import { PlanChangesSchema } from './changes';
 export const BaselineSourceSchema = Type.Union([
 	Type.Object({ kind: Type.Literal('bundled'), id: Type.Literal('multichannel-day') }, { additionalProperties: false }),
 	Type.Object({ kind: Type.Literal('day'), date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), source: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false }),
-	Type.Object({ kind: Type.Literal('file'), name: Type.String({ maxLength: 200 }) }, { additionalProperties: false })
+	Type.Object({ kind: Type.Literal('file'), name: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+	Type.Object({ kind: Type.Literal('forecast'), date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }, { additionalProperties: false })
 ]);
 /** Where a baseline comes from. */
 export type BaselineSource = Static<typeof BaselineSourceSchema>;

@@ -6,6 +6,9 @@ import type { PackedRuns } from './packed';
 import type { ErlangInterval } from './erlang-helper';
 import type { CalibrationView } from './calibration';
 import type { Actual } from '../../../sim/replay/actual';
+import type { DayStaffing } from '../forecast/staffing';
+import type { ForecastPlanInput } from './forecast-day';
+import type { Baseline } from './sources';
 
 /**
  * A pool of planner Web Workers (comlink). A run deals replications out one at a time to
@@ -144,6 +147,51 @@ export class ErlangWorker {
 	/** Erlang C and A per interval of `s`; `onRow` gets each interval as it is done. */
 	needs(s: Scenario, onRow: (row: ErlangInterval) => void): Promise<ErlangInterval[]> {
 		return this.#remote.erlangNeeds(s, undefined, proxy(onRow));
+	}
+
+	/** Terminates the worker. */
+	dispose(): void {
+		this.#worker.terminate();
+	}
+}
+
+/**
+ * The worker that plans a forecast day: Erlang staffing, then the simulation search, whose rounds
+ * of replications it asks the page's pool for (so all cores simulate and the page thread only
+ * passes transferred buffers along).
+ */
+export class ForecastWorker {
+	readonly #worker: Worker;
+	readonly #remote: Remote<PlanWorker>;
+
+	constructor(make: () => Worker = defaultWorker) {
+		this.#worker = make();
+		this.#remote = wrap<PlanWorker>(this.#worker);
+	}
+
+	/** Erlang C and A per interval and group, and the scenario staffed by Erlang A. */
+	erlang(input: ForecastPlanInput): Promise<{ staffing: DayStaffing; baseline: Baseline }> {
+		return this.#remote.forecastErlang(input);
+	}
+
+	/** The simulation search, replications run in `pool`; `onRound` and `onReps` report progress. */
+	search(
+		input: ForecastPlanInput,
+		replications: number,
+		pool: PlanPool,
+		onRound: (round: number, maxRounds: number) => void,
+		onReps: (done: number) => void
+	): Promise<{ result: DayStaffing; baseline: Baseline }> {
+		const simulate = async (s: Scenario, seed: number, n: number) => {
+			const runs = await pool.replications(s, seed, n, onReps);
+			return transfer(runs, runs.map((p) => p.data.buffer));
+		};
+		return this.#remote.forecastSearch(input, replications, proxy(simulate), proxy(onRound));
+	}
+
+	/** Stops the search at its next round. */
+	cancel(): void {
+		void this.#remote.cancelSearch();
 	}
 
 	/** Terminates the worker. */

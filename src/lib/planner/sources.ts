@@ -102,6 +102,8 @@ export async function baselineFor(src: BaselineSource, fetchTrace: TraceFetcher)
 			return bundledBaseline();
 		case 'day':
 			return storedDayBaseline(await fetchTrace(src.date, src.source));
+		case 'forecast':
+			throw new Error(`this plan starts from the forecast of ${src.date}: plan that day again (Plan a future day), or open the plan saved on the server, which keeps its baseline`);
 		case 'file':
 			throw new Error(`this plan was made on the file ${src.name.slice(0, 100)}: open that file, then load the plan again`);
 	}
