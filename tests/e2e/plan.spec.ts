@@ -158,6 +158,30 @@ test('plan a future day: Erlang staffing first, then the simulation search in th
 	await saveScreenshot(page, 'plan-forecast.png');
 });
 
+test('play on the wallboard: the scenario plays on a board of its own, opened in a new tab and marked as a simulation', async ({ page, context }) => {
+	await openPlan(page);
+	await page.getByTestId('staffing-group').selectOption('voice-support');
+	await page.getByTestId('shift-n').fill('4');
+	await page.getByTestId('shift-from').fill('10:00');
+	await page.getByTestId('shift-to').fill('12:00');
+	await page.getByTestId('shift-add').click();
+	// Without a token the server refuses and the page says what is needed (the blank tab closes again).
+	await page.getByTestId('play-wall').click();
+	await expect(page.getByTestId('play-message')).toContainText('needs a supervisor token');
+	await page.evaluate((t) => localStorage.setItem('sightline.token', t), server.tokens.supervisor!);
+	const opened = context.waitForEvent('page');
+	await page.getByTestId('play-wall').click();
+	const wall = await opened;
+	await expect(page.getByTestId('play-message')).toContainText(/Playing on board sim-\d+ at 60×/);
+	await expect(wall).toHaveURL(/\/wall\/sim-\d+$/, { timeout: 30_000 });
+	await expect(wall.getByTestId('source')).toHaveAttribute('data-kind', 'simulation', { timeout: 30_000 });
+	const board = /\/wall\/(sim-\d+)$/.exec(wall.url())![1]!;
+	// The server plays our scenario: its name and speed, by the API.
+	const info = (await (await fetch(`${server.url}/api/simulations`)).json()) as { simulations: { board: string; name: string; speed: number }[] };
+	expect(info.simulations.find((x) => x.board === board)).toMatchObject({ name: 'What-if', speed: 60 });
+	await wall.close();
+});
+
 test('a long run can be canceled', async ({ page }) => {
 	await openPlan(page);
 	await page.getByTestId('replications').fill('400');
