@@ -497,7 +497,9 @@ export async function searchStaffing(
 	let parity = 0;
 	let idle = 0;
 	let measured = true; // `result` is the measurement of `agents` as they stand
-	while (round < maxRounds && result.met.every((m) => m)) {
+	// A quarter of the rounds stays for adding back what the kept cuts took together.
+	const downUntil = maxRounds - Math.max(1, Math.floor(maxRounds / 4));
+	while (round < downUntil && result.met.every((m) => m)) {
 		const trial = agents.map((row, g) => row.map((a, i) => (a > 1 && !refused.has(g * I + i) && i % 2 === parity ? a - 1 : a)));
 		parity = 1 - parity;
 		const cut: number[] = [];
