@@ -271,8 +271,11 @@ describe('days written whole (backfill, import) read back like days written live
 		const { source: _a, ...liveTrace } = history(store).trace(D, 'replay')!;
 		const { source: _b, ...bulkTrace } = history(store).trace(D, 'import')!;
 		expect(bulkTrace).toEqual(liveTrace);
-		// And the stored snapshot of the day written whole is the one computed from its rows.
-		expect(history(store).day(D, 'import', { agents: true })!.snapshot.agents).toEqual(bulkRead.snapshot.agents);
+		// The day written whole is final; its snapshot, stored by a later status update, is the one computed from its rows.
+		const q = history(store);
+		expect(q.storeSnapshots(10)).toBeGreaterThanOrEqual(2);
+		expect(store.db.prepare(`SELECT status, snapshot IS NOT NULL AS stored FROM h_days WHERE source = 'import' AND date = ?`).get(D)).toEqual({ status: 'final', stored: 1 });
+		expect(q.day(D, 'import', { agents: true })!.snapshot).toEqual({ ...bulkRead.snapshot, status: 'final' });
 	});
 });
 

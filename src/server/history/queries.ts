@@ -159,19 +159,14 @@ export class HistoryQueries {
 	/**
 	 * Writes the daily snapshot (per queue, channel, total and agent) of up to `limit` closing days
 	 * whose rows changed since theirs was written (the reset, a late outcome), and of final days
-	 * that have none yet; or of `only` those days (days written whole). Returns how many. A final
+	 * that have none yet (days written whole); oldest first. Returns how many. A final
 	 * day's stored snapshot is frozen: rows added later (a contact closed after the grace period)
 	 * no longer change it.
 	 */
-	storeSnapshots(limit: number, only?: { readonly source: HistorySource; readonly dates: readonly string[] }): number {
-		const due = (
-			only
-				? only.dates.map((date) => ({ source: only.source, date }))
-				: (this.db.prepare(`SELECT source, date FROM h_days WHERE (status = 'closing' AND (changed = 1 OR snapshot IS NULL)) OR (status = 'final' AND snapshot IS NULL) ORDER BY date LIMIT ?`).all(limit) as {
-						source: HistorySource;
-						date: string;
-					}[])
-		).slice(0, limit);
+	storeSnapshots(limit: number): number {
+		const due = this.db
+			.prepare(`SELECT source, date FROM h_days WHERE (status = 'closing' AND (changed = 1 OR snapshot IS NULL)) OR (status = 'final' AND snapshot IS NULL) ORDER BY date LIMIT ?`)
+			.all(limit) as { source: HistorySource; date: string }[];
 		const save = this.db.prepare('UPDATE h_days SET snapshot = ?, changed = 0 WHERE source = ? AND date = ?');
 		for (const { source, date } of due) {
 			const day = this.day(date, source, { agents: true, fresh: true, snapshotOnly: true });

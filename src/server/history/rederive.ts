@@ -2,7 +2,6 @@ import type { FloorEvent } from '../../lib/domain/events';
 import { Floor, type FloorConfig } from '../../lib/domain/floor';
 import type { HistorySource } from '../../lib/domain/history';
 import { describeFloor } from './live';
-import { HistoryQueries } from './queries';
 import { HistoryWriter } from './writer';
 import type { Store } from '../store';
 
@@ -58,8 +57,6 @@ export function deriveHistory(
 	}
 	writer?.finish();
 	writer?.flush();
-	// Days written whole are final at once: their snapshot is stored with them.
-	if (mode === 'bulk' && writer) new HistoryQueries(store.db).storeSnapshots(Infinity, { source, dates: [...writer.datesWritten] });
 	return { events, anomalies, duplicates, dates: [...(writer?.datesWritten ?? [])].sort() };
 }
 
