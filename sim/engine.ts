@@ -39,6 +39,8 @@ const EV_WRAP_END = 3;
 const EV_OVERFLOW = 4;
 const EV_SHIFT_START = 5;
 const EV_SHIFT_END = 6;
+/** A staffing step of a group (`agents[].staffing`): arg = group, tag = step index. */
+const EV_STAFF = 7;
 
 const A_OFF = 0;
 const A_ON = 1;
@@ -131,6 +133,9 @@ export class Engine {
 	private waits = 0;
 	/** Latest abandon deadline set so far: the calendar would have run at least that long. */
 	private lastDeadline = 0;
+	/** Per group with staffing steps: agents logged in, and how many of them leave as they come free. */
+	private readonly gOn: Int32Array;
+	private readonly gDebt: Int32Array;
 	private done = false;
 
 	constructor(
@@ -165,6 +170,8 @@ export class Engine {
 		this.rPatience = id.map((q) => streamFor(opts.seed, rep, STREAM.patience, q));
 		this.rWrap = id.map((q) => streamFor(opts.seed, rep, STREAM.wrapup, q));
 		this.rTransfer = id.map((q) => streamFor(opts.seed, rep, STREAM.transfer, q));
+		this.gOn = new Int32Array(G);
+		this.gDebt = new Int32Array(G);
 
 		// Shift events first, so agents are in place for arrivals at the same instant.
 		for (let g = 0; g < G; g++) {
@@ -173,6 +180,7 @@ export class Engine {
 				// Shifts that reach the horizon are closing shifts: they stay to drain the queues.
 				if (sh.end < m.horizon) this.cal.push(sh.end, EV_SHIFT_END, g, 0);
 			}
+			m.groupStaffing[g]!.forEach((st, k) => this.cal.push(st.at, EV_STAFF, g, k));
 		}
 		for (let q = 0; q < Q; q++) {
 			const t = this.arrivals[q]!.next(0, this.rArr[q]!);
@@ -225,6 +233,9 @@ export class Engine {
 					break;
 				case EV_SHIFT_END:
 					this.shiftEnd(arg);
+					break;
+				case EV_STAFF:
+					this.staff(arg, cal.popTag);
 					break;
 			}
 		}
@@ -444,6 +455,13 @@ export class Engine {
 			if (this.aTotal[a] === 0) this.logOff(a);
 			return;
 		}
+		const g = this.m.agentGroup[a]!;
+		if (this.gDebt[g]! > 0 && this.aTotal[a] === 0) {
+			this.gDebt[g]!--;
+			this.gOn[g]!--;
+			this.logOff(a);
+			return;
+		}
 		this.refresh(a);
 		this.pickFor(a);
 	}
@@ -474,6 +492,43 @@ export class Engine {
 				this.refresh(a);
 			}
 		}
+	}
+
+	/**
+	 * Staffing step `k` of group `g`: logs agents on or off to its count. Fewer: idle agents log
+	 * off now, the rest as they come free (the first to finish leaves, as on a floor where whoever
+	 * finishes goes on break); more: pending departures are called off first.
+	 */
+	private staff(g: number, k: number): void {
+		const m = this.m;
+		const target = m.groupStaffing[g]![k]!.count;
+		const first = m.groupFirst[g]!;
+		const end = first + m.groupCount[g]!;
+		let keep = this.gOn[g]! - this.gDebt[g]!;
+		if (target >= keep) {
+			const cancel = Math.min(this.gDebt[g]!, target - keep);
+			this.gDebt[g]! -= cancel;
+			keep += cancel;
+			for (let a = first; a < end && keep < target; a++) {
+				if (this.aStatus[a] !== A_OFF) continue;
+				this.accrue(a);
+				this.aStatus[a] = A_ON;
+				this.gOn[g]!++;
+				keep++;
+				if (this.tr !== null) this.tr.push(TR_AVAILABLE, this.now, a, 0, 0);
+				this.refresh(a);
+				this.pickFor(a);
+			}
+			return;
+		}
+		let need = keep - target;
+		for (let a = end - 1; a >= first && need > 0; a--) {
+			if (this.aStatus[a] !== A_ON || this.aTotal[a] !== 0) continue;
+			this.gOn[g]!--;
+			need--;
+			this.logOff(a);
+		}
+		this.gDebt[g]! += need;
 	}
 
 	private logOff(a: number): void {

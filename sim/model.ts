@@ -53,6 +53,8 @@ export interface Model {
 	/** Slots an agent of the group offers while logged in (capacity summed over the channels it serves). */
 	readonly groupSlots: Float64Array;
 	readonly groupShifts: readonly (readonly { start: number; end: number }[])[];
+	/** Staffing steps per group (empty: the group follows its shifts). */
+	readonly groupStaffing: readonly (readonly { at: number; count: number }[])[];
 
 	/** Queue → groups: CSR offsets into qgGroup/qgLevel/qgWait. */
 	readonly qgStart: Int32Array;
@@ -206,7 +208,8 @@ export function compile(s: Scenario): Model {
 		groupCap,
 		groupChannels,
 		groupSlots,
-		groupShifts: s.agents.map((g) => g.shifts ?? [{ start: 0, end: horizon }]),
+		groupShifts: s.agents.map((g) => (g.staffing ? [] : (g.shifts ?? [{ start: 0, end: horizon }]))),
+		groupStaffing: s.agents.map((g) => g.staffing ?? []),
 		qgStart,
 		qgGroup: Int32Array.from(qgGroup),
 		qgLevel: Float64Array.from(qgLevel),

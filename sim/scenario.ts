@@ -139,6 +139,8 @@ export const QueueSchema = Type.Object(
 );
 
 export const ShiftSchema = Type.Object({ start: NonNegative, end: Positive }, { additionalProperties: false });
+/** From `at` on, `count` of the group's agents are logged in (a staffing step). */
+export const StaffingStepSchema = Type.Object({ at: NonNegative, count: Type.Integer({ minimum: 0, maximum: 100_000 }) }, { additionalProperties: false });
 
 export const AgentGroupSchema = Type.Object(
 	{
@@ -157,6 +159,12 @@ export const AgentGroupSchema = Type.Object(
 		),
 		/** Logged-in periods, seconds from the start; the whole horizon when omitted. */
 		shifts: Type.Optional(Type.Array(ShiftSchema, { minItems: 1 })),
+		/**
+		 * Instead of shifts: how many of the group's `count` agents are logged in, step by step
+		 * (ascending `at`; none before the first step). When the number drops, idle agents log off
+		 * at once and the rest as they come free (the first to finish leaves), not agent by agent.
+		 */
+		staffing: Type.Optional(Type.Array(StaffingStepSchema, { minItems: 1 })),
 		/**
 		 * Reserve: per queue id (one of `skills`), seconds its contacts must have waited before
 		 * this group takes them; until then the group is held back for that queue.
@@ -376,6 +384,15 @@ export function validateScenario(value: unknown): ScenarioValidation {
 			else if (sh.start < lastEnd) errors.push({ path: pointerToPath(`${p}/start`), message: 'shifts must be in order and not overlap' });
 			else if (sh.start >= s.horizon) errors.push({ path: pointerToPath(`${p}/start`), message: 'must be before the horizon' });
 			lastEnd = Math.max(lastEnd, sh.end);
+		});
+		if (g.staffing && g.shifts) errors.push({ path: pointerToPath(`${at}/staffing`), message: 'give shifts or staffing, not both' });
+		let lastAt = -Infinity;
+		(g.staffing ?? []).forEach((st, j) => {
+			const p = `${at}/staffing/${j}`;
+			if (st.at <= lastAt) errors.push({ path: pointerToPath(`${p}/at`), message: 'steps must be in ascending order of at' });
+			else if (st.at >= s.horizon) errors.push({ path: pointerToPath(`${p}/at`), message: 'must be before the horizon' });
+			if (st.count > g.count) errors.push({ path: pointerToPath(`${p}/count`), message: `more than the group's count (${g.count})` });
+			lastAt = Math.max(lastAt, st.at);
 		});
 	});
 

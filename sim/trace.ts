@@ -77,9 +77,10 @@ export function traceEvents(scenario: Scenario | Model, opts: TraceOptions): Flo
 			capacity
 		});
 	}
-	// Agents whose first shift starts later are known to be offline until then.
+	// Agents whose first shift starts later are known to be offline until then (and agents of a
+	// group with staffing steps until a step logs them on).
 	for (let a = 0; a < m.agents; a++) {
-		if (m.groupShifts[m.agentGroup[a]!]![0]!.start > 0) {
+		if ((m.groupShifts[m.agentGroup[a]!]![0]?.start ?? 1) > 0) {
 			events.push({ type: 'agent.state', id: id(), ts: base, agent: ids[a]!, state: 'offline' });
 		}
 	}

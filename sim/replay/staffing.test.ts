@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateScenario, type Scenario } from '../scenario';
 import { traceEvents } from '../trace';
 import { eventsDay, recordedStaffing } from './events-day';
-import { agentShifts, estimateStaffing } from './staffing';
+import { averageSteps, estimateStaffing } from './staffing';
 
 /** A busy synthetic day: 8 agents all day, 4 more from the middle; loads above capacity so calls wait. */
 function syntheticDay(): Scenario {
@@ -59,15 +59,37 @@ describe('staffing estimate (effective availability)', () => {
 		expect(est.waitingShare[0]).toBe(0);
 	});
 
-	it('turns fractional agents into shifts whose time averages back to the estimate', () => {
+	it('turns fractional agents into steps whose count time-averages back to the estimate', () => {
 		const avail = [2.5, 3, 1.25, 0];
-		const shifts = agentShifts(avail, 900, 3600);
-		expect(shifts).toHaveLength(3);
+		const steps = averageSteps(avail, 900, 3600);
+		// The count at time t: the last step at or before t.
+		const countAt = (t: number) => steps.filter((s) => s.at <= t).at(-1)?.count ?? 0;
 		avail.forEach((x, i) => {
-			const on = shifts.reduce((sum, sh) => sum + sh.reduce((t, p) => t + Math.max(0, Math.min(p.end, (i + 1) * 900) - Math.max(p.start, i * 900)), 0), 0);
+			let on = 0;
+			for (let t = i * 900; t < (i + 1) * 900; t++) on += countAt(t + 0.5);
 			expect(on / 900).toBeCloseTo(x, 9);
 		});
-		// The half interval of agent 3 sits next to its full interval: one shift, not two.
-		expect(shifts[2]).toEqual([{ start: 450, end: 1800 }]);
+		// 2.5 next to a higher 3: the third agent comes for the interval's second half; 1.25 after a
+		// higher 3: the second agent stays for its first quarter. No step repeats a count.
+		expect(steps).toEqual([
+			{ at: 0, count: 2 },
+			{ at: 450, count: 3 },
+			{ at: 1800, count: 2 },
+			{ at: 2025, count: 1 },
+			{ at: 2700, count: 0 }
+		]);
+	});
+
+	it('keeps the estimate before averaging as steps: the busy count while calls wait', () => {
+		// Agents busy 0–300 and 0–150; a call waits 100–200 and hangs up.
+		const c = (at: number, wait: number, outcome: 'answered' | 'abandoned', handle: number | null) => ({ queue: 'q', channel: 'voice' as const, at, priority: 0, outcome, wait, handle, wrapup: null, agent: outcome === 'answered' ? 'a' : null });
+		const est = estimateStaffing([c(0, 0, 'answered', 300), c(0, 0, 'answered', 150), c(100, 100, 'abandoned', null)], 900, 900);
+		// 0–100: no wait, most busy in the stretch before the wait is 2; 100–150 waiting with 2 busy;
+		// 150–200 waiting with 1 busy; from 200 no wait: most busy in 200–900 is 1.
+		expect(est.steps).toEqual([
+			{ at: 0, count: 2 },
+			{ at: 150, count: 1 }
+		]);
+		expect(est.available[0]).toBeCloseTo((2 * 150 + 1 * 750) / 900, 12);
 	});
 });

@@ -24,6 +24,17 @@ export interface StaffingEstimate {
 	readonly seen: readonly number[];
 	/** Share of each interval during which some call waited. */
 	readonly waitingShare: readonly number[];
+	/**
+	 * The estimate before averaging, as staffing steps (from `at` on, `count` available); absent
+	 * when the staffing was recorded rather than estimated.
+	 */
+	readonly steps?: readonly StaffingStep[];
+}
+
+/** From `at` (seconds) on, `count` agents available. */
+export interface StaffingStep {
+	readonly at: number;
+	readonly count: number;
 }
 
 interface Change {
@@ -109,48 +120,54 @@ export function estimateStaffing(contacts: readonly RecordedContact[], horizon: 
 			a = e;
 		}
 	}
+	const steps: StaffingStep[] = [];
+	for (let s = 0; s < cap.length; s++) {
+		const at = Math.max(0, segStart[s] ?? 0);
+		if (at >= horizon) break;
+		const count = cap[s] ?? 0;
+		const last = steps[steps.length - 1];
+		if (last?.count === count) continue;
+		if (last && last.at === at) steps[steps.length - 1] = { at, count };
+		else steps.push({ at, count });
+	}
 	const len = (i: number) => Math.min(interval, horizon - i * interval);
 	return {
 		method: EFFECTIVE_AVAILABILITY,
 		interval,
 		available: available.map((x, i) => x / len(i)),
 		seen: seenSets.map((s) => s.size),
-		waitingShare: waitTime.map((x, i) => x / len(i))
+		waitingShare: waitTime.map((x, i) => x / len(i)),
+		steps
 	};
 }
 
-/** One agent group's logged-in periods. */
-export interface Shift {
-	readonly start: number;
-	readonly end: number;
-}
-
 /**
- * Turns fractional agents per interval into whole agents with shifts: in an interval with 12.4
- * available, agents 1–12 are on all of it and agent 13 for its first 40 %. Returns per agent its
- * merged shifts (agents never on are left out), so the capacity time-averages to the estimate.
+ * Fractional agents per interval as staffing steps: in an interval with 12.4 available, 13 for
+ * its first (or, when the next interval has more, last) 40 % and 12 for the rest, so the count
+ * time-averages to the estimate.
  */
-export function agentShifts(available: readonly number[], interval: number, horizon: number): Shift[][] {
-	const most = Math.ceil(Math.max(0, ...available) - 1e-9);
-	const agents: Shift[][] = [];
-	for (let k = 0; k < most; k++) {
-		const shifts: Shift[] = [];
-		const share = (i: number) => Math.min(1, Math.max(0, (available[i] ?? 0) - k));
-		available.forEach((_, i) => {
-			const start = i * interval;
-			const len = Math.min(interval, horizon - start);
-			const on = share(i) * len;
-			if (on < 1) return;
-			// A part-interval goes next to a neighbour the agent is on for, so shifts are few: every
-			// shift end lets an agent run on with a contact in hand, which adds capacity.
-			const atStart = share(i - 1) >= share(i + 1);
-			const a = atStart ? start : start + len - on;
-			const b = a + on;
-			const last = shifts[shifts.length - 1];
-			if (last && last.end >= a - 1e-9) shifts[shifts.length - 1] = { start: last.start, end: b };
-			else shifts.push({ start: a, end: b });
-		});
-		if (shifts.length) agents.push(shifts);
-	}
-	return agents;
+export function averageSteps(available: readonly number[], interval: number, horizon: number): StaffingStep[] {
+	const steps: StaffingStep[] = [];
+	const push = (at: number, count: number) => {
+		const last = steps[steps.length - 1];
+		if (last?.count === count) return;
+		if (last && last.at === at) steps[steps.length - 1] = { at, count };
+		else steps.push({ at, count });
+	};
+	available.forEach((x, i) => {
+		const start = i * interval;
+		const len = Math.min(interval, horizon - start);
+		const whole = Math.floor(x + 1e-9);
+		const on = Math.max(0, x - whole) * len;
+		if (on < 1) return push(start, whole);
+		const early = (available[i - 1] ?? 0) >= (available[i + 1] ?? 0);
+		if (early) {
+			push(start, whole + 1);
+			push(start + on, whole);
+		} else {
+			push(start, whole);
+			push(start + len - on, whole + 1);
+		}
+	});
+	return steps;
 }

@@ -31,6 +31,7 @@ options:
       --day YYYY-MM-DD   the day to replay (required when the file holds several)
       --time-zone TZ     whose midnight starts a day of a Sightline trace (default UTC)
       --own-pool Q[,Q]   queues served by their own pool of agents, estimated apart
+                         (default: IN for the Anonymous Bank, none otherwise; '' for one pool)
   -r, --replications N   replications (default 20)
   -s, --seed S           base seed (default 1)
       --workers W        worker threads (default: one per core)
@@ -110,8 +111,9 @@ export async function traceMain(argv: string[], fail: (message: string) => never
 	}
 	const loaded = loadTraceDay(text, { format: format as TraceFormat | undefined, day: values.day, timeZone: values['time-zone'] });
 	if (!loaded.ok) return fail(`${quote(file)}: ${loaded.message}`);
-	const ownPools = values['own-pool']?.split(',').map((q) => q.trim()).filter(Boolean) ?? [];
-	const unknown = ownPools.find((q) => !loaded.day.queues.some((x) => x.id === q));
+	// Absent: the format's default (the bank's internet calls); an empty value: one pool for all.
+	const ownPools = values['own-pool']?.split(',').map((q) => q.trim()).filter(Boolean);
+	const unknown = ownPools?.find((q) => !loaded.day.queues.some((x) => x.id === q));
 	if (unknown !== undefined) fail(`--own-pool: no queue ${quote(unknown)} on ${loaded.day.date ?? 'that day'}; queues: ${loaded.day.queues.map((q) => q.id).join(', ')}`);
 	const replay = prepareReplay(loaded, { ownPools });
 	if (values['emit-scenario'] !== undefined) {

@@ -19,7 +19,7 @@ import { summarise } from '../../sim/replicate';
 import { actualKpis } from '../../sim/replay/actual';
 import { asaBand, calibrationMetrics, ABANDON_BAND } from '../../sim/replay/calibration';
 import { bankDay } from '../../sim/replay/day';
-import { BANK_PRIORITY_CREDIT, dayScenario } from '../../sim/replay/scenario';
+import { BANK_OWN_POOLS, BANK_PRIORITY_CREDIT, dayScenario } from '../../sim/replay/scenario';
 import type { Scenario } from '../../sim/scenario';
 import { createPool, splitReps, type SimPool } from '../../workers/pool';
 import { sharedDataPath } from '../shared-data';
@@ -30,8 +30,10 @@ const { values } = parseArgs({
 		'baseline-replications': { type: 'string', default: '5' },
 		workers: { type: 'string', default: '2' },
 		credit: { type: 'string', default: String(BANK_PRIORITY_CREDIT) },
-		'own-pool': { type: 'string', default: '' },
-		day: { type: 'string', multiple: true }
+		'own-pool': { type: 'string', default: BANK_OWN_POOLS.join(',') },
+		day: { type: 'string', multiple: true },
+		step: { type: 'string', default: '900' }
+
 	}
 });
 const R = Number(values.replications);
@@ -72,7 +74,7 @@ async function main() {
 		// Every day's jobs are queued at once so both workers stay busy; results are read in order.
 		const jobs = dates.map((date) => {
 			const day = bankDay(parsed.calls, date);
-			const built = dayScenario(day, { name: `replay ${date}`, priorityCredit: credit, ownPools });
+			const built = dayScenario(day, { name: `replay ${date}`, priorityCredit: credit, ownPools, staffingStep: Number(values.step) });
 			const main = built.staffing['*'];
 			const naive = main
 				? dayScenario(day, { priorityCredit: credit, staffing: { '*': { ...main, method: 'agents seen answering', available: main.seen } } })
