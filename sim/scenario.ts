@@ -140,7 +140,7 @@ export const QueueSchema = Type.Object(
 
 export const ShiftSchema = Type.Object({ start: NonNegative, end: Positive }, { additionalProperties: false });
 /** From `at` on, `count` of the group's agents are logged in (a staffing step). */
-export const StaffingStepSchema = Type.Object({ at: NonNegative, count: Type.Integer({ minimum: 0, maximum: 100_000 }) }, { additionalProperties: false });
+const StaffingStepSchema = Type.Object({ at: NonNegative, count: Type.Integer({ minimum: 0, maximum: 100_000 }) }, { additionalProperties: false });
 
 export const AgentGroupSchema = Type.Object(
 	{

@@ -9,7 +9,9 @@
  * seen answering per interval, to show what the estimate buys.
  *
  * Options: --replications N, --baseline-replications N (0 to skip), --workers W, --credit S (queue
- * credit per priority level, default 90), --own-pool Q[,Q], --day YYYY-MM-DD (repeatable).
+ * credit per priority level, default 90), --own-pool Q[,Q] (default IN; '' for one pool), --step S
+ * (seconds the staffing estimate is averaged over, default 900; 0: as estimated), --day YYYY-MM-DD
+ * (repeatable).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -138,7 +140,7 @@ async function main() {
 	const seconds = (performance.now() - started) / 1000;
 	process.stdout.write(
 		[
-			`Calibration: Anonymous Bank, 1999-08-01..24 (dated 2010 in the file); ${R} replications per day (mean ± sd over replications), priority credit ${credit} s/level${ownPools.length ? `, own pools: ${ownPools.join(',')}` : ''}; naive = staffing by agents seen answering (${RB} replications)`,
+			`Calibration: Anonymous Bank, 1999-08-01..24 (dated 2010 in the file); ${R} replications per day (mean ± sd over replications), priority credit ${credit} s/level${ownPools.length ? `, own pools: ${ownPools.join(',')}` : ''}; staffing: effective availability ${Number(values.step) ? `averaged per ${Number(values.step)} s` : 'as estimated, step by step'}, replayed as staffing steps; naive = staffing by agents seen answering (${RB} replications)`,
 			`target (working days, offered ≥ ${WORKING}): |Δ abandon| ≤ 3 pp and |Δ ASA| ≤ max(20%, 10 s); MAE over intervals with ≥ 10 offered`,
 			'',
 			head,
