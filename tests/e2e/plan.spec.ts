@@ -112,7 +112,7 @@ test('a backfilled day from history: calibration with its fit in words, agents a
 	await saveScreenshot(page, 'plan-calibration.png');
 
 	// Ten more agents 13:00–17:00.
-	await page.getByTestId('staffing-group').selectOption('staff-1');
+	await page.getByTestId('staffing-group').selectOption('staff');
 	await page.getByTestId('shift-n').fill('10');
 	await page.getByTestId('shift-from').fill('13:00');
 	await page.getByTestId('shift-to').fill('17:00');

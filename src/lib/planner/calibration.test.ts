@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryTraceResponse } from '../domain/history';
 import { resolveSl } from '../domain/service-level';
 import type { Summary } from '../../../sim/replicate';
-import { validateScenario } from '../../../sim/scenario';
+import { intervalOf, validateScenario } from '../../../sim/scenario';
 import { calibrationView } from './calibration';
 import { storedDayBaseline } from './sources';
+import { staffingOf } from './staffing';
 
 const day0 = Date.UTC(2026, 0, 5);
 const at10 = 10 * 3600;
@@ -58,7 +59,7 @@ describe('a stored day as a planner baseline', () => {
 		expect(b.recorded!.staffing).toMatch(/recorded/);
 		expect(b.label).toContain('staffing recorded');
 		// Three agents logged in 09:00–12:00: three heads in the 10:00 interval, none at 13:00.
-		const heads = (t: number) => b.scenario.agents.filter((g) => (g.shifts ?? []).some((s) => s.start <= t && s.end > t)).reduce((n, g) => n + g.count, 0);
+		const heads = (t: number) => b.scenario.agents.reduce((n, g) => n + (staffingOf(b.scenario, g)[Math.floor(t / intervalOf(b.scenario))] ?? 0), 0);
 		expect(heads(at10 + 60)).toBe(3);
 		expect(heads(13 * 3600)).toBe(0);
 		const iv = b.recorded!.actual.intervals[at10 / 900]!.total;

@@ -19,6 +19,7 @@ export function intervalsOf(s: Pick<Scenario, 'horizon' | 'interval'>): number {
 export function staffingOf(s: Pick<Scenario, 'horizon' | 'interval'>, group: AgentGroupSpec): number[] {
 	const iv = intervalOf(s);
 	const n = intervalsOf(s);
+	if (group.staffing) return stepsPerInterval(group.staffing, iv, n, s.horizon);
 	const shifts = group.shifts ?? [{ start: 0, end: s.horizon }];
 	const out = new Array<number>(n).fill(0);
 	for (let i = 0; i < n; i++) {
@@ -31,6 +32,21 @@ export function staffingOf(s: Pick<Scenario, 'horizon' | 'interval'>, group: Age
 	return out;
 }
 
+/** Staffing steps (`agents[].staffing`) time-averaged per interval. */
+function stepsPerInterval(steps: readonly { at: number; count: number }[], iv: number, n: number, horizon: number): number[] {
+	const out = new Array<number>(n).fill(0);
+	steps.forEach((st, k) => {
+		const end = Math.min(horizon, steps[k + 1]?.at ?? horizon);
+		for (let a = st.at; a < end; ) {
+			const i = Math.floor(a / iv);
+			const b = Math.min(end, (i + 1) * iv);
+			out[i] = (out[i] ?? 0) + (st.count * (b - a)) / (Math.min(horizon, (i + 1) * iv) - i * iv);
+			a = b;
+		}
+	});
+	return out.map((x) => Math.round(x * 100) / 100);
+}
+
 /** Name of the n-th layer (n ≥ 2) of a group whose curve was split into several shift patterns. */
 export function layerName(group: string, n: number): string {
 	return `${group}~${n}`;
@@ -41,7 +57,9 @@ export function layerName(group: string, n: number): string {
  * properties of `template`. The curve is cut in horizontal layers: all intervals with at least k
  * heads form layer k, and consecutive layers with the same intervals merge into one group of
  * that many agents, so a flat curve stays one group and a step adds one group per distinct level.
- * The first layer keeps the group's name, so overflow rules that name it still apply.
+ * The first layer keeps the group's name, so overflow rules that name it still apply. A group
+ * given as staffing steps (a replayed day) stays one group with steps, one per interval, so the
+ * what-if keeps the baseline's way of letting agents go (the first to finish leaves).
  */
 export function groupsForStaffing(
 	s: Pick<Scenario, 'horizon' | 'interval'>,
@@ -51,8 +69,9 @@ export function groupsForStaffing(
 	const iv = intervalOf(s);
 	const level = heads.map((h) => Math.max(0, Math.round(h)));
 	const levels = [...new Set(level.filter((h) => h > 0))].sort((a, b) => a - b);
-	const { shifts: _drop, ...rest } = template;
+	const { shifts: _drop, staffing: steps, ...rest } = template;
 	if (levels.length === 0) return [{ ...rest, count: 0 }];
+	if (steps) return [{ ...rest, count: levels.at(-1)!, staffing: level.flatMap((count, i) => (i > 0 && level[i - 1] === count ? [] : [{ at: i * iv, count }])) }];
 	const out: AgentGroupSpec[] = [];
 	let below = 0;
 	for (const lv of levels) {
