@@ -41,7 +41,8 @@ export function actualKpis(day: RecordedDay, scenario: Scenario): Actual {
 		countOffered(k);
 		if (c.outcome === 'answered') {
 			countAnswered(k, c.wait, s);
-			if (c.handle !== null) countHandled(k, c.handle + (c.wrapup ?? 0));
+			// A transferring leg is answered, not handled, in its queue (as the floor counts it).
+			if (c.handle !== null && c.transferredTo === undefined) countHandled(k, c.handle + (c.wrapup ?? 0));
 		} else countAbandoned(k, c.wait, s);
 	}
 	const formula = scenario.queues[0] ? resolveSl(scenario.queues[0].channel, scenario.queues[0].sl).formula : 'abandons-count-against';

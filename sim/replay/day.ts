@@ -28,6 +28,16 @@ export interface RecordedContact {
 	 * agent ahead of the queue even when it was long, so the replay serves them first.
 	 */
 	readonly direct?: boolean;
+	/**
+	 * Answered here, then passed on to this queue (its stay there is another record, with
+	 * `transferredFrom`). Counts as answered, not handled, here, as on the floor.
+	 */
+	readonly transferredTo?: string;
+	/**
+	 * Offered here by a transfer from this queue: replayed by the simulator's transfer model (a
+	 * share of the first queue's handled contacts), not as an arrival of its own.
+	 */
+	readonly transferredFrom?: string;
 }
 
 /** A recorded day. */

@@ -5,9 +5,10 @@ import type { StaffingEstimate } from './staffing';
 
 /**
  * A stored day (`GET /api/history/days/:date/trace`) as a recorded day, with its recorded staffing
- * when the day has agent-state rows. One contact per stay in a queue: a stay ended by transfer is
- * left out and the receiving queue's stay arrives when it was offered there (the transfer itself
- * is not replayed as such); stays still open are left out.
+ * when the day has agent-state rows. One record per stay in a queue: a stay ended by transfer is
+ * an answered contact passed on (`transferredTo`, its talk the first leg's handle time), and the
+ * contact's later stays are marked `transferredFrom` the queue before, so the replay re-queues them
+ * with the simulator's transfer model instead of as arrivals. Stays still open are left out.
  */
 export function historyDay(
 	trace: HistoryTraceResponse,
@@ -15,10 +16,19 @@ export function historyDay(
 	interval: number
 ): { day: RecordedDay; staffing: StaffingEstimate | null } {
 	const contacts: RecordedContact[] = [];
-	for (const c of trace.contacts) {
-		if (c.wait === null || (c.outcome !== 'handled' && c.outcome !== 'abandoned')) continue;
-		const answered = c.outcome === 'handled';
+	// The queue each contact was last passed on from, following its stays in the order offered.
+	const passedOn = new Map<string, string>();
+	const stays = [...trace.contacts].sort((a, b) => a.offered - b.offered);
+	for (const c of stays) {
+		const from = passedOn.get(c.contact);
+		passedOn.delete(c.contact);
+		if (c.outcome === 'transferred' && c.transferredTo !== null) passedOn.set(c.contact, c.queue);
+		if (c.wait === null || (c.outcome !== 'handled' && c.outcome !== 'abandoned' && c.outcome !== 'transferred')) continue;
+		const answered = c.outcome !== 'abandoned';
+		const transfer = c.outcome === 'transferred' && c.transferredTo !== null ? { transferredTo: c.transferredTo } : {};
 		contacts.push({
+			...transfer,
+			...(from !== undefined ? { transferredFrom: from } : {}),
 			queue: c.queue,
 			channel: c.channel,
 			at: (c.offered - trace.dayStart) / 1000,
@@ -26,7 +36,8 @@ export function historyDay(
 			outcome: answered ? 'answered' : 'abandoned',
 			wait: c.wait,
 			handle: answered ? c.talk : null,
-			wrapup: answered ? c.afterContactWork : null,
+			// The transferring leg has no after-contact work (the simulator's transfer model).
+			wrapup: answered && c.outcome === 'handled' ? c.afterContactWork : null,
 			agent: answered ? c.agent : null
 		});
 	}

@@ -1,4 +1,4 @@
-import type { AgentGroupSpec, Dist, QueueSpec, Scenario } from '../scenario';
+import type { AgentGroupSpec, Dist, QueueSpec, Scenario, TransferSpec } from '../scenario';
 import type { RecordedContact, RecordedDay } from './day';
 import { patienceDistribution, type PatienceFit, type PatienceSample } from './patience';
 import { averageSteps, estimateStaffing, type StaffingEstimate } from './staffing';
@@ -66,6 +66,22 @@ function handleDist(contacts: readonly RecordedContact[]): Dist | null {
 	return v.length ? { dist: 'empirical', values: v } : null;
 }
 
+/**
+ * A queue's transfers as the simulator's transfer model: per receiving queue (of the same
+ * channel), the share of the contacts answered here that were passed on there, and the receiving
+ * legs' own handle times.
+ */
+function transferSpecs(id: string, here: readonly RecordedContact[], all: readonly RecordedContact[], sameChannel: (to: string) => boolean): TransferSpec[] {
+	const answered = here.filter((c) => c.outcome === 'answered').length;
+	const targets = [...new Set(here.flatMap((c) => (c.transferredTo !== undefined && sameChannel(c.transferredTo) ? [c.transferredTo] : [])))];
+	return targets.map((to) => {
+		const legs = all.filter((c) => c.queue === to && c.transferredFrom === id && c.outcome === 'answered' && c.handle !== null);
+		const spec: TransferSpec = { to, share: here.filter((c) => c.transferredTo === to).length / answered };
+		if (legs.length) spec.handle = { dist: 'empirical', values: legs.map((c) => c.handle ?? 0) };
+		return spec;
+	});
+}
+
 const sample = (c: RecordedContact): PatienceSample => ({ time: c.wait, event: c.outcome === 'abandoned' });
 
 /** Builds the replay scenario of a recorded day. Throws when the day has no contacts. */
@@ -80,9 +96,12 @@ export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}):
 	const pooledPatience = patienceDistribution(day.contacts.map(sample));
 	const pooledHandle = handleDist(day.contacts) ?? { dist: 'constant', value: 180 };
 	const patience: Record<string, DayScenario['patience'][string]> = {};
+	const channelOf = new Map(day.queues.map((q) => [q.id, q.channel]));
 	const queues: QueueSpec[] = day.queues.map((q) => {
-		const cs = byQueue.get(q.id) ?? [];
-		const own = patienceDistribution(cs.map(sample));
+		const all = byQueue.get(q.id) ?? [];
+		// Stays that began with a transfer come from the transfer model, not as arrivals.
+		const cs = all.filter((c) => c.transferredFrom === undefined);
+		const own = patienceDistribution(all.map(sample));
 		const fit = own.events >= THIN_QUEUE_EVENTS ? { ...own, source: 'queue' as const } : { ...pooledPatience, source: pooledPatience.dist ? ('pooled' as const) : ('none' as const) };
 		patience[q.id] = fit;
 		const spec: QueueSpec = {
@@ -101,6 +120,8 @@ export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}):
 			handle: handleDist(cs) ?? pooledHandle
 		};
 		if (cs.some((c) => c.wrapup !== null)) spec.arrivals = { ...spec.arrivals, wrapup: cs.map((c) => c.wrapup) } as QueueSpec['arrivals'];
+		const transfers = transferSpecs(q.id, all, day.contacts, (to) => channelOf.get(to) === q.channel);
+		if (transfers.length) spec.transfers = transfers;
 		if (fit.dist) spec.patience = fit.dist;
 		if (credit > 0) spec.priorityCredit = credit;
 		else if (cs.some((c) => c.direct)) spec.priorityCredit = DIRECT_CREDIT;
