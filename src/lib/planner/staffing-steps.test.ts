@@ -28,6 +28,7 @@ describe('planner staffing from steps', () => {
 
 	it('writes an edited curve back as one group with steps', () => {
 		const out = groupsForStaffing(s, group, [2, 3, 15, 3.4]);
+		// 3.4 after a higher 15: the fourth head stays for the interval's first 40 %.
 		expect(out).toEqual([
 			{
 				group: 'staff',
@@ -37,12 +38,13 @@ describe('planner staffing from steps', () => {
 					{ at: 0, count: 2 },
 					{ at: 900, count: 3 },
 					{ at: 1800, count: 15 },
-					{ at: 2700, count: 3 }
+					{ at: 2700, count: 4 },
+					{ at: 3060, count: 3 }
 				]
 			}
 		]);
 		const v = validateScenario({ ...s, queues: [{ id: 'q', channel: 'voice', arrivals: { perHour: 10 }, handle: { dist: 'constant', value: 60 } }], agents: out });
 		expect(v.ok).toBe(true);
-		expect(staffingOf(s, out[0]!)).toEqual([2, 3, 15, 3]);
+		expect(staffingOf(s, out[0]!)).toEqual([2, 3, 15, 3.4]);
 	});
 });

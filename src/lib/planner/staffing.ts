@@ -1,4 +1,5 @@
 import type { AgentGroupSpec, Scenario } from '../../../sim/scenario';
+import { averageSteps } from '../../../sim/replay/staffing';
 import { intervalCount, intervalOf } from '../../../sim/scenario';
 
 /**
@@ -58,8 +59,9 @@ export function layerName(group: string, n: number): string {
  * heads form layer k, and consecutive layers with the same intervals merge into one group of
  * that many agents, so a flat curve stays one group and a step adds one group per distinct level.
  * The first layer keeps the group's name, so overflow rules that name it still apply. A group
- * given as staffing steps (a replayed day) stays one group with steps, one per interval, so the
- * what-if keeps the baseline's way of letting agents go (the first to finish leaves).
+ * given as staffing steps (a replayed day) stays one group with steps, fractions kept as the
+ * replay keeps them, so the what-if lets agents go as the baseline does (the first to finish
+ * leaves) and an interval of 69.4 heads plus 10 is 79.4.
  */
 export function groupsForStaffing(
 	s: Pick<Scenario, 'horizon' | 'interval'>,
@@ -71,7 +73,11 @@ export function groupsForStaffing(
 	const levels = [...new Set(level.filter((h) => h > 0))].sort((a, b) => a - b);
 	const { shifts: _drop, staffing: steps, ...rest } = template;
 	if (levels.length === 0) return [{ ...rest, count: 0 }];
-	if (steps) return [{ ...rest, count: levels.at(-1)!, staffing: level.flatMap((count, i) => (i > 0 && level[i - 1] === count ? [] : [{ at: i * iv, count }])) }];
+	if (steps) {
+		// Fractions kept: an interval of 69.4 heads has 70 for 40 % of it, as the replay's own steps.
+		const curve = averageSteps(heads.map((h) => Math.max(0, h)), iv, s.horizon);
+		return [{ ...rest, count: Math.max(...curve.map((x) => x.count)), staffing: curve.map((x) => ({ ...x })) }];
+	}
 	const out: AgentGroupSpec[] = [];
 	let below = 0;
 	for (const lv of levels) {
