@@ -130,9 +130,12 @@ export class PlanState {
 		this.#setStaffing(group, h);
 	}
 
-	/** Adds `n` (may be negative) heads to `group` for intervals [from, to): a shift of n agents. */
+	/**
+	 * Adds `n` (may be negative) heads to `group` for intervals [from, to): a shift of n agents. A
+	 * fractional curve (a replayed day's averaged staffing, 69.4) keeps its fraction: 79.4.
+	 */
 	addHeads(group: string, from: number, to: number, n: number): void {
-		const h = this.heads(group).map((x, i) => (i >= from && i < to ? Math.max(0, Math.round(x + n)) : x));
+		const h = this.heads(group).map((x, i) => (i >= from && i < to ? Math.max(0, Math.round((x + n) * 100) / 100) : x));
 		this.#setStaffing(group, h);
 	}
 
