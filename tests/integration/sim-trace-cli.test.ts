@@ -109,7 +109,8 @@ describe('sim --trace: a replayed day', () => {
 		const plain = await sim(out, '--replications', '2', '--json');
 		expect(plain.code, plain.stderr).toBe(0);
 		expect(JSON.parse(plain.stdout).total.offered).toBe(1169);
-	});
+		// Two processes one after the other, each about 25 s of wall time on a loaded 2-core machine.
+	}, 180_000);
 
 	it('a Sightline trace with agent states replays with its recorded staffing', async () => {
 		const s = validateScenario({
