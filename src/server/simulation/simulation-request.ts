@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { SimulationRequestBody } from '../../lib/api/types';
 import { check, type Result, type ValidationError } from '../../lib/domain/result';
 import { validateScenario, type Scenario } from '../../../sim/scenario';
 
@@ -34,9 +35,6 @@ const SimulationRequestSchema = Type.Object(
 	{ additionalProperties: false }
 );
 
-/** A request as sent. */
-export type SimulationRequestBody = Static<typeof SimulationRequestSchema>;
-
 /** A checked request with every default filled in. */
 export interface SimulationRequest {
 	readonly scenario: Scenario;
@@ -66,7 +64,8 @@ export function expectedContacts(s: Scenario): number {
 
 /** Checks a parsed body; every problem is named with its path, nothing is half-accepted. */
 export function checkSimulationRequest(body: unknown): Result<SimulationRequest> {
-	const envelope = check(SimulationRequestSchema, body);
+	// Typed as the API's request body (src/lib/api/types.ts): the schema and the shared type cannot drift apart.
+	const envelope: Result<SimulationRequestBody> = check(SimulationRequestSchema, body);
 	if (!envelope.ok) return envelope;
 	const v = validateScenario(envelope.value.scenario);
 	if (!v.ok) return { ok: false, errors: v.errors.slice(0, 20).map((e) => ({ path: scenarioPointer(e.path), message: e.message })) };
