@@ -4,7 +4,7 @@ import { eventErrors } from '../src/lib/domain/events';
 import { Engine } from './engine';
 import { compile } from './model';
 import { runReplication, runReplications } from './replicate';
-import { scopeKpis } from './results';
+import { collectResult, scopeKpis } from './results';
 import { validateScenario, type Scenario } from './scenario';
 import { traceEvents } from './trace';
 import day from './scenarios/multichannel-day.json';
@@ -273,6 +273,24 @@ describe('abandonment', () => {
 		expect(outcome(tie(10, 80))).toEqual({ answered: 1, abandoned: 1, longestWait: 80, answers: [30], abandons: [90] });
 		// Set at t = 40, after the call's end: the agent takes it at 90, after 50 s.
 		expect(outcome(tie(40, 50))).toEqual({ answered: 2, abandoned: 0, longestWait: 50, answers: [30, 90], abandons: [] });
+	});
+
+	it('a queue nobody serves: every caller hangs up after exactly its patience, and their slots are reused meanwhile', () => {
+		const s = scenario({
+			horizon: 36_000,
+			queues: [voice('orphan', { arrivals: { perHour: 3600 }, patience: { dist: 'constant', value: 60 } }), voice('served')],
+			agents: [{ group: 'g', count: 2, skills: { served: 1 } }]
+		});
+		const m = compile(s);
+		const engine = new Engine(m, { seed: 2 });
+		const out = engine.run();
+		const k = scopeKpis(collectResult(m, out).queues.orphan!);
+		expect(k.offered).toBeGreaterThan(30_000);
+		expect(k.abandoned).toBe(k.offered);
+		expect(k.longestWait).toBeCloseTo(60, 6);
+		// About 60 callers wait at any moment (one a second, 60 s each): the contact table stays
+		// at its first size (1,024 slots) instead of holding the day's 36,000 until the close.
+		expect((engine as unknown as { c: { capacity: number } }).c.capacity).toBe(1024);
 	});
 
 	it('counts and run length are the same whether deadlines are calendar events (traced) or checked when a queue is looked at', () => {

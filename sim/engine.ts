@@ -321,6 +321,9 @@ export class Engine {
 			return;
 		}
 		C.state[c] = C_WAITING;
+		// Contacts past their deadline leave from the front first, so a queue nobody serves does
+		// not hold the whole day's abandoned contacts until the close.
+		this.liveHead(q);
 		// Queues are kept in order of `order`: the tail without priority credit, else a short walk back.
 		const order = C.order;
 		let after = this.waiting.tail(q);
