@@ -33,8 +33,8 @@ test('tiles show numbers that change, and the agent grid fills', async ({ page }
 	// The emulator is never passed off as live.
 	await expect(page.getByTestId('source')).toHaveAttribute('data-kind', 'emulator');
 	await expect(page.getByTestId('source')).toHaveText('Emulator · 60×');
-	await expect(page.getByTestId('tile-sl-value')).toHaveText(/^\d+%$|^—$/);
-	await expect(page.getByTestId('tile-aht-value')).toHaveText(/^\d+:\d\d$/, { timeout: 30_000 });
+	await expect(page.getByTestId('tile-sl-voice-value')).toHaveText(/^\d+%$|^—$/);
+	await expect(page.getByTestId('tile-aht-voice-value')).toHaveText(/^\d+:\d\d$/, { timeout: 30_000 });
 	await expect(page.getByTestId('tile-occupancy-value')).toHaveText(/^\d+%$/, { timeout: 30_000 });
 	const before = await boardText(page);
 	await expect.poll(() => boardText(page), { timeout: 20_000 }).not.toBe(before);
@@ -46,7 +46,7 @@ test('tiles show numbers that change, and the agent grid fills', async ({ page }
 	expect(activities.length).toBeGreaterThan(1);
 	await expect(page.getByTestId('agents-on-contact')).toContainText(/\d/);
 	await expect(page.getByTestId('queue-row').first()).toBeVisible();
-	await expect(page.getByTestId('tile-sl')).toContainText('SL = answered ≤ T');
+	await expect(page.getByTestId('headline')).toContainText('SL = answered ≤ T');
 });
 
 test('a small floor gets large DOM cells, sortable by state and by time in state', async ({ page }) => {
@@ -190,7 +190,7 @@ test('kiosk mode hides navigation and the cursor', async ({ page }) => {
 	await expect(page.getByTestId('nav')).toHaveCount(0);
 	await expect(page.locator('html')).toHaveClass(/kiosk/);
 	expect(await page.evaluate(() => getComputedStyle(document.body).cursor)).toBe('none');
-	expect(await page.getByTestId('tile-sl').evaluate((e) => getComputedStyle(e).cursor)).toBe('none');
+	expect(await page.getByTestId('tile-sl-voice').evaluate((e) => getComputedStyle(e).cursor)).toBe('none');
 });
 
 test('rotate mode cycles through the boards', async ({ page }) => {

@@ -41,7 +41,9 @@ test('kiosk density: table text at least 28 px at 1080p, headline numbers larger
 	await expect(page.getByTestId('wall')).toHaveClass(/density-kiosk/);
 	const table = await px(page, '[data-testid="queue-row"] td');
 	expect(table).toBeGreaterThanOrEqual(28);
-	expect(await px(page, '[data-testid="tile-sl-value"]')).toBeGreaterThan(table * 2);
+	// Headline numbers larger than before the densities (3.4rem = 54.4 px), twice the table's in the one-row tiles.
+	expect(await px(page, '[data-testid="tile-sl-voice-value"]')).toBeGreaterThan(54.4);
+	expect(await px(page, '[data-testid="tile-occupancy-value"]')).toBeGreaterThan(table * 2);
 	expect(await px(page, '[data-testid="queue-table"] thead th')).toBeGreaterThanOrEqual(16);
 	expect(await page.getByTestId('queue-table').locator('thead th').count()).toBe(10);
 	expect(await clipped(page)).toEqual([]);
@@ -67,7 +69,7 @@ test('portrait 1080x1920: tiles in two rows, the agents below the table, nothing
 	const table = await page.getByTestId('queue-table').boundingBox();
 	const grid = await page.getByTestId('agent-grid').boundingBox();
 	expect(grid!.y).toBeGreaterThan(table!.y + table!.height);
-	const sl = await page.getByTestId('tile-sl').boundingBox();
+	const sl = await page.getByTestId('tile-sl-voice').boundingBox();
 	const occ = await page.getByTestId('tile-occupancy').boundingBox();
 	expect(occ!.y).toBeGreaterThan(sl!.y + sl!.height - 1);
 	expect(await clipped(page)).toEqual([]);
@@ -117,3 +119,72 @@ test('an agent far longer than the board allows in one state is flagged on the g
 	await waitLive(page);
 	await expect(page.getByTestId('agent-grid').locator('li.cell[data-long="true"]')).toHaveCount(0);
 });
+
+/**
+ * Every piece of text in the headline, the agent-state tiles, the queue table and the agent grid:
+ * cut (content wider or taller than its box, or past its panel) without the whole text in a title,
+ * or a word broken across lines ("suppor / t"). Words are split at spaces and after hyphens, where
+ * a break is allowed.
+ */
+function unreadable(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const roots = ['[data-testid="headline"]', '[aria-label="Agents by state"]', '[data-testid="queue-table"]', '[aria-label="Agents"]'].map((s) => document.querySelector(s));
+		const out: string[] = [];
+		const titled = (el: Element, text: string) => {
+			for (let e: Element | null = el; e; e = e.parentElement) {
+				const t = e.getAttribute('title');
+				if (t && t.replace(/\s+/g, ' ').includes(text)) return true;
+				if (e.matches('[data-panel]')) break;
+			}
+			return false;
+		};
+		for (const root of roots) {
+			if (!root) continue;
+			for (const el of root.querySelectorAll<HTMLElement>('*')) {
+				const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim()) as Text[];
+				if (own.length === 0) continue;
+				const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+				const panel = el.closest('[data-panel]')?.getBoundingClientRect();
+				// Cut by its own box (ellipsis, line clamp), or drawn past its panel, which clips.
+				const css = getComputedStyle(el);
+				const cut = (css.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) || (css.overflowY !== 'visible' && el.scrollHeight > el.clientHeight + 1);
+				const range = document.createRange();
+				range.selectNodeContents(el);
+				const r = range.getBoundingClientRect();
+				const past = panel && r.width > 0 && (r.right > panel.right + 1 || r.left < panel.left - 1 || r.bottom > panel.bottom + 1);
+				if ((cut || past) && !titled(el, text)) out.push(`"${text}" ${cut ? 'cut' : 'past its panel'} (${el.tagName.toLowerCase()}.${el.className})`);
+				for (const node of own) {
+					for (const m of node.textContent!.matchAll(/[^\s-]+-?/g)) {
+						const range = document.createRange();
+						range.setStart(node, m.index);
+						range.setEnd(node, m.index + m[0].length);
+						const lines = new Set([...range.getClientRects()].filter((q) => q.width > 0).map((q) => Math.round(q.top)));
+						if (lines.size > 1) out.push(`"${m[0]}" broken across lines in "${text}"`);
+					}
+				}
+			}
+		}
+		return out;
+	});
+}
+
+for (const [w, h, board, kiosk] of [
+	[1920, 1080, 'default', false],
+	[3840, 2160, 'default', false],
+	[1280, 720, 'default', false],
+	[1080, 1920, 'default', false],
+	[1920, 1080, 'kiosk', true],
+	[3840, 2160, 'kiosk', true]
+] as const) {
+	test(`no text cut or broken mid-word at ${w}x${h}, ${board} board${kiosk ? ' in kiosk mode' : ''}`, async ({ page }) => {
+		await page.setViewportSize({ width: w, height: h });
+		await page.goto(`${server.url}/wall/${board}${kiosk ? '?kiosk=1' : ''}`);
+		await waitLive(page);
+		// Give the floor a moment so every panel has its numbers.
+		await expect(page.getByTestId('agents-on-contact').locator('.n')).not.toHaveText('0', { timeout: 20_000 });
+		await page.waitForTimeout(1500);
+		const name = `wall-text-${board}-${w}x${h}.png`;
+		await saveScreenshot(page, name);
+		expect(await unreadable(page), name).toEqual([]);
+	});
+}

@@ -69,9 +69,9 @@ test('a threshold crossing turns a tile red and the banner names it', async ({ p
 		...board,
 		thresholds: { default: [{ kpi: 'serviceLevel', warn: 1.5, alert: 1.2, window: 'rolling' }], queues: {} }
 	});
-	const sl = page.getByTestId('tile-sl');
-	await expect(sl).toContainText('Service level last 30 min', { timeout: 10_000 });
-	await expect(sl).toContainText(/Today \d+%/);
+	const sl = page.getByTestId('tile-sl-voice');
+	await expect(page.getByTestId('headline').locator('thead')).toContainText('Service level last 30 min', { timeout: 10_000 });
+	await expect(sl).toHaveAttribute('title', /^Service level last 30 min · Voice: \d+% · Today \d+%/);
 	await expect(sl).toHaveAttribute('data-level', 'alert');
 	await expect(page.getByTestId('alert-banner')).toContainText(/Service level last 30 min \d+% below 120%/);
 	// In the queue table the rolling column carries the level, today's does not.
@@ -105,7 +105,7 @@ test('the admin page edits a board with the admin token, and the wall follows', 
 	await wall.goto(`${server.url}/wall/default`);
 	await waitLive(wall);
 	await expect(wall.getByTestId('board-name')).toHaveText('Floor — renamed');
-	await expect(wall.getByTestId('tile-waiting')).toHaveAttribute('data-level', 'alert');
+	await expect(wall.getByTestId('tile-waiting-voice')).toHaveAttribute('data-level', 'alert');
 
 	// Queue service-level settings save through PUT /api/config.
 	await page.getByLabel('billing target').fill('75');

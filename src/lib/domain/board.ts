@@ -1,5 +1,6 @@
 import type { BoardConfig } from './board-config';
 import { CHANNELS, type Channel } from './channels';
+import { CHANNEL_GROUPS, GROUP_CHANNELS, type ChannelGroup } from './channel-groups';
 import { BUSY, BUSY_SLOTS, IDLE, OFFERED_SLOTS, type AgentState, type Floor, type QueueState } from './floor';
 import { computeKpis, countAgentTime, emptyCounts, mergeCounts, serviceLevel, type KpiCounts } from './kpi';
 import { minuteOf } from './rolling';
@@ -63,6 +64,7 @@ export class BoardProjector {
 	#sentQueues = new Map<string, string>();
 	#sentTotal = '';
 	#sentChannels = '';
+	#sentGroups = '';
 	#sentTrend = new Map<number, string>();
 	#sentDayStart: number | null = null;
 	#sentLastEventAt: number | null = null;
@@ -89,6 +91,7 @@ export class BoardProjector {
 		this.#sentTrend.clear();
 		this.#sentTotal = '';
 		this.#sentChannels = '';
+		this.#sentGroups = '';
 		this.#time = null;
 	}
 
@@ -100,7 +103,7 @@ export class BoardProjector {
 	view(floor: Floor): BoardView {
 		const queues = this.#queues(floor);
 		const pass = this.#agentPass(floor, queues);
-		const { total, channels } = this.#rollups(floor, queues, pass);
+		const { total, channels, groups } = this.#rollups(floor, queues, pass);
 		return {
 			board: this.#board,
 			dayStart: floor.dayStart,
@@ -111,7 +114,8 @@ export class BoardProjector {
 			channels,
 			queues: queues.map((q) => this.#queueRow(q, pass, floor)),
 			agents: pass.onBoard.map(toAgentRow),
-			trend: this.#trend(floor, queues)
+			trend: this.#trend(floor, queues),
+			groups
 		};
 	}
 
@@ -154,7 +158,10 @@ export class BoardProjector {
 			}
 		}
 
-		const { total, channels } = this.#rollups(floor, queues, pass);
+		const { total, channels, groups } = this.#rollups(floor, queues, pass);
+		const groupsJson = JSON.stringify(groups);
+		const groupsChanged = groupsJson !== this.#sentGroups;
+		this.#sentGroups = groupsJson;
 		const totalJson = JSON.stringify(total);
 		const channelsJson = JSON.stringify(channels);
 		const totalChanged = totalJson !== this.#sentTotal;
@@ -186,7 +193,8 @@ export class BoardProjector {
 			queues: queueRows.length ? queueRows : null,
 			agents: agents.length ? agents : null,
 			removedAgents: removedAgents.length ? removedAgents : null,
-			trend: trend.length ? trend : null
+			trend: trend.length ? trend : null,
+			groups: groupsChanged ? groups : null
 		});
 		// Events on queues this board does not show still say the producers are alive: tell it, but
 		// alone at most once a second so a busy floor does not add a frame per tick per board.
@@ -277,11 +285,18 @@ export class BoardProjector {
 		floor: Floor,
 		queues: readonly QueueState[],
 		pass: AgentPass
-	): { total: RollupRow; channels: RollupRow[] } {
-		const scopes: Array<'total' | Channel> = ['total', ...CHANNELS.filter((c) => queues.some((q) => q.config.channel === c))];
+	): { total: RollupRow; channels: RollupRow[]; groups: RollupRow[] } {
+		const present = CHANNELS.filter((c) => queues.some((q) => q.config.channel === c));
+		const groups = CHANNEL_GROUPS.filter((g) => GROUP_CHANNELS[g].some((c) => present.includes(c)));
+		// Each scope is a set of channels (null: all); a group is summed from its queues' counts like a channel.
+		const scopes: { scope: 'total' | Channel | ChannelGroup; channels: readonly Channel[] | null }[] = [
+			{ scope: 'total', channels: null },
+			...present.map((c) => ({ scope: c, channels: [c] })),
+			...groups.map((g) => ({ scope: g, channels: GROUP_CHANNELS[g] }))
+		];
 		const rollingByQueue = new Map(queues.map((q) => [q, rollingCounts(q, floor)]));
-		const rows = scopes.map((scope) => {
-			const qs = scope === 'total' ? queues : queues.filter((q) => q.config.channel === scope);
+		const rows = scopes.map(({ scope, channels: chans }) => {
+			const qs = chans === null ? queues : queues.filter((q) => chans.includes(q.config.channel));
 			const today = emptyCounts();
 			const rolling = emptyCounts();
 			let waiting = 0;
@@ -294,7 +309,7 @@ export class BoardProjector {
 				if (o !== null && (oldestSince === null || o < oldestSince)) oldestSince = o;
 			}
 			// Agent time is summed per agent, not per queue, so a multi-skilled agent counts once.
-			const agents = pass.onBoard.filter((a) => scope === 'total' || a.channels.includes(scope));
+			const agents = chans === null ? pass.onBoard : pass.onBoard.filter((a) => a.channels.some((c) => chans.includes(c)));
 			for (const a of agents) {
 				countAgentTime(today, a.today[BUSY]!, a.today[IDLE]!, a.today[BUSY_SLOTS]!, a.today[OFFERED_SLOTS]!);
 				// An agent new since the last agent-time refresh has no ledger yet: it counts from the next one.
@@ -311,7 +326,7 @@ export class BoardProjector {
 				agents: countAgents(agents)
 			});
 		});
-		return { total: rows[0]!, channels: rows.slice(1) };
+		return { total: rows[0]!, channels: rows.slice(1, 1 + present.length), groups: rows.slice(1 + present.length) };
 	}
 
 	/** One point per interval over the trend span, empty intervals included so the time axis is even. */

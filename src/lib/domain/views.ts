@@ -1,4 +1,5 @@
 import type { Channel } from './channels';
+import type { ChannelGroup } from './channel-groups';
 import type { AgentActivity } from './agent-activity';
 import type { Kpis } from './kpi';
 import type { BoardConfig } from './board-config';
@@ -60,10 +61,10 @@ export interface AgentCounts {
 	readonly notReadyByReason: Readonly<Record<string, number>>;
 }
 
-/** A roll-up over a board's queues (all of them, or one channel's). */
+/** A roll-up over a board's queues (all of them, one channel's, or one channel group's). */
 export interface RollupRow {
-	/** "total" or a channel. */
-	readonly scope: 'total' | Channel;
+	/** "total", a channel (in `channels`) or a channel group (in `groups`). */
+	readonly scope: 'total' | Channel | ChannelGroup;
 	readonly waiting: number;
 	readonly oldestSince: number | null;
 	readonly today: Kpis;
@@ -97,6 +98,8 @@ export interface BoardView {
 	readonly queues: readonly QueueRow[];
 	readonly agents: readonly AgentRow[];
 	readonly trend: readonly TrendPoint[];
+	/** Roll-ups per channel group with queues on the board, CHANNEL_GROUPS order (the headline's rows). */
+	readonly groups: readonly RollupRow[];
 }
 
 /**
@@ -114,6 +117,8 @@ export interface BoardChanges {
 	readonly agents: readonly AgentRow[] | null;
 	readonly removedAgents: readonly string[] | null;
 	readonly trend: readonly TrendPoint[] | null;
+	/** Replace whole, like `channels`. */
+	readonly groups: readonly RollupRow[] | null;
 }
 
 /** Builds an agent row with its keys in wire order. */
@@ -194,7 +199,8 @@ export function boardChanges(c: Partial<BoardChanges>): BoardChanges {
 		queues: c.queues ?? null,
 		agents: c.agents ?? null,
 		removedAgents: c.removedAgents ?? null,
-		trend: c.trend ?? null
+		trend: c.trend ?? null,
+		groups: c.groups ?? null
 	};
 }
 

@@ -54,7 +54,8 @@ export function applyChanges(view: BoardView, changes: BoardChanges, trendCap = 
 		channels: changes.channels ?? view.channels,
 		queues,
 		agents,
-		trend: changes.trend ? mergeTrend(view.trend, changes.trend, trendCap) : view.trend
+		trend: changes.trend ? mergeTrend(view.trend, changes.trend, trendCap) : view.trend,
+		groups: changes.groups ?? view.groups
 	};
 }
 

@@ -44,7 +44,8 @@ function sampleView(reasons: Record<string, number>): BoardView {
 			agentRow({ id: 'a1', name: 'Ada', team: 'Blue', activity: 'on-contact', reason: null, since: 1_700_000_000_500, slots: [0, 2, 0, 0, 0], capacity: [1, 3, 1, 1, 1] }),
 			agentRow({ id: 'a2', name: 'Bo', team: 'Blue', activity: 'not-ready', reason: 'lunch', since: 1_700_000_000_100, slots: [0, 0, 0, 0, 0], capacity: [1, 3, 1, 1, 1] })
 		],
-		trend: [trendPoint({ start: 1_699_990_000_000, offered: 10, answered: 9, abandoned: 1, serviceLevel: 0.9, waitingMax: 3 })]
+		trend: [trendPoint({ start: 1_699_990_000_000, offered: 10, answered: 9, abandoned: 1, serviceLevel: 0.9, waitingMax: 3 })],
+		groups: [{ ...total, scope: 'messaging' }]
 	};
 }
 

@@ -50,7 +50,8 @@ const view: BoardView = {
 	channels: [],
 	queues: [],
 	agents: [],
-	trend: []
+	trend: [],
+	groups: []
 };
 
 /** Templates whose key orders are the declared record structures. */

@@ -1,5 +1,6 @@
 import type { AgentActivity } from '../domain/agent-activity';
 import type { Channel } from '../domain/channels';
+import type { ChannelGroup } from '../domain/channel-groups';
 
 /** Labels of agent activities, as the legend and cells say them. */
 export const ACTIVITY_LABEL: Readonly<Record<AgentActivity, string>> = {
@@ -42,3 +43,6 @@ export const CHANNEL_LABEL: Readonly<Record<Channel, string>> = {
 	social: 'Social',
 	sms: 'SMS'
 };
+
+/** Display names of channel groups (headline tiles name the group they cover). */
+export const GROUP_LABEL: Readonly<Record<ChannelGroup, string>> = { voice: 'Voice', messaging: 'Messaging', email: 'Email' };

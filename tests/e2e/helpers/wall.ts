@@ -8,7 +8,7 @@ export const SCREENSHOT_DIR = join(import.meta.dirname, '../../../test-results/s
 /** Waits until the board is live with a snapshot on screen. */
 export async function waitLive(page: Page, timeout = 30_000): Promise<void> {
 	await expect(page.getByTestId('freshness')).toHaveAttribute('data-status', 'live', { timeout });
-	await expect(page.getByTestId('tile-sl')).toBeVisible({ timeout });
+	await expect(page.getByTestId('headline')).toBeVisible({ timeout });
 }
 
 /** Text of everything numeric on the board, to see it change. */

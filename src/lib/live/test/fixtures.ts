@@ -49,6 +49,7 @@ export function view(over: Partial<BoardView> = {}): BoardView {
 		queues: [queue('billing')],
 		agents: [agent('a1'), agent('a2')],
 		trend: [trendPoint({ start: 0, offered: 1, answered: 1, abandoned: 0, serviceLevel: 1, waitingMax: 1 })],
+		groups: [],
 		...over
 	};
 }
