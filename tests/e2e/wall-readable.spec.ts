@@ -114,10 +114,17 @@ test('an agent far longer than the board allows in one state is flagged on the g
 	const flagged = page.getByTestId('agent-grid').locator('li.cell[data-long="true"]');
 	await expect.poll(() => flagged.count(), { timeout: 20_000 }).toBeGreaterThan(0);
 	await expect(flagged.first()).toHaveAttribute('title', /over 0\.05 min in this state/);
-	// The default board (not-ready 30, on-contact 60, wrap-up 10 minutes) flags nobody this early.
+	// The default board (not-ready 30, on-contact 60, wrap-up 10 minutes; at 60× an emulated hour
+	// passes a real minute): only agents in a state with a rule, each past that rule's minutes.
 	await page.goto(`${server.url}/wall/default`);
 	await waitLive(page);
-	await expect(page.getByTestId('agent-grid').locator('li.cell[data-long="true"]')).toHaveCount(0);
+	const rule: Record<string, number> = { 'not-ready': 30, 'on-contact': 60, 'wrap-up': 10 };
+	const cells = await page.getByTestId('agent-grid').locator('li.cell').evaluateAll((els) =>
+		els.map((e) => ({ activity: e.getAttribute('data-activity')!, long: e.getAttribute('data-long') === 'true', title: e.getAttribute('title') ?? '' }))
+	);
+	expect(cells.length).toBeGreaterThan(20);
+	for (const c of cells.filter((x) => x.long)) expect(c.title, c.activity).toContain(`over ${rule[c.activity]} min in this state`);
+	expect(cells.filter((x) => x.long && !(x.activity in rule))).toEqual([]);
 });
 
 /**
