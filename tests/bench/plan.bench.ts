@@ -4,8 +4,12 @@
  * main-thread task meanwhile (Long Tasks API), against the same replications in one Node process
  * in the same run. Target: under 3 s on 2 cores. Prints figures; asserts nothing.
  *
+ * Then "Plan a future day" (#15) on two backfilled weeks: the Erlang first answer and the
+ * simulation staffing search for the first forecast day, in the same browser (target: the search
+ * under 30 s on 2 cores), and the longest main-thread task meanwhile.
+ *
  * Needs build/ (npm run build) and Chromium (SIGHTLINE_CHROMIUM or /usr/bin/chromium).
- * Options: --replications N (default 20), --runs K (browser runs, default 3).
+ * Options: --replications N (default 20), --runs K (browser runs, default 3), --no-forecast.
  */
 import { chromium } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,7 +23,9 @@ import { staffingOf } from '../../src/lib/planner/staffing';
 import { startSightline } from '../e2e/helpers/server';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const { values } = parseArgs({ options: { replications: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+	options: { replications: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' }, 'no-forecast': { type: 'boolean', default: false } }
+});
 const R = Number(values.replications);
 const RUNS = Number(values.runs);
 
@@ -43,7 +49,9 @@ async function main(): Promise<void> {
 	runReplications(alt, 7, R);
 	const node = performance.now() - t0;
 
-	const server = await startSightline({ speed: 1 });
+	// Two backfilled weeks: the history the forecast day is forecast from.
+	const server = await startSightline({ speed: 1, extraArgs: ['--backfill', '14'], startTimeoutMs: 300_000 });
+	let forecast: { date: string; erlangMs: number; searchMs: number; longest: number; rounds: string } | null = null;
 	const exe = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
 	const browser = await chromium.launch({ executablePath: exe === 'playwright' || !existsSync(exe) ? undefined : exe, args: ['--no-sandbox', '--disable-gpu'] });
 	const rows: { run: number; ms: number; longest: number; tasks: number; workers: number }[] = [];
@@ -88,6 +96,13 @@ async function main(): Promise<void> {
 			if (r.status !== 'done') throw new Error(`run ${run} ended ${r.status}`);
 			rows.push({ run, ...r });
 		}
+		if (!values['no-forecast']) {
+			try {
+				forecast = await planFutureDay(page);
+			} catch (e) {
+				console.error(`Plan a future day failed: ${(e as Error).message}`);
+			}
+		}
 	} finally {
 		await browser.close();
 		await server.stop();
@@ -99,6 +114,55 @@ async function main(): Promise<void> {
 	const best = Math.min(...rows.map((r) => r.ms));
 	console.log('');
 	console.log(`best browser run ${(best / 1000).toFixed(2)} s against target 3 s: ${best < 3000 ? 'met' : 'missed'}; browser/Node ${(best / node).toFixed(2)}×`);
+	if (forecast) {
+		console.log('');
+		console.log(`Plan a future day ${forecast.date} (Chromium): Erlang first answer ${(forecast.erlangMs / 1000).toFixed(2)} s; simulation search ${(forecast.searchMs / 1000).toFixed(2)} s (${forecast.rounds}) against target 30 s: ${forecast.searchMs < 30_000 ? 'met' : 'missed'}; longest main-thread task meanwhile ${forecast.longest.toFixed(0)} ms`);
+	}
+}
+
+/** Opens "Plan a future day", staffs the first open forecast day by Erlang, then runs the search; wall times from the page. */
+async function planFutureDay(page: import('@playwright/test').Page) {
+	await page.getByTestId('forecast-panel').locator('summary').first().click();
+	await page.getByTestId('forecast-day').locator('option:not([disabled])').first().waitFor({ state: 'attached', timeout: 60_000 });
+	const date = await page.getByTestId('forecast-day').inputValue();
+	// No named functions inside evaluate: tsx would wrap them in a helper the page does not have.
+	return page.evaluate(async (date) => {
+		const tasks: number[] = [];
+		const obs = new PerformanceObserver((l) => {
+			for (const e of l.getEntries()) tasks.push(e.duration);
+		});
+		obs.observe({ type: 'longtask' });
+		const panel = document.querySelector('[data-testid="forecast-panel"]')!;
+		let t0 = performance.now();
+		(document.querySelector('[data-testid="forecast-open"]') as HTMLButtonElement).click();
+		await new Promise<void>((res) => {
+			const mo = new MutationObserver(() => {
+				if ((document.querySelector('[data-testid="source-label"]')?.textContent ?? '').includes(`forecast ${date}`) || panel.getAttribute('data-status') === 'failed') {
+					mo.disconnect();
+					res();
+				}
+			});
+			mo.observe(document.body, { attributes: true, subtree: true, childList: true, characterData: true });
+		});
+		const erlangMs = performance.now() - t0;
+		await new Promise((r) => setTimeout(r, 100));
+		t0 = performance.now();
+		(document.querySelector('[data-testid="search-run"]') as HTMLButtonElement).click();
+		await new Promise<void>((res) => {
+			const mo = new MutationObserver(() => {
+				if (panel.getAttribute('data-status') === 'done' || panel.getAttribute('data-status') === 'failed') {
+					mo.disconnect();
+					res();
+				}
+			});
+			mo.observe(panel, { attributes: true });
+		});
+		const searchMs = performance.now() - t0;
+		obs.disconnect();
+		if (panel.getAttribute('data-status') !== 'done') throw new Error(`search ended ${panel.getAttribute('data-status')}: ${document.querySelector('[data-testid="forecast-error"]')?.textContent}`);
+		const rounds = /\d+ rounds × \d+ replications/.exec(document.querySelector('[data-testid="search-done"]')?.textContent ?? '')?.[0] ?? '';
+		return { date, erlangMs, searchMs, longest: Math.max(0, ...tasks), rounds };
+	}, date);
 }
 
 main().catch((e) => {
