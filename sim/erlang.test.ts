@@ -126,4 +126,22 @@ describe('agentsForTarget', () => {
 		const fewer = erlangAMetrics({ lambda, aht, patience, agents: agents - 1, threshold: 20 });
 		expect(fewer.serviceLevel['abandons-count-against']).toBeLessThan(target);
 	});
+
+	it('finds the same count as trying one agent after another, across loads, thresholds and an occupancy ceiling', () => {
+		for (const [lambda, aht, patience, threshold, target, maxOccupancy] of [
+			[0.5, 300, 200, 20, 0.8, undefined],
+			[2, 240, Infinity, 30, 0.9, undefined],
+			[0.02, 600, 7200, 4 * 3600, 0.9, undefined],
+			[1, 180, 300, 20, 0.5, 0.7]
+		] as const) {
+			const x = { lambda, aht, patience, threshold, target, ...(maxOccupancy ? { maxOccupancy } : {}) };
+			const a = lambda * aht;
+			let n = Number.isFinite(patience) ? Math.max(1, Math.floor(a * 0.5)) : Math.floor(a) + 1;
+			for (; ; n++) {
+				const r = erlangAMetrics({ ...x, agents: n });
+				if (r.serviceLevel['abandons-count-against'] >= target && (maxOccupancy === undefined || r.occupancy <= maxOccupancy)) break;
+			}
+			expect(agentsForTarget(x).agents).toBe(n);
+		}
+	});
 });

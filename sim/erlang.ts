@@ -253,16 +253,43 @@ export interface StaffingInput extends Omit<ErlangAInput, 'agents' | 'patience'>
 	readonly maxOccupancy?: number;
 }
 
-/** Fewest agents meeting the target (and the occupancy ceiling, if given), with their figures. */
+/**
+ * Fewest agents meeting the target (and the occupancy ceiling, if given), with their figures.
+ *
+ * Service level rises and occupancy falls with every agent added, so the answer is found by
+ * galloping up from half the load and bisecting, about 2·log₂ evaluations instead of one per agent:
+ * an Erlang A evaluation with a long threshold (email's hours) is the expensive part of staffing a
+ * forecast day (the planner measured 17.5 s per agent group stepping one agent at a time).
+ */
 export function agentsForTarget(x: StaffingInput): { agents: number; result: ErlangResult } {
 	const a = x.lambda * x.aht;
 	const patience = x.patience ?? Infinity;
 	const formula = x.formula ?? 'abandons-count-against';
-	let n = Number.isFinite(patience) ? Math.max(1, Math.floor(a * 0.5)) : Math.floor(a) + 1;
-	for (; ; n++) {
-		const result = erlangAMetrics({ ...x, patience, agents: n });
-		const occOk = x.maxOccupancy === undefined || result.occupancy <= x.maxOccupancy;
-		if (result.serviceLevel[formula] >= x.target && occOk) return { agents: n, result };
-		if (n > a * 10 + 1000) throw new RangeError('target cannot be met');
+	const limit = a * 10 + 1000;
+	const at = (n: number) => erlangAMetrics({ ...x, patience, agents: n });
+	const meets = (r: ErlangResult) => r.serviceLevel[formula] >= x.target && (x.maxOccupancy === undefined || r.occupancy <= x.maxOccupancy);
+	// Erlang C's chain needs more agents than the load; Erlang A's (abandons relieve it) need not.
+	let lo = Number.isFinite(patience) ? Math.max(1, Math.floor(a * 0.5)) : Math.floor(a) + 1;
+	let r = at(lo);
+	if (meets(r)) return { agents: lo, result: r };
+	// Invariant: lo misses; find hi that meets.
+	let step = 1;
+	let hi = lo + step;
+	let rHi = at(hi);
+	while (!meets(rHi)) {
+		if (hi > limit) throw new RangeError('target cannot be met');
+		lo = hi;
+		step *= 2;
+		hi = lo + step;
+		rHi = at(hi);
 	}
+	while (hi - lo > 1) {
+		const mid = lo + Math.floor((hi - lo) / 2);
+		r = at(mid);
+		if (meets(r)) {
+			hi = mid;
+			rHi = r;
+		} else lo = mid;
+	}
+	return { agents: hi, result: rHi };
 }
