@@ -2,7 +2,6 @@ import type { Scenario } from '../../../sim/scenario';
 import type { PlanDoc } from './plan-doc';
 import type { DiffLine } from './diff';
 import type { HistoryDaySummary, HistoryDaysResponse, HistoryTraceResponse } from '../domain/history';
-import type { SimulationInfo } from '../api/types';
 
 /**
  * The plan API as the browser uses it (see src/server/routes/plans.ts and tokens.ts). Errors
@@ -85,14 +84,4 @@ export function historyTrace(date: string, source: string | undefined, token: st
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error('a stored day is named by its date, YYYY-MM-DD');
 	const q = source ? `?source=${encodeURIComponent(source)}` : '';
 	return api<HistoryTraceResponse>('GET', `/api/history/days/${date}/trace${q}`, token);
-}
-
-/**
- * "Play on the wallboard": plays a scenario's day on a board of its own (`POST /api/simulations`,
- * supervisor token), marked SIMULATION on the wall and never stored as history. Resolves with the
- * simulation, whose `board` is the wall to open (`/wall/<board>`).
- */
-export function playOnWall(scenario: unknown, name: string, token: string | null, speed = 60): Promise<SimulationInfo> {
-	const badge = name.trim().slice(0, 100);
-	return api<SimulationInfo>('POST', '/api/simulations', token, { scenario, speed, ...(badge ? { name: badge } : {}) });
 }
