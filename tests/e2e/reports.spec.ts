@@ -168,7 +168,7 @@ test('forecast vs actual: a forecast issued for yesterday is held against the da
 	const acc = await api<{ wape: number; coverage: number; rows: { start: string; actual: number; inside: boolean | null }[] }>(`/api/forecast/accuracy?date=${yesterday}`);
 	await page.goto(`${server.url}/reports?date=${yesterday}`);
 	const section = page.getByTestId('forecast-accuracy');
-	await expect(section.getByRole('heading', { name: 'Forecast vs actual' })).toBeVisible({ timeout: 20_000 });
+	await expect(section.getByRole('heading', { name: 'Forecast vs actual', exact: true })).toBeVisible({ timeout: 20_000 });
 	await expect(page.getByTestId('forecast-wape')).toHaveText(`${(acc.wape * 100).toFixed(1)}%`);
 	await expect(page.getByTestId('forecast-coverage')).toHaveText(`${(acc.coverage * 100).toFixed(1)}%`);
 	// One row per hour that expected or saw contacts, actuals as the API has them.
