@@ -27,8 +27,9 @@ export const USAGE = `usage: npm start -- [emulator|replay|ingest] [options]
     --backfill DAYS    on an empty data dir, the emulator first stores this many past days
                        of the emulated center (default 28; 0 turns it off)
     --from HH:MM       a clock time: a demo day whose clock starts today at HH:MM (the
-                       center's time zone, 00:00..23:59); its hours since 00:00 play at
-                       once, as they would at 1x, so boards open with the day's trend
+                       center's time zone; the center opens at 08:00 as on the calendar);
+                       its hours since opening play at once, as they would at 1x, so
+                       boards open with the day's trend
     --host H           listen address (default ${D.host}; any other needs tokens for everything)
     --port N           port (default $PORT or ${D.port})
     --data DIR         data directory: SQLite store and tokens (default ${D.dataDir})

@@ -2,7 +2,8 @@ import { DEFAULT_SCENARIO, EmulatorSource } from './sources/emulator';
 import { ReplaySource } from './sources/replay';
 import type { Source } from './sources/source';
 import type { Store } from './store';
-import { clockTimeOn, dayKey, dayStart } from '../lib/domain/time';
+import { clockTimeOn, dayKey, dayStart, formatClock, parseClock } from '../lib/domain/time';
+import { EMULATED_OPENING } from './sources/emulated-day';
 
 /** Which playback source feeds the floor (ingest is always on). */
 export type SourceOption =
@@ -36,15 +37,20 @@ export function createSource(spec: SourceOption, ctx: SourceContext): Source | n
 			return null;
 		case 'emulator': {
 			// --from is a clock time: the emulated clock reads it at start, on today's date, and the
-			// scenario's day begins at today's midnight (so its intervals are the day's own).
-			const midnight = dayStart(ctx.now, ctx.timeZone);
-			const start = spec.from === undefined ? ctx.now : clockTimeOn(dayKey(midnight, ctx.timeZone), spec.from, ctx.timeZone);
+			// scenario's day opens at the emulated center's opening time, as on the calendar and in
+			// the backfilled days (so 16:00 means eight hours of the day played in).
+			const today = dayKey(dayStart(ctx.now, ctx.timeZone), ctx.timeZone);
+			const openingSeconds = parseClock(EMULATED_OPENING) ?? 0;
+			const opening = clockTimeOn(today, openingSeconds, ctx.timeZone);
+			const start = spec.from === undefined ? ctx.now : clockTimeOn(today, spec.from, ctx.timeZone);
+			if (spec.from !== undefined && spec.from < openingSeconds)
+				throw new Error(`--from ${formatClock(spec.from)} is before the emulated center opens (${EMULATED_OPENING})`);
 			return new EmulatorSource({
 				scenarioPath: spec.scenario ?? DEFAULT_SCENARIO,
 				seed: spec.seed ?? 1,
 				speed: spec.speed ?? 1,
 				start,
-				from: spec.from === undefined ? 0 : (start - midnight) / 1000,
+				from: spec.from === undefined ? 0 : (start - opening) / 1000,
 				// Real time with no demo offset: the center's own calendar, so a restart continues today.
 				calendar: (spec.speed ?? 1) === 1 && spec.from === undefined ? { timeZone: ctx.timeZone, resetTime: ctx.resetTime } : undefined
 			});

@@ -214,7 +214,7 @@ async function main(): Promise<void> {
 	const server = await startSightline({
 		speed,
 		scenario: join(ROOT, 'tests/bench/wall-1000-agents.json'),
-		extraArgs: ['--from', '08:00', '--time-zone', zoneAtHour(12)]
+		extraArgs: ['--from', '16:00', '--time-zone', zoneAtHour(12)]
 	});
 	const browser = await chromium.launch({
 		executablePath: exe === 'playwright' || !existsSync(exe) ? undefined : exe,

@@ -12,8 +12,8 @@ import { spawnServer, type ServerProcess } from '../helpers/server-process';
 import { LiveClient } from './helpers/live-client';
 
 /**
- * `npm start -- --from 08:00` (#11): a demo day whose clock reads 08:00 today, with the hours since
- * midnight played at once. The board it opens with must be the board the same events give when
+ * `npm start -- --from 16:00` (#11): a demo day whose clock reads 16:00 today, with the hours since
+ * the center opened (08:00, as on the calendar) played at once. The board it opens with must be the board the same events give when
  * played at 1×: here a domain Floor is fed the scenario's events tick by tick (250 ms), the way the
  * server's 1× tick feeds them, and projected for the same board.
  */
@@ -30,20 +30,20 @@ describe('--from HH:MM', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'sightline-from-'));
 		dirs.push(dir);
 		const midnight = dayStart(Date.now(), 'UTC');
-		server = await spawnServer(['--from', '08:00', '--time-zone', 'UTC', '--port', '0', '--data', dir, '--backfill', '0']);
+		server = await spawnServer(['--from', '16:00', '--time-zone', 'UTC', '--port', '0', '--data', dir, '--backfill', '0']);
 		const c = await LiveClient.connect(server.url);
 		await c.until(() => c.ofType('snapshot').length > 0, 10_000, 'a snapshot');
 		const snap = c.ofType('snapshot')[0]!;
 		c.close();
-		// The clock is a clock time: 08:00 today (UTC), plus the seconds the server took to start.
+		// The clock is a clock time: 16:00 today (UTC), plus the seconds the server took to start.
 		const at = snap.serverTime;
-		expect(at).toBeGreaterThanOrEqual(midnight + 8 * 3600_000);
-		expect(at).toBeLessThan(midnight + 8 * 3600_000 + 60_000);
+		expect(at).toBeGreaterThanOrEqual(midnight + 16 * 3600_000);
+		expect(at).toBeLessThan(midnight + 16 * 3600_000 + 60_000);
 		expect(snap.floor.dayStart).toBe(midnight);
 
-		// The same day at 1×: the default seed's events from midnight, applied tick by tick.
+		// The same day at 1×: the default seed's events from the 08:00 opening, applied tick by tick.
 		const scenario = loadScenario(DEFAULT_SCENARIO);
-		const events = traceEvents(scenario, { seed: 1, startTs: midnight });
+		const events = traceEvents(scenario, { seed: 1, startTs: midnight + 8 * 3600_000 });
 		const floor = new Floor({ ...DEFAULT_FLOOR_CONFIG, queues: scenarioQueues(scenario) }, midnight, { rollDayOnEventTime: false });
 		let next = 0;
 		for (let t = midnight; t <= at; t = Math.min(at, t + 250)) {

@@ -74,15 +74,17 @@ describe('sources in the server', () => {
 	});
 
 	it('the emulator started 4 hours into its day plays those hours at once: the board opens with their history', async () => {
-		const from = 4 * 3600;
+		// 12:00 on the clock: 4 hours after the emulated center's 08:00 opening.
+		const from = 12 * 3600;
+		const played = 4 * 3600;
 		// The events of the first 4 hours, counted from the simulator directly (the day's timing does not depend on its start).
 		const day = traceEvents(loadScenario(DEFAULT_SCENARIO), { seed: 3, startTs: 0 });
 		const upTo = (s: number) => day.filter((e) => e.ts <= s * 1000).length;
 		// Local noon: no daily reset inside the 4 hours.
 		t = await startTestServer({ source: { kind: 'emulator', speed: 1, seed: 3, from }, timeZone: zoneAtHour(12) });
 		const c = await LiveClient.connect(t.url);
-		await c.until(() => t!.server.metrics.eventsAccepted >= upTo(from), 10_000, 'the first 4 hours played');
-		expect(t.server.metrics.eventsAccepted).toBeLessThanOrEqual(upTo(from + 60));
+		await c.until(() => t!.server.metrics.eventsAccepted >= upTo(played), 10_000, 'the first 4 hours played');
+		expect(t.server.metrics.eventsAccepted).toBeLessThanOrEqual(upTo(played + 60));
 		expect(t.server.metrics.anomalies).toBe(0);
 		c.close();
 		const late = await LiveClient.connect(t.url);
@@ -91,13 +93,14 @@ describe('sources in the server', () => {
 		// 4 hours of 15-minute intervals: 16, or 17 when the day did not start on an interval boundary.
 		expect(floor.trend.length).toBeGreaterThanOrEqual(16);
 		expect(floor.trend.length).toBeLessThanOrEqual(17);
-		const arrived = day.filter((e) => e.type === 'contact.queued' && e.ts <= from * 1000).length;
+		const arrived = day.filter((e) => e.type === 'contact.queued' && e.ts <= played * 1000).length;
 		expect(floor.total.today.offered).toBeGreaterThanOrEqual(arrived * 0.99);
 		late.close();
 	});
 
 	it('refuses an emulator start outside the emulated day', async () => {
-		await expect(startTestServer({ source: { kind: 'emulator', from: 13 * 3600 } })).rejects.toThrow(/--from 13:00 is outside the emulated day of 12:00/);
+		await expect(startTestServer({ source: { kind: 'emulator', from: 21 * 3600 } })).rejects.toThrow(/--from: 13:00 into the emulated day is past its end \(the day is 12:00 long/);
+		await expect(startTestServer({ source: { kind: 'emulator', from: 6 * 3600 } })).rejects.toThrow(/--from 06:00 is before the emulated center opens \(08:00\)/);
 	});
 
 	it('replays a JSONL trace moved to today, and refuses a trace with a bad line naming it', async () => {

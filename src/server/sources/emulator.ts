@@ -82,7 +82,7 @@ export class EmulatorSource implements Source {
 		const from = options.from ?? 0;
 		if (!(from >= 0 && from < this.#scenario.horizon))
 			throw new Error(
-				`--from ${formatElapsed(from)} is outside the emulated day of ${formatElapsed(this.#scenario.horizon)} (${options.scenarioPath})`
+				`--from: ${formatElapsed(from)} into the emulated day is past its end (the day is ${formatElapsed(this.#scenario.horizon)} long, ${options.scenarioPath})`
 			);
 		this.#clock = new ScaledClock(options.start, options.speed);
 		this.#seed = options.seed;
