@@ -231,8 +231,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require, auth: deps.auth });
 	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}) });
 	registerTokenRoutes(router, { ...deps, plans });
-	const simulations = new Simulations(hub, () => floor.config, log);
-	registerSimulationRoutes(router, { simulations });
+	const simulations = new Simulations(hub, () => floor.config, log, store.audit.bind(store));
+	registerSimulationRoutes(router, { simulations, auth });
 	registerFallbackRoutes(router, deps); // last: what nothing above matched
 	const cap = new ConnectionCap(o.maxConnectionsPerAddress);
 	metrics.connectionCapRefusals = () => cap.refusals;

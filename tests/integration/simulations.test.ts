@@ -101,8 +101,18 @@ describe('POST /api/simulations', () => {
 		const listed = await call('GET', '/api/simulations', t.tokens.viewer);
 		expect(listed.body.simulations).toEqual([expect.objectContaining({ id: info.id, state: 'ended', offered: queued })]);
 
-		// Nothing reached the store or the live floor.
-		expect(storedRows(t.dataDir)).toEqual(rowsBefore);
+		// Nothing reached the store or the live floor but the audit: who started it, and that it ended.
+		expect(storedRows(t.dataDir)).toEqual({ ...rowsBefore, audit: rowsBefore.audit! + 2 });
+		const audit = (await call('GET', '/api/audit', t.tokens.admin)).body.audit as { ts: number; actor: string; action: string; target: string; detail: string }[];
+		const lines = audit.filter((a) => a.action.startsWith('simulation.')).reverse();
+		expect(lines.map((a) => [a.actor, a.action, a.target])).toEqual([
+			['supervisor (bootstrap token)', 'simulation.start', info.id],
+			['server', 'simulation.end', info.id]
+		]);
+		expect(JSON.parse(lines[0]!.detail)).toEqual({ name: 'two quiet hours', seed: 7, speed: 3600, simStart: info.simStart, simEnd: info.simEnd });
+		expect(JSON.parse(lines[1]!.detail)).toEqual({ name: 'two quiet hours', offered: queued });
+		expect(lines[0]!.ts).toBe(info.startedAt);
+		expect(lines[1]!.ts).toBeGreaterThanOrEqual(info.startedAt);
 		expect(await call('GET', '/api/history/days', t.tokens.viewer)).toEqual(daysBefore);
 		const live = await LiveClient.connect(t.url);
 		await live.until(() => live.ofType('snapshot').length === 1, 5000, 'live snapshot');
@@ -136,6 +146,17 @@ describe('POST /api/simulations', () => {
 		expect((await call('POST', '/api/simulations', t.tokens.supervisor, slow)).status).toBe(201);
 		// A simulation's board cannot be overwritten as a saved board.
 		expect((await call('PUT', `/api/boards/${b.body.board}`, t.tokens.admin, { name: 'x' })).status).toBe(409);
+		// Audited: three starts and one stop, each by the supervisor; the refused one and the 404 not at all.
+		const audit = (await call('GET', '/api/audit', t.tokens.admin)).body.audit as { actor: string; action: string; target: string; detail: string }[];
+		const lines = audit.filter((x) => x.action.startsWith('simulation.')).reverse();
+		expect(lines.map((x) => [x.actor, x.action])).toEqual([
+			['supervisor (bootstrap token)', 'simulation.start'],
+			['supervisor (bootstrap token)', 'simulation.start'],
+			['supervisor (bootstrap token)', 'simulation.stop'],
+			['supervisor (bootstrap token)', 'simulation.start']
+		]);
+		expect(lines.map((x) => x.target).slice(0, 3)).toEqual([a.body.id, b.body.id, a.body.id]);
+		expect(JSON.parse(lines[2]!.detail)).toMatchObject({ name: 'two quiet hours', wasEnded: false });
 	});
 
 	it('refuses a bad request naming the problem, and anyone but a supervisor', async () => {

@@ -21,6 +21,8 @@ import type { SimulationRequest } from './simulation-request';
  * it reaches the store: its floor has no history observer, and its events never pass the intake.
  * A simulation ends by itself at the end of its simulated day (the wall is told `ended`) and its
  * board stays for `lingerMs` so the room sees how the day closed; DELETE stops it at once.
+ * Who started or stopped which day, and when it ended by itself, is written to the audit log like
+ * every other supervisor action (the only trace a simulation leaves in the store).
  */
 
 /** Simulations playing at once, at most (each holds a floor and a day of events). */
@@ -100,6 +102,12 @@ class Simulation {
 	}
 }
 
+/** Writes one audit line (the store's `audit`). */
+export type SimulationAudit = (actor: string, action: 'simulation.start' | 'simulation.stop' | 'simulation.end', target: string, detail: unknown, ts: number) => void;
+
+/** Actor of the audit lines the server writes itself (a day that ended, a board that lingered out). */
+const SERVER_ACTOR = 'server';
+
 /** Why a simulation could not start (the route answers 409). */
 export class SimulationLimitError extends Error {}
 
@@ -113,17 +121,18 @@ export class Simulations {
 		/** The live floor's config: a played day uses its time zone, reset, interval and rolling window. */
 		private readonly floorConfig: () => FloorConfig,
 		private readonly log: (line: string) => void,
+		private readonly audit: SimulationAudit,
 		private readonly max = MAX_SIMULATIONS,
 		private readonly lingerMs = LINGER_MS
 	) {}
 
-	/** Starts a simulation on a new board; throws SimulationLimitError when `max` are running. */
-	start(request: SimulationRequest, wallNow = Date.now()): SimulationInfo {
+	/** Starts a simulation on a new board for `actor`; throws SimulationLimitError when `max` are running. */
+	start(request: SimulationRequest, actor: string, wallNow = Date.now()): SimulationInfo {
 		if (this.#count() >= this.max) {
 			// An ended board makes room; running ones are only stopped by someone.
 			const oldestEnded = [...this.#running.values()].filter((s) => s.ended).sort((a, b) => a.endedAt! - b.endedAt!)[0];
 			if (!oldestEnded) throw new SimulationLimitError(`${this.max} simulations are running; stop one first (DELETE /api/simulations/:id)`);
-			this.stop(oldestEnded.id);
+			this.stop(oldestEnded.id, actor, wallNow);
 		}
 		let id = `sim-${this.#next++}`;
 		while (this.hub.hasBoard(id)) id = `sim-${this.#next++}`;
@@ -137,17 +146,24 @@ export class Simulations {
 		this.#running.set(id, sim);
 		this.hub.addFloorBoard(board, floor, sim.source);
 		this.log(`simulation ${id} started: ${request.name}, seed ${request.seed}, ${request.speed}× speed`);
-		return sim.info();
+		const info = sim.info();
+		this.audit(actor, 'simulation.start', id, { name: request.name, seed: request.seed, speed: request.speed, simStart: info.simStart, simEnd: info.simEnd }, wallNow);
+		return info;
 	}
 
-	/** Stops a simulation and removes its board (its walls are closed); null when there is none. */
-	stop(id: string): SimulationInfo | null {
+	/**
+	 * Stops a simulation and removes its board (its walls are closed); null when there is none.
+	 * Audited with `actor` (null: server shutdown, when the store is closing and nothing was decided).
+	 */
+	stop(id: string, actor: string | null, wallNow = Date.now()): SimulationInfo | null {
 		const sim = this.#running.get(id);
 		if (!sim) return null;
 		this.#running.delete(id);
 		this.hub.removeBoard(id);
 		this.log(`simulation ${id} stopped`);
-		return { ...sim.info(), state: 'stopped' };
+		const info: SimulationInfo = { ...sim.info(), state: 'stopped' };
+		if (actor !== null) this.audit(actor, 'simulation.stop', id, { name: info.name, wasEnded: sim.ended, simNow: info.simNow, offered: info.offered }, wallNow);
+		return info;
 	}
 
 	/** Every simulation, running or ended (still on its board). */
@@ -165,14 +181,16 @@ export class Simulations {
 			if (sim.tick(wallNow, this.log)) {
 				this.hub.setBoardSource(sim.id, sim.source);
 				this.log(`simulation ${sim.id} ended: its simulated day is over`);
+				const info = sim.info();
+				this.audit(SERVER_ACTOR, 'simulation.end', sim.id, { name: info.name, offered: info.offered }, wallNow);
 			}
-			if (sim.endedAt !== null && wallNow - sim.endedAt >= this.lingerMs) this.stop(sim.id);
+			if (sim.endedAt !== null && wallNow - sim.endedAt >= this.lingerMs) this.stop(sim.id, SERVER_ACTOR, wallNow);
 		}
 	}
 
 	/** Stops every simulation (server shutdown). */
 	close(): void {
-		for (const id of [...this.#running.keys()]) this.stop(id);
+		for (const id of [...this.#running.keys()]) this.stop(id, null);
 	}
 
 	#count(): number {
