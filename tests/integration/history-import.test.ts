@@ -162,19 +162,19 @@ describe('import of the Anonymous Bank files', () => {
 		}
 	});
 
-	it('the command line: --date, --data, a summary per day, exit 2 with one clear line on bad usage', () => {
+	it('the command line: --date, --data, a summary per day, exit 2 with one clear line on bad usage', async () => {
 		const dir3 = mkdtempSync(join(tmpdir(), 'sightline-import-cli-'));
 		const out: string[] = [];
 		const err: string[] = [];
 		const sink = (into: string[]) => ({ write: (s: string) => into.push(s) > 0, isTTY: false }) as unknown as NodeJS.WriteStream;
 		try {
-			expect(main([sharedDataPath('anonymous-bank-1999-one-day.csv'), '--date', '2010-08-08', '--data', dir3, '--time-zone', 'UTC'], sink(out), sink(err))).toBe(0);
+			expect(await main([sharedDataPath('anonymous-bank-1999-one-day.csv'), '--date', '2010-08-08', '--data', dir3, '--time-zone', 'UTC'], sink(out), sink(err))).toBe(0);
 			expect(out.join('')).toMatch(/2010-08-08\s+2239\s+1511\s+728/);
-			expect(main([join(dirname(sharedDataPath('anonymous-bank-1999-one-day.csv')), 'nope.csv'), '--data', dir3], sink(out), sink(err))).toBe(2);
+			expect(await main([join(dirname(sharedDataPath('anonymous-bank-1999-one-day.csv')), 'nope.csv'), '--data', dir3], sink(out), sink(err))).toBe(2);
 			expect(err.join('')).toMatch(/cannot read/);
-			expect(main([join(dirname(sharedDataPath('anonymous-bank-1999-one-day.csv')), 'README.md'), '--data', dir3], sink(out), sink(err))).toBe(2);
+			expect(await main([join(dirname(sharedDataPath('anonymous-bank-1999-one-day.csv')), 'README.md'), '--data', dir3], sink(out), sink(err))).toBe(2);
 			expect(err.join('')).toMatch(/not an Anonymous Bank call log/);
-			expect(main([sharedDataPath('anonymous-bank-1999-one-day.csv'), '--date', '8/8/2010', '--data', dir3], sink(out), sink(err))).toBe(2);
+			expect(await main([sharedDataPath('anonymous-bank-1999-one-day.csv'), '--date', '8/8/2010', '--data', dir3], sink(out), sink(err))).toBe(2);
 		} finally {
 			rmSync(dir3, { recursive: true, force: true });
 		}

@@ -64,13 +64,34 @@ export class ImportError extends Error {}
 /** The floor config an import uses: the given one, else the store's, else the defaults. */
 export function importConfig(store: Store, given?: FloorConfig): FloorConfig {
 	if (given) return given;
-	const stored = store.latestConfig<FloorConfig>('floor', 'default')?.body;
+	return importConfigFrom(store.latestConfig<Partial<FloorConfig>>('floor', 'default')?.body);
+}
+
+/** The floor config an import uses given the center's stored one (a store's, or the cluster's shared one). */
+export function importConfigFrom(stored: Partial<FloorConfig> | undefined): FloorConfig {
 	return { ...DEFAULT_FLOOR_CONFIG, ...stored };
 }
 
-/** Imports `text` into `store`. Throws ImportError when the file is not of the format at all. */
-export function importText(store: Store, text: string, options: ImportOptions): ImportResult {
-	const config = importConfig(store, options.config);
+/**
+ * A file read and checked, not yet written: what every store that takes it needs to write the
+ * same days (here, or on every instance of a cluster through its log).
+ */
+export interface PreparedImport {
+	/** Records read: calls (offered or not, PHANTOM excluded) or events. */
+	readonly records: number;
+	/** Bad rows, by line and field; they are skipped whole. */
+	readonly errors: readonly TraceError[];
+	/** The events, in time order. */
+	readonly events: readonly FloorEvent[];
+	/** The center's clock with the file's queues added: the Floor the events are played through. */
+	readonly config: FloorConfig;
+	/** The days the file holds (those its contacts were offered in), sorted: each is replaced whole. */
+	readonly dates: readonly string[];
+}
+
+/** Reads `text` with the center's `config`. Throws ImportError when there is nothing to import. */
+export function prepareImport(text: string, options: Omit<ImportOptions, 'config' | 'onProgress'> & { readonly config: FloorConfig }): PreparedImport {
+	const { config } = options;
 	const { events, errors, records } = options.format === 'anonymous-bank' ? bankEvents(text, options.date, config) : traceEvents(text);
 	if (events.length === 0) {
 		if (errors.length) throw new ImportError(`nothing to import: every row is bad (first: line ${errors[0]?.line}, ${errors[0]?.field || 'row'}: ${errors[0]?.message})`);
@@ -78,19 +99,40 @@ export function importText(store: Store, text: string, options: ImportOptions): 
 	}
 	events.sort((a, b) => a.ts - b.ts);
 	const withQueues: FloorConfig = options.format === 'anonymous-bank' ? { ...config, queues: mergeQueues(config, bankQueues()) } : config;
-	// The days the file holds: those its contacts were offered in.
 	const dates = new Set<string>();
 	for (const e of events) if (e.type === 'contact.queued') dates.add(dayKey(dayStart(e.ts, config.timeZone, config.resetTime), config.timeZone));
+	return { records, errors, events, config: withQueues, dates: [...dates].sort() };
+}
+
+/**
+ * Writes a prepared import's days into `store` in one transaction: each day deleted, then the
+ * Floor's rows written, so writing the same import again (or another holding the same day)
+ * replaces the day and never counts anything twice.
+ */
+export function writeImport(
+	store: Store,
+	prepared: Pick<PreparedImport, 'events' | 'config' | 'dates'>,
+	onProgress?: (done: number, total: number) => void
+): Omit<ImportResult, 'records' | 'errors'> {
+	const { events, config } = prepared;
+	const dates = new Set(prepared.dates);
 	const pages = chunks(events, 20_000);
 	const result = store.transaction(() => {
 		for (const d of dates) deleteDay(store.db, d, 'import');
-		return deriveHistory(store, withQueues, 'import', pages, 'bulk', (done) => options.onProgress?.(done, events.length), dates);
+		return deriveHistory(store, config, 'import', pages, 'bulk', (done) => onProgress?.(done, events.length), dates);
 	});
 	const summary = store.db.prepare(
 		`SELECT date, sum(offered) AS offered, sum(answered) AS answered, sum(abandoned) AS abandoned FROM h_counts WHERE source = 'import' AND date = ? GROUP BY date`
 	);
 	const days = [...dates].sort().map((date) => (summary.get(date) as ImportedDay | undefined) ?? { date, offered: 0, answered: 0, abandoned: 0 });
-	return { records, events: result.events, anomalies: result.anomalies, days, errors };
+	return { events: result.events, anomalies: result.anomalies, days };
+}
+
+/** Imports `text` into `store`. Throws ImportError when the file is not of the format at all. */
+export function importText(store: Store, text: string, options: ImportOptions): ImportResult {
+	const prepared = prepareImport(text, { ...options, config: importConfig(store, options.config) });
+	const written = writeImport(store, prepared, options.onProgress);
+	return { records: prepared.records, errors: prepared.errors, ...written };
 }
 
 function bankEvents(text: string, date: string | undefined, config: FloorConfig): { events: FloorEvent[]; errors: TraceError[]; records: number } {
@@ -116,6 +158,6 @@ function mergeQueues(config: FloorConfig, extra: FloorConfig['queues']): FloorCo
 	return [...config.queues, ...extra.filter((q) => !have.has(q.id))];
 }
 
-function* chunks<T>(xs: readonly T[], size: number): Generator<T[]> {
+function* chunks<T>(xs: readonly T[], size: number): Generator<readonly T[]> {
 	for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
 }

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Floor, FloorConfig } from '../../lib/domain/floor';
 import type { HistorySource } from '../../lib/domain/history';
 import type { BoardRegistry } from '../boards';
@@ -7,7 +10,8 @@ import type { EventSink, Intake } from '../intake';
 import type { LiveHub } from '../live-hub';
 import type { Store } from '../store';
 import type { LiveHistory } from '../history/live';
-import { ClusterLog, LOGGED_CONFIG_KINDS, type ClusterLogRecord } from './cluster-log';
+import { writeImport, type PreparedImport } from '../history/import';
+import { ClusterLog, clusterLogOptions, LOGGED_CONFIG_KINDS, type ClusterLogRecord } from './cluster-log';
 import { NatsEventStream, type StreamBatch } from './event-stream';
 import { SharedConfig, type SharedConfigVersion } from './shared-config';
 
@@ -23,8 +27,11 @@ import { SharedConfig, type SharedConfigVersion } from './shared-config';
  * - Config versions (floor config, boards, report settings, tokens, webhooks) saved on any instance
  *   are put on a key-value bucket; every other instance saves them into its own store and applies them.
  * - What must be kept whole (every plan and live-plan version, which rollback needs, beyond the
- *   bucket's 64 revisions per key) and history operations (a deleted day) go through the cluster log
- *   stream; every instance applies it in order, remembering in its data dir how far it got.
+ *   bucket's 64 revisions per key) and history operations (a deleted day, an import published by
+ *   `npm run import -- FILE --nats URL`) go through the cluster log stream; every instance applies
+ *   it in order, remembering in its data dir how far it got.
+ * - Backfill is not published: it runs only with the emulator source, never with `--nats`, and a
+ *   backfilled day is a function of its date, the scenario and the seed (the same rows wherever).
  */
 
 /** Settings of `--nats`. */
@@ -83,10 +90,7 @@ export class Cluster {
 		let log: ClusterLog;
 		try {
 			config = await SharedConfig.open(stream.connection, opts.instance, opts.configBucket);
-			log = await ClusterLog.open(stream, {
-				stream: `${opts.stream ?? 'SIGHTLINE_EVENTS'}_LOG`,
-				subjectPrefix: `${opts.subjectPrefix ?? 'sightline.events'}_log`
-			});
+			log = await ClusterLog.open(stream, clusterLogOptions(opts.stream, opts.subjectPrefix));
 		} catch (e) {
 			await stream.close();
 			throw new Error(`NATS at ${opts.url}: could not open the shared config bucket or the cluster log: ${(e as Error).message}`);
@@ -191,9 +195,17 @@ export class Cluster {
 			if (r.op === 'config') {
 				const done = store.importConfigVersion(r, r.origin);
 				if (done === 'conflict') log(`cluster: ${r.kind} ${r.key} version ${r.version} from ${r.origin} differs from the one saved here; kept this one`);
-			} else {
+			} else if (r.op === 'delete-day') {
 				const deleted = history.deleteDay(r.date, r.source as HistorySource);
 				store.audit(r.actor, 'history.delete', r.date, { source: r.source, deleted, via: r.origin }, r.ts);
+			} else {
+				// Every day of the import replaced, and audited, in one transaction: a record read twice replaces again.
+				const days = store.transaction(() => {
+					const w = writeImport(store, r);
+					store.audit(r.actor, 'history.import', importTarget(r.dates), { what: r.what, events: w.events, days: w.days, via: r.origin }, r.ts);
+					return w.days;
+				});
+				log(`cluster: imported ${days.length} day(s) of history from ${r.origin} (${r.what})`);
 			}
 		}
 		writeFileSync(this.#logSeqFile, String(seq), { mode: 0o600 });
@@ -238,5 +250,80 @@ export class Cluster {
 		await this.#log.stop();
 		await this.#stopFollowing?.();
 		await this.#stream.close();
+	}
+}
+
+/** Audit target of an import: its day, or its first and last day. */
+function importTarget(dates: readonly string[]): string {
+	return dates.length <= 1 ? (dates[0] ?? '') : `${dates[0]}..${dates.at(-1)}`;
+}
+
+/**
+ * The cluster log as `npm run import -- FILE --nats URL` uses it: no instance of its own, it reads
+ * the center's floor config the cluster shares and appends one import record that every instance
+ * applies to its store.
+ */
+export class ClusterImporter {
+	readonly #nc: NatsConnection;
+	readonly #log: ClusterLog;
+	readonly #config: SharedConfig;
+	readonly #url: string;
+
+	private constructor(nc: NatsConnection, log: ClusterLog, config: SharedConfig, url: string) {
+		this.#nc = nc;
+		this.#log = log;
+		this.#config = config;
+		this.#url = url;
+	}
+
+	/** Connects (one attempt: a command line should fail at once, naming the URL, when NATS is away). */
+	static async open(url: string, opts: Pick<ClusterOptions, 'stream' | 'subjectPrefix' | 'configBucket'> = {}): Promise<ClusterImporter> {
+		let nc: NatsConnection;
+		try {
+			nc = await connect({ servers: url.split(',').map((s) => s.trim()), name: 'sightline import', maxReconnectAttempts: 0, timeout: 5000 });
+		} catch (e) {
+			throw new Error(`NATS unreachable at ${url}: ${(e as Error).message}`);
+		}
+		try {
+			const link = { connection: nc, connected: true, onStatus: () => () => undefined };
+			const log = await ClusterLog.open(link, clusterLogOptions(opts.stream, opts.subjectPrefix));
+			const config = await SharedConfig.open(nc, `import:${hostname()}:${process.pid}`, opts.configBucket);
+			return new ClusterImporter(nc, log, config, url);
+		} catch (e) {
+			await nc.close().catch(() => undefined);
+			throw new Error(`NATS at ${url} has no usable JetStream for the cluster log (start nats-server with -js): ${(e as Error).message}`);
+		}
+	}
+
+	/** The floor config the cluster's instances share (undefined: none was ever saved, each uses its defaults). */
+	async floorConfig(): Promise<Partial<FloorConfig> | undefined> {
+		return (await this.#config.latest('floor', 'default'))?.body as Partial<FloorConfig> | undefined;
+	}
+
+	/**
+	 * Appends the import; resolves once JetStream stored all of it. Rejects naming the URL when it
+	 * did not: a record whose commit was not stored is applied by no instance.
+	 */
+	async publish(prepared: PreparedImport, what: string, actor: string): Promise<void> {
+		const record: ClusterLogRecord = {
+			op: 'import',
+			id: randomUUID(),
+			events: prepared.events,
+			config: prepared.config,
+			dates: prepared.dates,
+			what,
+			ts: Date.now(),
+			actor,
+			origin: `import:${hostname()}:${process.pid}`
+		};
+		try {
+			await this.#log.append(record);
+		} catch (e) {
+			throw new Error(`NATS at ${this.#url} did not store the import (no instance applies it): ${(e as Error).message}`);
+		}
+	}
+
+	async close(): Promise<void> {
+		await this.#nc.drain().catch(() => this.#nc.close());
 	}
 }

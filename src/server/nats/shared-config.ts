@@ -51,6 +51,12 @@ export class SharedConfig {
 		await this.#kv.put(bucketKey(v.kind, v.key), JSON.stringify({ ...v, origin: this.#origin }));
 	}
 
+	/** The latest version of a config in the bucket, whoever put it; null when there is none. */
+	async latest(kind: string, key: string): Promise<SharedConfigVersion | null> {
+		const e = await this.#kv.get(bucketKey(kind, key));
+		return e && e.operation === 'PUT' ? e.json<SharedConfigVersion>() : null;
+	}
+
 	/**
 	 * Calls `apply` with the latest version of every config now in the bucket (a starting instance
 	 * catches up), then with each version any other instance puts. Resolves once the current values
