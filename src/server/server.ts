@@ -155,7 +155,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), rebuildFrom, { rollDayOnEventTime: false, limits: options.floorLimits });
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
 	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, graceMs: options.finalAfterHours === undefined ? undefined : options.finalAfterHours * 3600_000, log });
-	const intake = new Intake(floor, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs });
+	// Ingest commits once per tick, just before the flush (a cluster's stream is applied message by message: at once).
+	const commitWaitMs = options.nats ? 0 : Math.min(o.flushMs + 10, 100);
+	const intake = new Intake(floor, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs }, commitWaitMs);
 	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log);
 	/** Due playback events into the floor, validated like ingest. */
 	function playDue(due: readonly FloorEvent[]): void {
@@ -247,6 +249,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 			playDue(source.pull(now));
 			hub.setSource(source.info);
 		}
+		intake.commit();
 		intake.expireHeld();
 		floor.advance(now);
 		history.tick(now);
@@ -287,8 +290,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 			listening.close();
 			closeApp(app);
 			await cluster?.close();
-			// Let a commit scheduled for this turn finish before the store closes.
+			// Batches still waiting for their commit are committed (and answered) before the store closes.
 			await new Promise((r) => setImmediate(r));
+			intake.commit();
 			store.close();
 		}
 	};
