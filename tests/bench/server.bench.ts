@@ -249,13 +249,15 @@ async function main(): Promise<void> {
 	// clients, so the CPU of ingest and projection can be told apart from the CPU of the fan-out itself.
 	console.log('\nFan-out:');
 	const dir2 = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
-	const s2 = await spawnServer(['ingest', '--port', '0', '--data', dir2, '--flush-ms', '50']);
+	// BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there (node --cpu-prof) when it stops.
+	const profDir = process.env.BENCH_CPU_PROF;
+	const s2 = await spawnServer(['ingest', '--port', '0', '--data', dir2, '--flush-ms', '50'], profDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`] } : {});
 	const uws = await fanout('sightline (uWS + msgpack)', s2.url, '?board=default', s2.tokens.ingest!, s2.proc.pid!, decodeMsgpack, 0);
 	const commitMax = await metric(s2.url, 'sightline_store_commit_max_seconds');
 	const tickMax = await metric(s2.url, 'sightline_tick_max_seconds');
 	const commitMean = (await metric(s2.url, 'sightline_store_commit_seconds_sum')) / (await metric(s2.url, 'sightline_store_commit_seconds_count'));
 	const uwsIdle = await fanout('sightline, no clients', s2.url, '?board=default', s2.tokens.ingest!, s2.proc.pid!, decodeMsgpack, 0, 0);
-	s2.proc.kill('SIGKILL');
+	await s2.kill(profDir ? 'SIGTERM' : 'SIGKILL');
 	rmSync(dir2, { recursive: true, force: true });
 
 	// 3. The baseline, same load.

@@ -28,6 +28,8 @@ export interface ServerProcess {
 export interface SpawnOptions {
 	readonly env?: Readonly<Record<string, string>>;
 	readonly timeoutMs?: number;
+	/** Options for node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+	readonly nodeArgs?: readonly string[];
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -43,7 +45,7 @@ export async function spawnServer(args: readonly string[], options: SpawnOptions
 	const launch = () =>
 		new Promise<void>((resolvePromise, reject) => {
 			// node itself with tsx as a loader (not the tsx wrapper), so a signal hits the server process.
-			const c = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/server/main.ts'), ...args], {
+			const c = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', resolve(ROOT, 'src/server/main.ts'), ...args], {
 				cwd: ROOT,
 				stdio: ['ignore', 'pipe', 'pipe'],
 				env: { ...process.env, NODE_OPTIONS: '', ...options.env }
