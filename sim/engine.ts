@@ -88,7 +88,7 @@ export interface EngineOutput {
 
 /** One replication in progress; `step` runs it in slices so a worker can report progress and stop. */
 export class Engine {
-	private readonly cal = new Calendar(4096);
+	private readonly cal: Calendar;
 	private now = 0;
 	private events = 0;
 	private serial = 0;
@@ -164,6 +164,10 @@ export class Engine {
 		this.tr = opts.trace ? [] : null;
 
 		this.arrivals = m.queueArrivals.map((a) => new ArrivalProcess(a, m.interval, m.horizon));
+		// Calendar buckets one mean gap between arrivals wide, about three events per bucket
+		// (width 0.72 s on the multi-skill day; 0.25 to 2 s measured alike; see calendar.ts).
+		const expected = this.arrivals.reduce((sum, a) => sum + a.expected(), 0);
+		this.cal = new Calendar(expected > 0 ? m.horizon / expected : m.horizon, 4096);
 		const id = m.queueIds;
 		this.rArr = id.map((q) => streamFor(opts.seed, rep, STREAM.arrivals, q));
 		this.rHandle = id.map((q) => streamFor(opts.seed, rep, STREAM.handle, q));
@@ -615,16 +619,21 @@ export class Engine {
 		const g = m.agentGroup[a]!;
 		const now = this.now;
 		for (;;) {
+			// Channels it can take one more of, checked once rather than per queue and before the
+			// queue's head is looked at. Not measurable alone (interleaved A/B on bench (b): 62.9 →
+			// 61.8 ms cpu median, within the noise); kept as the cheaper order of the same checks.
+			const ok = this.takeable(a, g);
+			if (ok === 0) return;
 			let best = -1;
 			let bestScore = 0;
 			let bestOrder = 0;
 			for (let e = m.gqStart[g]!, end = m.gqStart[g + 1]!; e < end; e++) {
 				const q = m.gqQueue[e]!;
+				if (((ok >> m.queueChannel[q]!) & 1) === 0) continue;
 				const c = this.liveHead(q);
 				if (c < 0) continue;
 				const arr = C.queuedAt[c]!;
 				if (now < arr + m.gqWait[e]!) continue;
-				if (!this.canTake(a, g, m.queueChannel[q]!)) continue;
 				const score = m.queuePriority[q]! + m.queueAging[q]! * (now - arr);
 				const order = C.order[c]!;
 				if (best < 0 || score > bestScore || (score === bestScore && order < bestOrder)) {
@@ -637,6 +646,17 @@ export class Engine {
 			this.waiting.remove(C.queue[best]!, best);
 			this.answer(best, a);
 		}
+	}
+
+	/** Channels (bit `ch`) of which agent `a` of group `g` can take one more contact now. */
+	private takeable(a: number, g: number): number {
+		const chans = this.m.groupChannels[g]!;
+		let ok = 0;
+		for (let k = 0; k < chans.length; k++) {
+			const ch = chans[k]!;
+			if (this.canTake(a, g, ch)) ok |= 1 << ch;
+		}
+		return ok;
 	}
 
 	/** One more (`d` = 1) or one fewer (-1) contact of channel `ch` in agent `a`'s hands. */
