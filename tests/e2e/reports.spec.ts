@@ -54,7 +54,13 @@ test.afterAll(async () => {
 	await server?.stop();
 });
 
-type Day = { date: string; total: { offered: number; serviceLevel: number | null; asa: number | null }; met: { met: boolean | null } };
+type Kpis = { offered: number; serviceLevel: number | null; asa: number | null };
+type Day = {
+	date: string;
+	total: Kpis;
+	met: { met: boolean | null; rule: string };
+	groups: { group: string; name: string; kpis: Kpis; judgements: { kpi: string; target: number | null; met: boolean | null }[] }[];
+};
 
 test('opens on yesterday; calendar marks days; pick, step, compare, export, print', async ({ page }) => {
 	await page.setViewportSize({ width: 1920, height: 1080 });
@@ -64,6 +70,24 @@ test('opens on yesterday; calendar marks days; pick, step, compare, export, prin
 	await expect(page).toHaveURL(new RegExp(`date=${yesterday}`));
 	await expect(page.locator('[data-kpi="offered"] .value')).toHaveText(y.total.offered.toLocaleString('en-US'));
 	await expect(page.getByTestId('met')).toContainText(y.met.met ? 'met' : 'missed');
+
+	// The headline judges each channel group apart: a named row per group, each cell named "ASA · Voice".
+	expect(y.met.rule).toBe('every-group');
+	expect(y.groups.map((g) => g.group)).toEqual(['voice', 'messaging', 'email']);
+	const headline = page.getByTestId('headline-groups');
+	for (const g of y.groups) {
+		await expect(headline.getByRole('rowheader', { name: g.name, exact: true })).toBeVisible();
+		const asa = page.getByTestId(`group-${g.group}-asa`);
+		const seconds = Math.round(g.kpis.asa ?? 0);
+		const clock = seconds >= 3600 ? `${Math.floor(seconds / 3600)}:${String(Math.floor(seconds / 60) % 60).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}` : `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+		await expect(asa).toHaveAttribute('aria-label', new RegExp(`^ASA · ${g.name}: ${clock}, (met|missed): target ≤ `));
+		const j = g.judgements.find((x) => x.kpi === 'asa')!;
+		await expect(asa).toHaveAttribute('data-met', j.met ? 'met' : 'missed');
+		await expect(page.getByTestId(`group-${g.group}-serviceLevel-value`)).toHaveText(`${((g.kpis.serviceLevel ?? 0) * 100).toFixed(1)}%`);
+	}
+	// Voice is held to seconds and email to hours, not one target for both.
+	const asaTarget = (g: string) => y.groups.find((x) => x.group === g)!.judgements.find((j) => j.kpi === 'asa')!.target!;
+	expect(asaTarget('email')).toBeGreaterThan(asaTarget('voice') * 60);
 
 	// Calendar: days with history carry a word (met/missed), others say "no data".
 	for (const d of FILLED.filter((d) => d.slice(0, 7) === yesterday.slice(0, 7))) {
@@ -121,6 +145,12 @@ test('opens on yesterday; calendar marks days; pick, step, compare, export, prin
 	const apiQueues = (await api<{ queues: { name: string; kpis: { offered: number } }[] }>(`/api/reports/day/${yesterday}`)).queues;
 	expect(rows.map((r) => [r['Queue'], Number(r['Offered'])])).toEqual(apiQueues.map((q) => [q.name, q.kpis.offered]));
 	expect(Object.keys(rows[0] ?? {})).toContain('Service level (%)');
+	// And the channel groups' CSV: one row per group, with its own ASA target.
+	const [groupDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-channel-groups').click()]);
+	const groupPath = join(SCREENSHOT_DIR, '..', 'reports-groups.csv');
+	await groupDownload.saveAs(groupPath);
+	const groupRows = parse(readFileSync(groupPath, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+	expect(groupRows.map((r) => [r['Channel group'], Number(r['Offered']), Number(r['ASA target (s)'])])).toEqual(y.groups.map((g) => [g.name, g.kpis.offered, asaTarget(g.group)]));
 
 	// Print to PDF: the headline KPIs are on paper.
 	await page.emulateMedia({ media: 'print' });
@@ -131,7 +161,7 @@ test('opens on yesterday; calendar marks days; pick, step, compare, export, prin
 	const text = pdfText(pdf).replace(/\s+/g, ' ');
 	for (const word of ['OFFERED', 'ANSWERED', 'ABANDONED', 'SERVICE LEVEL', 'ASA', 'AHT', 'OCCUPANCY', 'LONGEST WAIT']) expect(text.toUpperCase()).toContain(word);
 	expect(text).toContain(y.total.offered.toLocaleString('en-US'));
-	expect(text).toContain(`${((y.total.serviceLevel ?? 0) * 100).toFixed(1)}%`);
+	for (const g of y.groups) expect(text).toContain(`${((g.kpis.serviceLevel ?? 0) * 100).toFixed(1)}%`);
 	expect(text).not.toContain('Boards'); // no navigation on paper
 	await page.emulateMedia({ media: 'screen' });
 });

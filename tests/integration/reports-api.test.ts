@@ -233,7 +233,7 @@ describe('GET /api/reports/range and settings', () => {
 		// Saved today: yesterday is still judged by the defaults in force then.
 		const day = JSON.parse((await get(`/api/reports/day/${yesterday}`)).text);
 		expect(day.settingsVersion).toBeNull();
-		expect(day.settings.metRule).toBe('floor-total');
+		expect(day.settings.metRule).toBe('every-group');
 		expect(JSON.parse((await get('/api/reports/settings')).text).version).toBe(1);
 	});
 });

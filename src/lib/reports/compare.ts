@@ -3,7 +3,7 @@ import type { DayReport, GroupRow } from './day';
 
 /**
  * A day held against another: signed differences (day − other) of every KPI, for the headline,
- * each interval (aligned by time of day) and each queue and channel. Pure.
+ * each interval (aligned by time of day) and each queue, channel and channel group. Pure.
  */
 
 /** KPIs that are compared. */
@@ -48,6 +48,8 @@ export interface Comparison {
 	readonly intervals: readonly (ComparedRow & { readonly start: number; readonly otherStart: number | null })[];
 	readonly queues: readonly ComparedRow[];
 	readonly channels: readonly ComparedRow[];
+	/** Per channel group (voice, messaging, email), keyed by group. */
+	readonly groups: readonly ComparedRow[];
 }
 
 /** Differences of two KPI records. A missing side (a queue only one day had) has no values. */
@@ -79,6 +81,7 @@ export function compareDays(day: DayReport, other: DayReport): Comparison {
 			return { key: String(i), start: r.start, otherStart: o?.start ?? null, diffs: differences(r.kpis, o?.kpis ?? null) };
 		}),
 		queues: compareGroups(day.queues, other.queues),
-		channels: compareGroups(day.channels, other.channels)
+		channels: compareGroups(day.channels, other.channels),
+		groups: compareGroups(day.groups, other.groups)
 	};
 }

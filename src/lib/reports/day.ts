@@ -1,19 +1,27 @@
+import { CHANNEL_GROUPS, GROUP_CHANNELS, type ChannelGroup } from '../domain/channel-groups';
 import type { Channel } from '../domain/channels';
+import { GROUP_LABEL } from '../ui/agent-style';
 import { computeKpis, emptyCounts, mergeCounts, occupancy, sumCounts, type KpiCounts, type Kpis } from '../domain/kpi';
 import { resolveSl, type SlFormula } from '../domain/service-level';
 import type { HistoryAgentDayRow } from '../domain/history';
 import type { DayInput } from './input';
-import { MET_RULE_LABEL, type MetRule, type ReportSettings } from './settings';
+import { groupTargets, MET_RULE_LABEL, type GroupTargets, type MetRule, type ReportSettings } from './settings';
 
 /**
  * A day's report, computed only from the history's interval counts with the wallboard's KPI
  * module (`computeKpis`), so a report and the board never disagree about a day. Pure.
  */
 
-/** KPIs judged against a target on the headline. */
-export const HEADLINE_TARGETS = ['serviceLevel', 'asa', 'abandonRate', 'aht', 'occupancy', 'csat'] as const;
+/**
+ * KPIs judged per channel group against the group's own target: waits are seconds on voice, minutes
+ * on messaging and hours on email, so one floor-wide ASA or SL would let one group's figure hide in,
+ * or swamp, another's (the wallboard's headline splits the same way).
+ */
+export const GROUP_TARGETS = ['serviceLevel', 'asa', 'abandonRate', 'aht'] as const;
+/** KPIs of agents or of customers, not of a channel: judged once for the whole floor. */
+export const FLOOR_TARGETS = ['occupancy', 'csat'] as const;
 /** One KPI that has a target. */
-export type TargetKpi = (typeof HEADLINE_TARGETS)[number];
+export type TargetKpi = (typeof GROUP_TARGETS)[number] | (typeof FLOOR_TARGETS)[number];
 
 /** Whether a KPI is good when high ('min' target) or when low ('max' target). */
 export const TARGET_DIRECTION: Readonly<Record<TargetKpi, 'min' | 'max'>> = {
@@ -46,6 +54,14 @@ export interface GroupRow {
 	readonly slTarget: number;
 	/** SL at or above target; null without traffic that counts. */
 	readonly met: boolean | null;
+}
+
+/** A channel group's figures (its channels' counts summed), each judged against the group's own target. */
+export interface ChannelGroupRow extends GroupRow {
+	readonly group: ChannelGroup;
+	readonly targets: GroupTargets;
+	/** GROUP_TARGETS order. */
+	readonly judgements: readonly Judgement[];
 }
 
 /** One interval of the day (all queues together). */
@@ -89,7 +105,10 @@ export interface DayReport extends Pick<DayInput, 'date' | 'source' | 'timeZone'
 	readonly slFormula: SlFormula;
 	readonly totalCounts: KpiCounts;
 	readonly total: Kpis;
+	/** The floor-wide judgements (FLOOR_TARGETS order); the rest are per group in `groups`. */
 	readonly judgements: readonly Judgement[];
+	/** Channel groups with traffic rows that day, CHANNEL_GROUPS order. */
+	readonly groups: readonly ChannelGroupRow[];
 	readonly met: MetVerdict;
 	readonly intervals: readonly IntervalRow[];
 	readonly queues: readonly GroupRow[];
@@ -148,10 +167,22 @@ export function buildDayReport(input: DayInput): DayReport {
 		.map(([ch, c]) => group(ch, ch, ch, c, recordedKpis(c, formula, agentTime && hasChannel), formula, null, floorTarget))
 		.sort((a, b) => a.key.localeCompare(b.key));
 
-	const judgements = HEADLINE_TARGETS.map((kpi): Judgement => {
-		const value = total[kpi];
-		const target = kpi === 'serviceLevel' ? floorTarget : input.settings.targets[kpi];
-		return { kpi, value, target, met: judge(value, target, TARGET_DIRECTION[kpi]) };
+	const judgements = FLOOR_TARGETS.map((kpi) => judgement(kpi, total[kpi], input.settings.targets[kpi]));
+	const groups = CHANNEL_GROUPS.flatMap((g): ChannelGroupRow[] => {
+		const chans = GROUP_CHANNELS[g].filter((c) => perChannel.has(c));
+		if (chans.length === 0) return [];
+		// Counts add up; the group's rates come from its summed counts, never from averaged rates.
+		const counts = sumCounts(chans.map((c) => perChannel.get(c) ?? emptyCounts()));
+		const kpis = recordedKpis(counts, formula, false);
+		const targets = groupTargets(input.settings, g);
+		return [
+			{
+				...group(g, GROUP_LABEL[g], '*', counts, kpis, formula, null, targets.serviceLevel),
+				group: g,
+				targets,
+				judgements: GROUP_TARGETS.map((kpi) => judgement(kpi, kpis[kpi], targets[kpi]))
+			}
+		];
 	});
 
 	return {
@@ -170,7 +201,8 @@ export function buildDayReport(input: DayInput): DayReport {
 		totalCounts,
 		total,
 		judgements,
-		met: verdict(input.settings, total, queues),
+		groups,
+		met: verdict(input.settings, total, queues, groups),
 		intervals: perInterval.map((c, i) => ({ start: input.dayStart + i * input.intervalMs, counts: c, kpis: recordedKpis(c, formula, agentTime) })),
 		queues,
 		channels,
@@ -203,6 +235,10 @@ function group(
 	return { key, name, channel, counts, kpis, slFormula, slThreshold, slTarget, met: judge(kpis.serviceLevel, slTarget, 'min') };
 }
 
+function judgement(kpi: TargetKpi, value: number | null, target: number | null): Judgement {
+	return { kpi, value, target, met: judge(value, target, TARGET_DIRECTION[kpi]) };
+}
+
 function judge(value: number | null, target: number | null, direction: 'min' | 'max'): boolean | null {
 	if (value === null || target === null) return null;
 	return direction === 'min' ? value >= target : value <= target;
@@ -210,7 +246,7 @@ function judge(value: number | null, target: number | null, direction: 'min' | '
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
-function verdict(settings: ReportSettings, total: Kpis, queues: readonly GroupRow[]): MetVerdict {
+function verdict(settings: ReportSettings, total: Kpis, queues: readonly GroupRow[], groups: readonly ChannelGroupRow[]): MetVerdict {
 	const rule = settings.metRule;
 	const base = { rule, ruleText: MET_RULE_LABEL[rule] };
 	if (rule === 'floor-total') {
@@ -220,15 +256,16 @@ function verdict(settings: ReportSettings, total: Kpis, queues: readonly GroupRo
 		const met = sl >= target;
 		return { ...base, met, text: `${met ? 'met' : 'missed'}: ${pct(sl)} ${met ? '≥' : '<'} ${pct(target)} (all queues together)` };
 	}
-	const judged = queues.filter((q) => q.met !== null);
+	const word = rule === 'every-group' ? 'channel groups' : 'queues';
+	const judged = (rule === 'every-group' ? groups : queues).filter((q) => q.met !== null);
 	if (judged.length === 0) return { ...base, met: null, text: total.offered > 0 ? 'nothing answered or abandoned to judge' : 'no traffic' };
 	const missed = judged.filter((q) => q.met === false);
-	if (missed.length === 0) return { ...base, met: true, text: `met: all ${judged.length} queues at or above their targets` };
+	if (missed.length === 0) return { ...base, met: true, text: `met: all ${judged.length} ${word} at or above their targets` };
 	const named = missed
 		.slice(0, 4)
 		.map((q) => `${q.name} ${pct(q.kpis.serviceLevel ?? 0)} < ${pct(q.slTarget)}`)
 		.join(', ');
-	return { ...base, met: false, text: `missed: ${missed.length} of ${judged.length} queues below target (${named}${missed.length > 4 ? ', …' : ''})` };
+	return { ...base, met: false, text: `missed: ${missed.length} of ${judged.length} ${word} below target (${named}${missed.length > 4 ? ', …' : ''})` };
 }
 
 function agentRow(a: HistoryAgentDayRow): AgentRow {

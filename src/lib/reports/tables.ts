@@ -3,7 +3,7 @@ import type { IntervalAccuracy, IssuedAccuracy } from '../forecast/accuracy';
 import { SL_FORMULA_LABEL } from '../domain/service-level';
 import { formatDuration } from '../ui/format';
 import { COMPARED_KPIS, type ComparedKpi, type ComparedRow, type Comparison, type Difference } from './compare';
-import type { AgentRow, DayReport, GroupRow, IntervalRow } from './day';
+import type { AgentRow, ChannelGroupRow, DayReport, GroupRow, IntervalRow, Judgement } from './day';
 import type { RangeDay, RangeReport } from './range';
 
 /**
@@ -91,6 +91,8 @@ export function clockIn(ms: number, timeZone: string): string {
 }
 
 const verdictWord = (met: boolean | null) => (met === null ? 'no traffic' : met ? 'met' : 'missed');
+/** A judgement in a word: no target set, nothing to judge, met or missed. */
+const judgedWord = (j: Judgement | undefined) => (!j || j.target === null ? 'no target' : j.met === null ? '' : j.met ? 'met' : 'missed');
 
 /** Per-interval table of a day (all queues together). */
 export function intervalTable(r: DayReport): Table<IntervalRow> {
@@ -107,11 +109,11 @@ export function intervalTable(r: DayReport): Table<IntervalRow> {
 	};
 }
 
-const metColumn: Column<GroupRow> = { key: 'met', label: 'Target met', kind: 'text', get: (q) => verdictWord(q.met) };
+const metColumn = <R extends GroupRow>(): Column<R> => ({ key: 'met', label: 'Target met', kind: 'text', get: (q) => verdictWord(q.met) });
 
 /** A per-queue or per-channel table: its key columns, the KPIs, then its target columns. */
-function groupTable(id: string, title: string, r: DayReport, rows: readonly GroupRow[], head: Column<GroupRow>[], tail: Column<GroupRow>[]): Table<GroupRow> {
-	return { id, title, recorded: r.recorded, rows, columns: [...head, ...kpiColumns<GroupRow>((q) => q.kpis, GROUP_KPIS), ...tail] };
+function groupTable<R extends GroupRow>(id: string, title: string, r: DayReport, rows: readonly R[], head: Column<R>[], tail: Column<R>[]): Table<R> {
+	return { id, title, recorded: r.recorded, rows, columns: [...head, ...kpiColumns<R>((q) => q.kpis, GROUP_KPIS), ...tail] };
 }
 
 /** Per-queue table of a day. */
@@ -128,7 +130,7 @@ export function queueTable(r: DayReport): Table<GroupRow> {
 		[
 			{ key: 'slThreshold', label: 'SL threshold', kind: 'seconds', get: (q) => q.slThreshold },
 			{ key: 'slTarget', label: 'SL target', kind: 'rate', get: (q) => q.slTarget },
-			metColumn,
+			metColumn(),
 			{ key: 'slFormula', label: 'SL formula', kind: 'text', get: (q) => SL_FORMULA_LABEL[q.slFormula] }
 		]
 	);
@@ -136,7 +138,27 @@ export function queueTable(r: DayReport): Table<GroupRow> {
 
 /** Per-channel table of a day (service level by the report's formula, against the floor target). */
 export function channelTable(r: DayReport): Table<GroupRow> {
-	return groupTable('channels', `Channels on ${r.date}`, r, r.channels, [{ key: 'channel', label: 'Channel', kind: 'text', get: (q) => q.channel }], [metColumn]);
+	return groupTable('channels', `Channels on ${r.date}`, r, r.channels, [{ key: 'channel', label: 'Channel', kind: 'text', get: (q) => q.channel }], [metColumn()]);
+}
+
+/**
+ * Per-channel-group table of a day (voice; messaging = chat, social, SMS; email): the headline's
+ * figures, each group's service level and ASA against the group's own targets.
+ */
+export function channelGroupTable(r: DayReport): Table<ChannelGroupRow> {
+	return groupTable(
+		'channel-groups',
+		`Channel groups on ${r.date}`,
+		r,
+		r.groups,
+		[{ key: 'group', label: 'Channel group', kind: 'text', get: (g) => g.name }],
+		[
+			{ key: 'slTarget', label: 'SL target', kind: 'rate', get: (g) => g.targets.serviceLevel },
+			metColumn(),
+			{ key: 'asaTarget', label: 'ASA target', kind: 'seconds', get: (g) => g.targets.asa },
+			{ key: 'asaMet', label: 'ASA target met', kind: 'text', get: (g) => judgedWord(g.judgements.find((j) => j.kpi === 'asa')) }
+		]
+	);
 }
 
 /** Per-agent table of a day (supervisor data). */

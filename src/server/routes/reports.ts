@@ -3,7 +3,7 @@ import { csvFileName, tableCsv } from '../../lib/reports/csv';
 import { compareDate, daysBetween, isDate } from '../../lib/reports/dates';
 import type { DayReport } from '../../lib/reports/day';
 import { MET_RULE_LABEL } from '../../lib/reports/settings';
-import { agentTable, channelTable, comparedIntervalTable, comparisonTable, intervalTable, queueTable, rangeTable, type Table } from '../../lib/reports/tables';
+import { agentTable, channelGroupTable, channelTable, comparedIntervalTable, comparisonTable, intervalTable, queueTable, rangeTable, type Table } from '../../lib/reports/tables';
 import type { Role } from '../auth';
 import { HttpError, parseJsonBody, type HttpContext, type HttpRouter } from '../http-router';
 import { MAX_RANGE_DAYS, type ReportService } from '../reports/report-service';
@@ -89,11 +89,12 @@ export function registerReportRoutes(router: HttpRouter, deps: ReportRouteDeps):
 			require(ctx, 'viewer');
 			const date = dateParam(ctx.req.params[0] ?? '', 'date');
 			const csv = wantsCsv(ctx);
-			const table = csv ? pick(ctx, 'table', ['intervals', 'queues', 'channels'] as const) : null;
+			const table = csv ? pick(ctx, 'table', ['intervals', 'queues', 'channels', 'groups'] as const) : null;
 			const r = dayOr404(date);
 			if (table === 'intervals') sendCsv(ctx, intervalTable(r), date);
 			else if (table === 'queues') sendCsv(ctx, queueTable(r), date);
 			else if (table === 'channels') sendCsv(ctx, channelTable(r), date);
+			else if (table === 'groups') sendCsv(ctx, channelGroupTable(r), date);
 			else ctx.json(200, dayJson(r));
 		})
 		.route('get', '/api/reports/range', (ctx) => {
