@@ -231,7 +231,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const reports = new ReportService({ store, floorConfig: () => currentConfig(floor) });
 	registerReportRoutes(router, { reports, require: deps.require });
 	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require, auth: deps.auth });
-	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}) });
+	const member = cluster;
+	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}), ...(member ? { clusterReachable: () => member.connected } : {}) });
 	registerTokenRoutes(router, { ...deps, plans });
 	const simulations = new Simulations(hub, () => floor.config, log, store.audit.bind(store));
 	registerSimulationRoutes(router, { simulations, auth });

@@ -190,4 +190,34 @@ describe('cluster log: history and large plan versions', () => {
 		expect(there.body.baseline.queues[0].arrivals.handle).toEqual(handle);
 		expect(JSON.stringify(there.body).length).toBeGreaterThan(1.5 * 1024 * 1024);
 	});
+
+	it('NATS stopped: a plan save is refused with 503 and kept nowhere, an import exits 3; when NATS is back both go through', async () => {
+		const small = { doc: { version: 1, name: 'While NATS is down', source: { kind: 'bundled', id: 'multichannel-day' }, changes: {}, costs: {}, replications: 20, seed: 1, dayStart: 28800 } };
+		const postPlan = (s: ServerProcess) =>
+			fetch(`${s.url}/api/plans`, { method: 'POST', headers: { authorization: `Bearer ${s.tokens.supervisor}`, 'content-type': 'application/json' }, body: JSON.stringify(small) });
+		const names = async (s: ServerProcess) => ((await get(s, '/api/plans')).body.plans as { name?: string; doc?: { name: string } }[]).length;
+		await nats.stop();
+		// The instance notices the lost connection within moments; a save before that is still shared later.
+		let before = await names(a);
+		let refused: Response | null = null;
+		await until('a refuses a plan save', async () => {
+			before = await names(a);
+			const r = await postPlan(a);
+			if (r.status !== 503) return false;
+			refused = r;
+			return true;
+		}, 10_000);
+		expect(refused!.headers.get('retry-after')).toBe('1');
+		expect(((await refused!.json()) as { error: string }).error).toMatch(/\(NATS is unreachable\): nothing was saved/);
+		expect(await names(a)).toBe(before);
+		const err = sink();
+		expect(await importMain([ONE_DAY, '--date', '2010-08-11', '--time-zone', 'UTC', '--nats', nats.url], sink().stream, err.stream)).toBe(3);
+		expect(err.text()).toMatch(/^import: NATS unreachable at nats:\/\/127\.0\.0\.1:\d+/);
+
+		await nats.start();
+		await until('a saves plans again', async () => (await postPlan(a)).status === 201, 20_000);
+		await until('the plans of a on b', async () => (await names(b)) === (await names(a)), 10_000);
+		expect(await importMain([ONE_DAY, '--date', '2010-08-11', '--time-zone', 'UTC', '--nats', nats.url], sink().stream, sink().stream)).toBe(0);
+		for (const s of [a, b]) await until('the import after NATS returned', async () => (await get(s, '/api/history/days/2010-08-11?source=import')).status === 200);
+	});
 });

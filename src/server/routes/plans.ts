@@ -21,6 +21,12 @@ export interface PlanRouteDeps extends Pick<RouteDeps, 'store' | 'source' | 'log
 	readonly plans: PlanStore;
 	/** Webhook retry policy (tests shorten it). */
 	readonly retry?: RetryPolicy;
+	/**
+	 * In a cluster: whether NATS, which shares each saved version with the other instances, is
+	 * reachable now. While it is not, saves are refused (503) rather than kept on this instance only,
+	 * where its version numbers would part from the others' for good.
+	 */
+	readonly clusterReachable?: () => boolean;
 }
 
 /** The name the audit log gives the request's token. */
@@ -39,8 +45,13 @@ function planId(ctx: HttpContext): string {
 /** Registers the plan routes. */
 export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): void {
 	const { plans, store, auth, log } = deps;
+	/** Checked right before each save, after the body was read (NATS may have gone meanwhile). */
+	const mustReachCluster = () => {
+		if (deps.clusterReachable && !deps.clusterReachable()) throw new HttpError(503, 'the other instances cannot be reached (NATS is unreachable): nothing was saved; retry when it is back');
+	};
 
 	const publish = (plan: LivePlan, actor: string, action: string): number => {
+		mustReachCluster();
 		const now = Date.now();
 		const version = plans.publish(plan, actor, now);
 		store.audit(actor, action, 'live-plan', { version, plan: plan.planId, planVersion: plan.planVersion, effective: plan.effective, weekdays: plan.weekdays, changes: plan.changes.map((c) => `${c.subject}: ${c.text}`) }, now);
@@ -84,6 +95,7 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 			'/api/plans',
 			async (ctx) => {
 				const { doc, baseline } = await readBody(ctx);
+				mustReachCluster();
 				ctx.json(201, plans.save(null, doc, baseline, actorOf(auth, ctx), Date.now()));
 			},
 			{ role: 'supervisor' }
@@ -107,6 +119,7 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 				const id = planId(ctx);
 				if (!plans.get(id)) throw new HttpError(404, `no plan ${id}`);
 				const { doc, baseline } = await readBody(ctx);
+				mustReachCluster();
 				ctx.json(200, plans.save(id, doc, baseline, actorOf(auth, ctx), Date.now()));
 			},
 			{ role: 'supervisor' }
@@ -166,6 +179,7 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 					if (secret.length < 16 || secret.length > 256) throw new HttpError(400, `webhooks[${i}].secret: 16 to 256 characters`);
 					return { url: url.href, secret };
 				});
+				mustReachCluster();
 				plans.setWebhooks(hooks, actorOf(auth, ctx), Date.now());
 				ctx.json(200, { webhooks: hooks.map((h) => ({ url: h.url, secret: 'set' })) });
 			},
