@@ -1,10 +1,11 @@
 import type { HistoryTraceResponse } from '../../src/lib/domain/history';
 import type { RecordedContact, RecordedDay } from './day';
-import { staffingFromStates } from './events-day';
+import { staffingFromStates } from './recorded-staffing';
 import type { StaffingEstimate } from './staffing';
 
 /**
- * A stored day (`GET /api/history/days/:date/trace`) as a recorded day, with its recorded staffing
+ * A day trace (`GET /api/history/days/:date/trace`, or a JSONL events trace played through the
+ * Floor into the same shape: `eventsTraces`) as a recorded day, with its recorded staffing
  * when the day has agent-state rows. One record per stay in a queue: a stay ended by transfer is
  * an answered contact passed on (`transferredTo`, its talk the first leg's handle time), and the
  * contact's later stays are marked `transferredFrom` the queue before, so the replay re-queues them

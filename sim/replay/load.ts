@@ -1,15 +1,19 @@
-import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
-import type { FloorEvent } from '../../src/lib/domain/events';
+import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
+import type { HistoryTraceResponse } from '../../src/lib/domain/history';
+import { eventsTraces } from '../../src/lib/domain/history-trace';
 import { parseAnonymousBank } from '../../src/lib/domain/traces/anonymous-bank';
 import { parseEventsTrace } from '../../src/lib/domain/traces/events-trace';
 import { formatTraceErrors, type TraceError } from '../../src/lib/domain/traces/trace-error';
 import { bankDay, type RecordedDay } from './day';
-import { eventsDay } from './events-day';
+import { historyDay } from './history-day';
 
 /**
  * Picks one day out of a trace file's text (an Anonymous Bank call log, or a Sightline JSONL
- * events trace), as a recorded day ready for `dayScenario`. Pure: the caller reads the file.
- * Every way this can go wrong comes back as one line naming what was wrong.
+ * events trace), as a recorded day ready for `dayScenario`. A Sightline trace is played through
+ * the domain Floor and projected into the same day trace a stored day has
+ * (`GET /api/history/days/:date/trace`), so it replays exactly like one: one interpretation of
+ * events. Pure: the caller reads the file. Every way this can go wrong comes back as one line
+ * naming what was wrong.
  */
 
 /** Trace formats the replay reads. */
@@ -34,10 +38,8 @@ export type TraceDay =
 			readonly day: RecordedDay;
 			/** Days the file holds. */
 			readonly days: readonly string[];
-			/** The day's events (Sightline traces), for recorded staffing; null for a call log. */
-			readonly events: readonly FloorEvent[] | null;
-			/** Epoch ms of the day's start (Sightline traces); null for a call log. */
-			readonly dayStartMs: number | null;
+			/** The day's trace as the Floor projected it (Sightline traces); null for a call log. */
+			readonly trace: HistoryTraceResponse | null;
 	  }
 	| { readonly ok: false; readonly message: string };
 
@@ -77,30 +79,36 @@ export function loadTraceDay(text: string, options: TraceDayOptions = {}): Trace
 			if (options.day !== undefined && !DATE_RE.test(options.day)) return { ok: false, message: `--day must be YYYY-MM-DD, got ${JSON.stringify(options.day.slice(0, 40))}` };
 			const day = bankDay(probe.calls, null);
 			if (day.contacts.length === 0) return { ok: false, message: 'the file has no traffic (no call was offered to agents)' };
-			return { ok: true, format, day: { ...day, date: options.day ?? null }, days: options.day ? [options.day] : [], events: null, dayStartMs: null };
+			return { ok: true, format, day: { ...day, date: options.day ?? null }, days: options.day ? [options.day] : [], trace: null };
 		}
 		const picked = pickDay(probe.dates, options.day);
 		if (!picked.ok) return picked;
 		const day = bankDay(probe.calls, picked.day);
 		if (day.contacts.length === 0) return { ok: false, message: `${picked.day} has no traffic (no call was offered to agents)` };
-		return { ok: true, format, day, days: probe.dates, events: null, dayStartMs: null };
+		return { ok: true, format, day, days: probe.dates, trace: null };
 	}
 	const tz = options.timeZone ?? 'UTC';
-	const parsed = parseEventsTrace(text, { maxErrors: 5 });
-	if (parsed.errors.length) return { ok: false, message: `not a valid Sightline events trace: ${oneLine(parsed.errors)}` };
-	let localDate: (ts: number) => string;
 	try {
-		localDate = (ts) => formatInTimeZone(ts, tz, 'yyyy-MM-dd');
-		localDate(0);
+		new Intl.DateTimeFormat('en-US', { timeZone: tz });
 	} catch {
 		return { ok: false, message: `unknown time zone ${JSON.stringify(tz.slice(0, 60))}` };
 	}
-	const days = [...new Set(parsed.events.filter((e) => e.type === 'contact.queued').map((e) => localDate(e.ts)))].sort();
+	const parsed = parseEventsTrace(text, { maxErrors: 5 });
+	if (parsed.errors.length) return { ok: false, message: `not a valid Sightline events trace: ${oneLine(parsed.errors)}` };
+	// The Floor takes events in time order (stable: equal times keep the file's order).
+	const events = parsed.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.ts - b.e.ts || a.i - b.i).map(({ e }) => e);
+	const { traces } = eventsTraces(events, { ...DEFAULT_FLOOR_CONFIG, timeZone: tz }, 'import');
+	const offered = traces.filter((t) => t.contacts.length > 0);
+	const days = offered.map((t) => t.date);
 	const picked = pickDay(days, options.day);
 	if (!picked.ok) return picked;
-	const start = fromZonedTime(`${picked.day}T00:00:00`, tz).getTime();
-	const events = parsed.events.filter((e) => localDate(e.ts) === picked.day);
-	const day = eventsDay(events, start, picked.day);
-	if (day.contacts.length === 0) return { ok: false, message: `${picked.day} has no traffic (no contact answered or abandoned)` };
-	return { ok: true, format, day, days, events, dayStartMs: start };
+	const trace = offered.find((t) => t.date === picked.day);
+	const day = trace ? historyDay(trace, traceHorizon(trace), 900).day : null;
+	if (!trace || !day || day.contacts.length === 0) return { ok: false, message: `${picked.day} has no traffic (no contact answered or abandoned)` };
+	return { ok: true, format, day, days, trace };
+}
+
+/** Replay horizon of a day trace: its whole day, in whole 15-minute intervals (at least 24 h). */
+export function traceHorizon(trace: HistoryTraceResponse, interval = 900): number {
+	return Math.max(86_400, Math.ceil((trace.dayEnd - trace.dayStart) / 1000 / interval) * interval);
 }

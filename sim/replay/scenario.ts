@@ -51,6 +51,11 @@ export interface DayScenarioOptions {
 	readonly staffingStep?: number;
 	/** Staffing to use instead of estimating it, per pool name ('*' for the main pool). */
 	readonly staffing?: Readonly<Record<string, StaffingEstimate>>;
+	/**
+	 * The day's own agent groups (recorded skills, concurrency, reserve and staffing steps), used
+	 * as they are instead of pools; `staffing` then only reports them (recorded-staffing.ts).
+	 */
+	readonly groups?: readonly AgentGroupSpec[];
 }
 
 /** The scenario and what was estimated to build it (reported with the replay). */
@@ -80,6 +85,12 @@ function transferSpecs(id: string, here: readonly RecordedContact[], all: readon
 		if (legs.length) spec.handle = { dist: 'empirical', values: legs.map((c) => c.handle ?? 0) };
 		return spec;
 	});
+}
+
+/** The priority level every one of `cs` carries, else 0. */
+function queueLevel(cs: readonly RecordedContact[]): number {
+	const first = cs[0]?.priority ?? 0;
+	return cs.every((c) => c.priority === first) ? first : 0;
 }
 
 const sample = (c: RecordedContact): PatienceSample => ({ time: c.wait, event: c.outcome === 'abandoned' });
@@ -125,6 +136,12 @@ export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}):
 		if (fit.dist) spec.patience = fit.dist;
 		if (credit > 0) spec.priorityCredit = credit;
 		else if (cs.some((c) => c.direct)) spec.priorityCredit = DIRECT_CREDIT;
+		else {
+			// Without queue credit, one level all the queue's contacts carried is the queue's priority
+			// as routing applied it (the live floor stamps a queue's priority on each contact).
+			const level = queueLevel(cs);
+			if (level > 0) spec.priority = level;
+		}
 		return spec;
 	});
 
@@ -134,8 +151,9 @@ export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}):
 		...ownPools.map((q) => ({ name: q, queues: [q] }))
 	];
 	const staffing: Record<string, StaffingEstimate> = {};
-	const agents: AgentGroupSpec[] = [];
-	for (const pool of pools) {
+	const agents: AgentGroupSpec[] = options.groups ? options.groups.map((g) => ({ ...g })) : [];
+	if (options.groups) Object.assign(staffing, options.staffing);
+	for (const pool of options.groups ? [] : pools) {
 		if (pool.queues.length === 0) continue;
 		const step = options.staffingStep ?? interval;
 		const cs = day.contacts.filter((c) => pool.queues.includes(c.queue));
@@ -149,7 +167,7 @@ export function dayScenario(day: RecordedDay, options: DayScenarioOptions = {}):
 
 	const scenario: Scenario = {
 		name: options.name ?? `replay ${day.date ?? ''}`.trim(),
-		description: 'A recorded day replayed: own arrivals, handle times, priorities; Kaplan–Meier patience; estimated effective staffing.',
+		description: `A recorded day replayed: own arrivals, handle times, priorities; Kaplan–Meier patience; ${options.groups ? 'its own agent groups with their recorded staffing' : options.staffing ? 'recorded staffing' : 'estimated effective staffing'}.`,
 		horizon,
 		interval,
 		queues,

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateScenario, type Scenario } from '../scenario';
 import { traceEvents } from '../trace';
-import { staffingFromStates } from './events-day';
+import { staffingFromStates } from './recorded-staffing';
 
 function scenario(s: unknown): Scenario {
 	const v = validateScenario(s);

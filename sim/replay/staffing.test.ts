@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { validateScenario, type Scenario } from '../scenario';
 import { traceEvents } from '../trace';
-import { eventsDay, recordedStaffing } from './events-day';
+import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
+import { eventsTraces } from '../../src/lib/domain/history-trace';
+import { historyDay } from './history-day';
 import { averageSteps, estimateStaffing } from './staffing';
 
 /** A busy synthetic day: 8 agents all day, 4 more from the middle; loads above capacity so calls wait. */
@@ -32,9 +34,11 @@ describe('staffing estimate (effective availability)', () => {
 		const s = syntheticDay();
 		const events = traceEvents(s, { seed: 3, startTs: 0 });
 		// The logins are known here; hide them, as a call log would.
-		const truth = recordedStaffing(events, 0, s.horizon, 900);
-		const calls = events.filter((e) => e.type !== 'agent.state' && e.type !== 'agent.profile');
-		const day = eventsDay(calls, 0, null);
+		const [trace] = eventsTraces(events, DEFAULT_FLOOR_CONFIG, 'import').traces;
+		if (!trace) throw new Error('no day');
+		const truth = historyDay(trace, s.horizon, 900).staffing;
+		const day = historyDay({ ...trace, agents: [], agentStates: [], recorded: { ...trace.recorded, agentStates: false } }, s.horizon, 900).day;
+		expect(historyDay({ ...trace, agentStates: [], recorded: { ...trace.recorded, agentStates: false } }, s.horizon, 900).staffing).toBeNull();
 		expect(day.contacts.length).toBeGreaterThan(1500);
 		const est = estimateStaffing(day.contacts, s.horizon, 900);
 		expect(est.available).toHaveLength(32);

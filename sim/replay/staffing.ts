@@ -52,14 +52,18 @@ export function estimateStaffing(contacts: readonly RecordedContact[], horizon: 
 	const seenSets: Set<string>[] = [];
 	const I = Math.ceil(horizon / interval);
 	for (let i = 0; i < I; i++) seenSets.push(new Set());
+	// Times summed from parts (offer + wait + handle) are rounded to the record's millisecond, so an
+	// agent's end and next start coincide instead of overlapping by a float's last bit (which
+	// would count one agent twice at that instant).
+	const ms = (x: number) => Math.round(x * 1000) / 1000;
 	for (const c of contacts) {
 		if (c.wait > 0) {
-			changes.push({ t: c.at, busy: 0, waiting: 1 }, { t: c.at + c.wait, busy: 0, waiting: -1 });
+			changes.push({ t: ms(c.at), busy: 0, waiting: 1 }, { t: ms(c.at + c.wait), busy: 0, waiting: -1 });
 		}
 		if (c.outcome !== 'answered') continue;
-		const start = c.at + c.wait;
+		const start = ms(c.at + c.wait);
 		const dur = (c.handle ?? 0) + (c.wrapup ?? 0);
-		if (dur > 0) changes.push({ t: start, busy: 1, waiting: 0 }, { t: start + dur, busy: -1, waiting: 0 });
+		if (dur > 0) changes.push({ t: start, busy: 1, waiting: 0 }, { t: ms(start + dur), busy: -1, waiting: 0 });
 		const iv = Math.min(I - 1, Math.max(0, Math.floor(start / interval)));
 		seenSets[iv]?.add(c.agent ?? '?');
 	}

@@ -223,6 +223,12 @@ export interface HistoryTraceAgent {
 	readonly skills: Readonly<Record<string, number>>;
 	/** Simultaneous contacts per channel (channels left out: 1). */
 	readonly capacity: Readonly<Partial<Record<Channel, number>>>;
+	/**
+	 * Reserve rules in force for this agent that day: per queue id, seconds its contacts must have
+	 * waited before this agent takes them (held back for that queue until then). Absent: none
+	 * recorded. Agent events do not carry it; a trace file names it (sim/README.md).
+	 */
+	readonly reserve?: Readonly<Record<string, number>>;
 }
 
 /** One presence change of an agent (as sent in `agent.state`). */

@@ -2,11 +2,9 @@ import bundledJson from '../../../sim/scenarios/multichannel-day.json';
 import { formatErrors, validateScenario, type Scenario } from '../../../sim/scenario';
 import type { BaselineSource } from './plan-doc';
 import { loadTraceDay } from '../../../sim/replay/load';
-import { prepareReplay } from '../../../sim/replay/replay';
-import { historyDay } from '../../../sim/replay/history-day';
-import { dayScenario } from '../../../sim/replay/scenario';
-import { actualKpis, type Actual } from '../../../sim/replay/actual';
-import { RECORDED_LOGINS } from '../../../sim/replay/events-day';
+import { prepareReplay, traceReplay } from '../../../sim/replay/replay';
+import type { Actual } from '../../../sim/replay/actual';
+import { RECORDED_LOGINS } from '../../../sim/replay/recorded-staffing';
 import type { HistoryTraceResponse } from '../domain/history';
 
 /**
@@ -34,9 +32,6 @@ export interface RecordedBaseline {
 	/** True when the staffing was estimated from the contacts, not recorded from agent states. */
 	readonly estimated: boolean;
 }
-
-/** KPI interval of recorded-day baselines, seconds. */
-const DAY_INTERVAL = 900;
 
 /** The bundled day (08:00–20:00). */
 export function bundledBaseline(): Baseline {
@@ -82,12 +77,10 @@ function recordedOf(actual: Actual, methods: readonly string[]): RecordedBaselin
  * from its contacts; second 0 is the day's local midnight.
  */
 export function storedDayBaseline(trace: HistoryTraceResponse): Baseline {
-	const horizon = Math.max(86_400, Math.ceil((trace.dayEnd - trace.dayStart) / 1000 / DAY_INTERVAL) * DAY_INTERVAL);
-	const { day, staffing } = historyDay(trace, horizon, DAY_INTERVAL);
-	if (day.contacts.length === 0) throw new Error(`the stored day ${trace.date} (${trace.source}) has no finished contacts to replay`);
-	const built = dayScenario(day, { name: `${trace.date} (${trace.source})`, interval: DAY_INTERVAL, ...(staffing ? { staffing: { '*': staffing } } : {}) });
+	if (!trace.contacts.some((c) => c.outcome !== 'open')) throw new Error(`the stored day ${trace.date} (${trace.source}) has no finished contacts to replay`);
+	const built = traceReplay(trace, { name: `${trace.date} (${trace.source})` });
 	const methods = [...new Set(Object.values(built.staffing).map((s) => s.method))];
-	const rec = recordedOf(actualKpis(day, built.scenario), methods);
+	const rec = recordedOf(built.actual, methods);
 	const label = `${trace.date} from history (${trace.source}); staffing ${rec.estimated ? 'estimated' : 'recorded'}`;
 	return { scenario: built.scenario, source: { kind: 'day', date: trace.date, source: trace.source }, label, dayStart: 0, recorded: rec };
 }

@@ -21,6 +21,7 @@ import {
 	type HistoryTraceContact,
 	type HistoryTraceResponse
 } from '../../lib/domain/history';
+import { traceContact } from '../../lib/domain/history-trace';
 import { computeKpis, emptyCounts, mergeCounts, occupancy, type KpiCounts } from '../../lib/domain/kpi';
 import type { SlFormula } from '../../lib/domain/service-level';
 import { addAgentTime, agentTimes, emptyAgentTime, type AgentStateRow, type AgentTime } from './agent-time';
@@ -186,23 +187,7 @@ export class HistoryQueries {
 		const legs = this.db
 			.prepare('SELECT * FROM h_legs WHERE source = ? AND date = ? ORDER BY offered, contact, leg')
 			.all(d.source, d.date) as LegRow[];
-		const contacts: HistoryTraceContact[] = legs.map((l) => {
-			const talkEnd = l.wrapup ?? l.ended;
-			return {
-				contact: l.contact,
-				queue: l.queue,
-				channel: l.channel,
-				priority: l.priority,
-				offered: l.offered,
-				wait: l.left_at !== null ? Math.max(0, l.left_at - l.offered) / 1000 : null,
-				talk: l.answered !== null && talkEnd !== null ? Math.max(0, talkEnd - l.answered) / 1000 : null,
-				afterContactWork: l.wrapup !== null && l.ended !== null ? Math.max(0, l.ended - l.wrapup) / 1000 : l.ended !== null && recorded.afterContactWork ? 0 : null,
-				outcome: l.outcome,
-				agent: l.agent,
-				transferredTo: l.transferred_to,
-				csat: l.csat
-			};
-		});
+		const contacts: HistoryTraceContact[] = legs.map((l) => traceContact({ ...l, left: l.left_at, transferredTo: l.transferred_to }, recorded.afterContactWork));
 		const agents: HistoryTraceAgent[] = (
 			this.db.prepare('SELECT agent, name, team, skills, capacity FROM h_agents WHERE source = ? AND date = ? ORDER BY agent').all(d.source, d.date) as {
 				agent: string;

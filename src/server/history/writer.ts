@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import { CHANNELS, type Channel } from '../../lib/domain/channels';
+import type { Channel } from '../../lib/domain/channels';
 import type { AgentChange, CountsChange, FloorObserver, LegChange } from '../../lib/domain/floor';
 import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
+import { capacityRecord } from '../../lib/domain/history-trace';
 import { emptyCounts, mergeCounts, type KpiCounts } from '../../lib/domain/kpi';
 import { dayKey, dayStart as dayStartOf } from '../../lib/domain/time';
 import { agentTimes } from './agent-time';
@@ -387,14 +388,4 @@ export class HistoryWriter implements FloorObserver {
 		this.#lastDay = d;
 		return d;
 	}
-}
-
-/** Capacity per channel as a record (CHANNELS order in the floor), leaving out the default of 1. */
-function capacityRecord(capacity: readonly number[]): Partial<Record<Channel, number>> {
-	const out: Partial<Record<Channel, number>> = {};
-	CHANNELS.forEach((c, i) => {
-		const n = capacity[i];
-		if (n !== undefined && n !== 1) out[c] = n;
-	});
-	return out;
 }
