@@ -102,7 +102,11 @@ export function loadTraceDay(text: string, options: TraceDayOptions = {}): Trace
 	const days = offered.map((t) => t.date);
 	const picked = pickDay(days, options.day);
 	if (!picked.ok) return picked;
-	const trace = offered.find((t) => t.date === picked.day);
+	const found = offered.find((t) => t.date === picked.day);
+	const reserve = reserveRules(text);
+	if (!reserve.ok) return reserve;
+	const trace = found && withReserve(found, reserve.rules);
+	if (trace && 'message' in trace) return { ok: false, message: trace.message };
 	const day = trace ? historyDay(trace, traceHorizon(trace), 900).day : null;
 	if (!trace || !day || day.contacts.length === 0) return { ok: false, message: `${picked.day} has no traffic (no contact answered or abandoned)` };
 	return { ok: true, format, day, days, trace };
@@ -111,4 +115,56 @@ export function loadTraceDay(text: string, options: TraceDayOptions = {}): Trace
 /** Replay horizon of a day trace: its whole day, in whole 15-minute intervals (at least 24 h). */
 export function traceHorizon(trace: HistoryTraceResponse, interval = 900): number {
 	return Math.max(86_400, Math.ceil((trace.dayEnd - trace.dayStart) / 1000 / interval) * interval);
+}
+
+/** Comment line of a Sightline trace naming the reserve rules in force (sim/README.md). */
+const RESERVE_LINE = /^#\s*reserve\s*:?\s*(.*)$/;
+/** Reserve rules per agent id or team: per queue id, seconds its contacts wait before these agents take them. */
+type ReserveRules = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/**
+ * The reserve rules a Sightline trace carries. Agent events have no field for them, so the file
+ * names them in a comment line, which every other reader of the trace (import, ingest) skips:
+ * `# reserve: {"<agent id or team>": {"<queue id>": <seconds>}}`, one line or several.
+ */
+function reserveRules(text: string): { ok: true; rules: ReserveRules } | { ok: false; message: string } {
+	const rules: Record<string, Record<string, number>> = {};
+	const lines = text.split('\n');
+	for (let i = 0; i < lines.length; i++) {
+		const m = RESERVE_LINE.exec((lines[i] ?? '').trim());
+		if (!m) continue;
+		const bad = (why: string) => ({ ok: false as const, message: `line ${i + 1}: reserve rules must be {"<agent or team>": {"<queue>": seconds ≥ 0}}: ${why}` });
+		let value: unknown;
+		try {
+			value = JSON.parse(m[1] ?? '');
+		} catch {
+			return bad('not JSON');
+		}
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('not an object');
+		for (const [who, perQueue] of Object.entries(value)) {
+			if (typeof perQueue !== 'object' || perQueue === null || Array.isArray(perQueue)) return bad(`${JSON.stringify(who.slice(0, 60))} is not an object`);
+			for (const [queue, secs] of Object.entries(perQueue as Record<string, unknown>)) {
+				if (typeof secs !== 'number' || !Number.isFinite(secs) || secs < 0) return bad(`${JSON.stringify(who.slice(0, 60))}.${JSON.stringify(queue.slice(0, 60))} is not a number of seconds ≥ 0`);
+				(rules[who] ??= {})[queue] = secs;
+			}
+		}
+	}
+	return { ok: true, rules };
+}
+
+/** The trace with each agent's reserve rules (its own, else its team's); a rule naming nobody of the day is refused. */
+function withReserve(trace: HistoryTraceResponse, rules: ReserveRules): HistoryTraceResponse | { message: string } {
+	const names = Object.keys(rules);
+	if (names.length === 0) return trace;
+	const known = new Set(trace.agents.flatMap((a) => [a.agent, a.team]));
+	const unknown = names.find((n) => !known.has(n));
+	if (unknown !== undefined) return { message: `reserve rules name ${JSON.stringify(unknown.slice(0, 60))}, neither an agent nor a team of ${trace.date}` };
+	for (const [who, perQueue] of Object.entries(rules)) {
+		for (const queue of Object.keys(perQueue)) {
+			if (!trace.agents.some((a) => (a.agent === who || a.team === who) && (a.skills[queue] ?? 0) > 0)) {
+				return { message: `reserve rules hold ${JSON.stringify(who.slice(0, 60))} back for ${JSON.stringify(queue.slice(0, 60))}, which is not one of its skills` };
+			}
+		}
+	}
+	return { ...trace, agents: trace.agents.map((a) => ((rules[a.agent] ?? rules[a.team]) ? { ...a, reserve: { ...(rules[a.agent] ?? rules[a.team]) } } : a)) };
 }

@@ -24,7 +24,9 @@ const USAGE = `usage: npm run sim -- --trace FILE [options]
 
 Replays one recorded day (a Sightline JSONL events trace, or an Anonymous Bank call log) with its
 own arrivals, handle times and priorities, Kaplan–Meier patience and its recorded or estimated
-staffing, and sets the replay beside what the day recorded.
+staffing, and sets the replay beside what the day recorded. A Sightline trace goes through the
+Floor like a stored day and replays with its own agent groups when it records their profiles and
+logins; reserve rules in force come from a comment line \`# reserve: {"team": {"queue": secs}}\`.
 
 options:
       --format F         sightline | anonymous-bank (default: guessed from the file)

@@ -111,14 +111,16 @@ test('a backfilled day from history: calibration with its fit in words, agents a
 	await expect(page.getByTestId('calibration-table').locator('tbody tr').first()).toBeVisible();
 	await saveScreenshot(page, 'plan-calibration.png');
 
-	// Ten more agents 13:00–17:00.
-	await page.getByTestId('staffing-group').selectOption('staff');
+	// The day replays with the emulated center's own groups (team, skills, concurrency from the profiles).
+	await expect(page.getByTestId('staffing-group').locator('option')).toHaveText(['voice-early', 'voice-late', 'voice-support', 'sales-desk', 'chat', 'blended', 'back-office']);
+	// Ten more support agents 13:00–17:00.
+	await page.getByTestId('staffing-group').selectOption('voice-support');
 	await page.getByTestId('shift-n').fill('10');
 	await page.getByTestId('shift-from').fill('13:00');
 	await page.getByTestId('shift-to').fill('17:00');
 	await page.getByTestId('shift-add').click();
-	// The replayed pool is one group whose heads vary by interval: every interval 13:00–17:00 gets +10.
-	await expect(page.getByTestId('diff')).toContainText(/staff 13:00–[\d:]+: .*\(\+10\)/);
+	// The group's recorded heads vary by interval: every interval 13:00–17:00 gets +10.
+	await expect(page.getByTestId('diff')).toContainText(/voice-support 13:00–[\d:]+: .*\(\+10\)/);
 	await expect(page.getByTestId('diff')).not.toContainText(/\(\+(?!10\))[\d.]+\)/);
 	await page.getByTestId('replications').fill('8');
 	await page.getByTestId('run').click();

@@ -135,6 +135,53 @@ describe('a JSONL trace through the Floor', () => {
 	});
 });
 
+describe('reserve rules carried by a JSONL trace', () => {
+	// Front agents take sales; the back team takes tech and, once a sales contact has waited 45 s, sales too.
+	const center = scenario({
+		horizon: 3 * 3600,
+		interval: 900,
+		queues: [
+			{ id: 'sales', channel: 'voice', arrivals: { perHour: 120 }, handle: { dist: 'exponential', mean: 150 }, patience: { dist: 'exponential', mean: 300 } },
+			{ id: 'tech', channel: 'voice', arrivals: { perHour: 20 }, handle: { dist: 'exponential', mean: 200 } }
+		],
+		agents: [
+			{ group: 'front', count: 4, skills: { sales: 1 } },
+			{ group: 'back', count: 3, skills: { tech: 1, sales: 1 }, reserve: { sales: 45 } }
+		]
+	});
+	const events = traceEvents(center, { seed: 2, startTs: DAY0 + 10 * 3600_000 });
+	const text = `# reserve: {"back": {"sales": 45}}\n${jsonl(events)}`;
+
+	it('puts them in the replay scenario: the team’s group is held back, and takes no sales contact before 45 s', () => {
+		const loaded = loadTraceDay(text);
+		if (!loaded.ok) throw new Error(loaded.message);
+		const replay = prepareReplay(loaded);
+		const back = replay.scenario.agents.find((g) => g.group === 'back');
+		const front = replay.scenario.agents.find((g) => g.group === 'front');
+		expect(back?.reserve).toEqual({ sales: 45 });
+		expect(front?.reserve).toBeUndefined();
+		// Without the line, no reserve.
+		const plain = loadTraceDay(jsonl(events));
+		if (!plain.ok) throw new Error(plain.message);
+		expect(prepareReplay(plain).scenario.agents.some((g) => g.reserve)).toBe(false);
+		// Replayed: every sales contact the back team answers had waited 45 s or more.
+		const replayed = traceEvents(replay.scenario, { seed: 9, startTs: 0 });
+		const team = new Map(replayed.flatMap((e) => (e.type === 'agent.profile' ? [[e.agent, e.team] as const] : [])));
+		const queued = new Map(replayed.flatMap((e) => (e.type === 'contact.queued' ? [[e.contact, e.ts] as const] : [])));
+		const backSales = replayed.flatMap((e) => (e.type === 'contact.answered' && e.queue === 'sales' && team.get(e.agent) === 'back' ? [(e.ts - queued.get(e.contact)!) / 1000] : []));
+		expect(backSales.length).toBeGreaterThan(5);
+		expect(Math.min(...backSales)).toBeGreaterThanOrEqual(45 - 0.001);
+	});
+
+	it('refuses rules naming nobody of the day, or a queue the agents do not serve, or not of the form, with the reason', () => {
+		const load = (line: string) => loadTraceDay(`${line}\n${jsonl(events)}`);
+		expect(load('# reserve: {"night": {"sales": 30}}')).toEqual({ ok: false, message: expect.stringMatching(/reserve rules name "night", neither an agent nor a team of 2026-03-02/) });
+		expect(load('# reserve: {"front": {"tech": 30}}')).toEqual({ ok: false, message: expect.stringMatching(/holds? "front" back for "tech", which is not one of its skills/) });
+		expect(load('# reserve: {"back": {"sales": -1}}')).toEqual({ ok: false, message: expect.stringMatching(/^line 1: reserve rules must be .*"back"\."sales" is not a number of seconds/) });
+		expect(load('# reserve: [1]')).toEqual({ ok: false, message: expect.stringMatching(/^line 1: .*not an object/) });
+	});
+});
+
 describe('a backfilled day of the bundled multi-skill emulated center', () => {
 	it('replays with the day’s own agent groups and fits its record (abandon within 3 points, ASA within max(20%, 10 s))', () => {
 		const store = tempStore();
