@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryDaysResponse } from '../../src/lib/domain/history';
 import { dayKey } from '../../src/lib/domain/time';
 import { startServer, type RunningServer } from '../../src/server/server';
-import { emulatedDay, WEEKDAY_VOLUME } from '../../src/server/sources/emulated-day';
+import { emulatedDay, emulatedHours, WEEKDAY_VOLUME } from '../../src/server/sources/emulated-day';
 import { loadScenario, DEFAULT_SCENARIO } from '../../src/server/sources/emulator';
 
 /**
@@ -56,6 +56,14 @@ describe('emulator on the calendar', () => {
 			expect(d.startTs).toBe(Date.parse(`${date}T08:00:00Z`));
 			expect(emulatedDay(scenario, date, 1, 'UTC')).toEqual(d);
 		}
+	});
+
+	it('the center opens at 08:00 for the scenario\'s length (the bundled day closes 20:00); a day to midnight never closes', () => {
+		const scenario = loadScenario(DEFAULT_SCENARIO);
+		expect(scenario.horizon).toBe(12 * 3600);
+		expect(emulatedHours(scenario, 'Europe/Paris')).toEqual({ open: '08:00', close: '20:00', timeZone: 'Europe/Paris' });
+		expect(emulatedHours({ horizon: 9.5 * 3600 }, 'UTC')).toEqual({ open: '08:00', close: '17:30', timeZone: 'UTC' });
+		expect(emulatedHours({ horizon: 16 * 3600 }, 'UTC')).toBeNull();
 	});
 
 	it('a restart mid-day continues today: the floor shows the same day and history does not count it twice', async () => {

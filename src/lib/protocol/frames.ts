@@ -11,10 +11,18 @@ export const PROTO_VERSION = 1;
 export type SourceInfo =
 	/** `upstream`: in a cluster (`--nats`), whether the shared event stream is reachable. */
 	| { readonly kind: 'ingest'; readonly upstream?: 'connected' | 'unreachable' }
-	| { readonly kind: 'emulator'; readonly scenario: string; readonly speed: number }
+	/** `hours`: the emulated center's opening hours (following the calendar), so a wall after closing says so instead of "stale". */
+	| { readonly kind: 'emulator'; readonly scenario: string; readonly speed: number; readonly hours?: OpeningHours }
 	| { readonly kind: 'replay'; readonly day: string; readonly speed: number; readonly ended: boolean }
 	/** `ended`: the simulated day played to its end (the board stays a while, then closes). */
 	| { readonly kind: 'simulation'; readonly plan: string; readonly speed: number; readonly ended?: boolean };
+
+/** When a center takes contacts: local times "HH:MM" (`close` after `open`, same day) in its IANA time zone. */
+export interface OpeningHours {
+	readonly open: string;
+	readonly close: string;
+	readonly timeZone: string;
+}
 
 /** First frame on every /live socket; plain msgpack, so any client can read the structures. */
 export interface HelloFrame {

@@ -21,6 +21,21 @@ describe('wall freshness follows the data', () => {
 		expect(wallFreshness('live', { kind: 'ingest', upstream: 'connected' }, now - 2_000, now, 120).state).toBe('live');
 		expect(sourceBadge(cut).text).toBe('Event stream unreachable');
 	});
+	it('a closed center is closed, not stale; quiet during opening hours is still stale', () => {
+		// 2023-11-14 22:13 UTC is 23:13 in Berlin (after 20:00) and 14:13 in Los Angeles (open).
+		const hours = (timeZone: string) => ({ kind: 'emulator', scenario: 'day', speed: 1, hours: { open: '08:00', close: '20:00', timeZone } }) as const;
+		expect(new Date(now).toISOString()).toBe('2023-11-14T22:13:20.000Z');
+		expect(wallFreshness('live', hours('Europe/Berlin'), now - 94 * 60_000, now, 120)).toEqual({ state: 'after-hours', quietSeconds: null });
+		expect(isCurrent('after-hours')).toBe(true);
+		expect(wallFreshness('live', hours('America/Los_Angeles'), now - 94 * 60_000, now, 120)).toEqual({ state: 'data-stale', quietSeconds: 94 * 60 });
+		// Opening is inside the hours, closing outside; a dropped stream still says so after hours.
+		const at = (hhmm: string) => Date.parse(`2023-11-14T${hhmm}:00Z`);
+		const utc = hours('UTC');
+		expect([at('07:59'), at('08:00'), at('19:59'), at('20:00')].map((t) => wallFreshness('live', utc, t, t, 120).state)).toEqual(['after-hours', 'live', 'live', 'after-hours']);
+		expect(wallFreshness('reconnecting', hours('Europe/Berlin'), now, now, 120).state).toBe('reconnecting');
+		// Without hours (a demo day, ingest) nothing is ever closed.
+		expect(wallFreshness('live', { kind: 'emulator', scenario: 'day', speed: 1 }, now - 94 * 60_000, now, 120).state).toBe('data-stale');
+	});
 	it('the connection state wins when the stream itself is down', () => {
 		expect(wallFreshness('reconnecting', { kind: 'ingest' }, now, now, 120).state).toBe('reconnecting');
 		expect(isCurrent('reconnecting')).toBe(false);

@@ -1,4 +1,4 @@
-import type { SourceInfo } from '../protocol/frames';
+import type { OpeningHours, SourceInfo } from '../protocol/frames';
 import type { LiveStatus } from '../live/connection.svelte';
 
 /**
@@ -13,9 +13,11 @@ import type { LiveStatus } from '../live/connection.svelte';
  * - `quiet`: connected, but nothing arrived for a while (the badge says for how long).
  * - `data-stale`: nothing arrived for longer than the board's limit: every value is old.
  * - `ended`: a replay played its last event; the floor stays as it ended.
+ * - `after-hours`: the center is closed (outside the source's opening hours): quiet is expected,
+ *   not a fault, so no alarm; a source that goes quiet during opening hours is still stale.
  * - the connection's own states when the stream itself is not live.
  */
-export type WallFreshness = 'live' | 'quiet' | 'data-stale' | 'ended' | Exclude<LiveStatus, 'live'>;
+export type WallFreshness = 'live' | 'quiet' | 'data-stale' | 'ended' | 'after-hours' | Exclude<LiveStatus, 'live'>;
 
 /** Real seconds without an event after which a live badge says "no events for …". */
 export const QUIET_AFTER_SECONDS = 30;
@@ -30,6 +32,7 @@ export function wallFreshness(
 ): { readonly state: WallFreshness; readonly quietSeconds: number | null } {
 	if (status !== 'live') return { state: status, quietSeconds: null };
 	if (source?.kind === 'replay' && source.ended) return { state: 'ended', quietSeconds: null };
+	if (source?.kind === 'emulator' && source.hours && !isOpen(source.hours, serverNow)) return { state: 'after-hours', quietSeconds: null };
 	// A cluster instance cut off from the shared event stream learns nothing new: its floor is old now.
 	if (source?.kind === 'ingest' && source.upstream === 'unreachable') {
 		return { state: 'data-stale', quietSeconds: lastEventAt === null ? null : Math.max(0, (serverNow - lastEventAt) / 1000) };
@@ -41,9 +44,22 @@ export function wallFreshness(
 	return { state: quietSeconds >= QUIET_AFTER_SECONDS ? 'quiet' : 'live', quietSeconds };
 }
 
-/** True when the numbers on screen may be read as current (they are not dimmed). */
+const localClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether `now` (epoch ms) falls within the opening hours, on the center's local clock. */
+export function isOpen(hours: OpeningHours, now: number): boolean {
+	let f = localClocks.get(hours.timeZone);
+	if (!f) {
+		f = new Intl.DateTimeFormat('en-GB', { timeZone: hours.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+		localClocks.set(hours.timeZone, f);
+	}
+	const local = f.format(now); // "HH:MM": compares as text
+	return local >= hours.open && local < hours.close;
+}
+
+/** True when the numbers on screen may be read as current (they are not dimmed): a closed center's are the day's last. */
 export function isCurrent(state: WallFreshness): boolean {
-	return state === 'live' || state === 'quiet' || state === 'ended';
+	return state === 'live' || state === 'quiet' || state === 'ended' || state === 'after-hours';
 }
 
 const SPEED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });

@@ -1,5 +1,6 @@
 import { fromZonedTime } from 'date-fns-tz';
 import type { Scenario } from '../../../sim/scenario';
+import type { OpeningHours } from '../../lib/protocol/frames';
 
 /**
  * One calendar day of the emulated center: the emulator's scenario with its arrivals scaled by a
@@ -14,6 +15,18 @@ export const WEEKDAY_VOLUME: readonly number[] = [0.45, 1.1, 1.0, 0.97, 0.95, 0.
 
 /** Local time at which the emulated center's day opens. */
 export const EMULATED_OPENING = '08:00';
+
+/**
+ * The emulated center's opening hours: from the opening for the scenario's length (the bundled
+ * day: 08:00–20:00). Null when the day runs to midnight or past it (never closed).
+ */
+export function emulatedHours(s: Pick<Scenario, 'horizon'>, timeZone: string): OpeningHours | null {
+	const [h, m] = EMULATED_OPENING.split(':').map(Number) as [number, number];
+	const close = h * 60 + m + Math.round(s.horizon / 60);
+	if (close >= 24 * 60) return null;
+	const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+	return { open: EMULATED_OPENING, close: hhmm(close), timeZone };
+}
 
 /** The scenario with every queue's arrivals scaled by `factor`. */
 export function scaleArrivals(s: Scenario, factor: number): Scenario {

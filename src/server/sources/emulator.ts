@@ -7,7 +7,7 @@ import type { SourceInfo } from '../../lib/protocol/frames';
 import { formatErrors, parseScenario, validateScenario, type Scenario } from '../../../sim/scenario';
 import { traceEvents } from '../../../sim/trace';
 import { dayKey, dayStart, formatClock } from '../../lib/domain/time';
-import { emulatedDay } from './emulated-day';
+import { emulatedDay, emulatedHours } from './emulated-day';
 import { EventCursor, ScaledClock, type Source } from './source';
 
 /**
@@ -90,7 +90,10 @@ export class EmulatorSource implements Source {
 		this.#calendar = options.calendar;
 		if (this.#calendar) this.#date = this.#dateOf(options.start);
 		this.#cursor = new EventCursor(this.#day());
-		this.info = { kind: 'emulator', scenario: this.#scenario.name ?? basename(options.scenarioPath), speed: options.speed };
+		// On the calendar the center closes for the night, and a wall says so; a demo day (speed or
+		// --from) runs one day after the other without a break.
+		const hours = this.#calendar ? emulatedHours(this.#scenario, this.#calendar.timeZone) : null;
+		this.info = { kind: 'emulator', scenario: this.#scenario.name ?? basename(options.scenarioPath), speed: options.speed, ...(hours ? { hours } : {}) };
 		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${
 			this.#calendar ? `following the calendar in ${this.#calendar.timeZone}, today ${this.#date}` : `${options.speed}× speed${from ? `, from ${formatElapsed(from)}` : ''}`
 		})`;
