@@ -18,7 +18,13 @@ describe('deterministic math', () => {
 		[-Infinity, 0],
 		[Infinity, Infinity],
 		[1000, Infinity],
-		[-1000, 0]
+		[-1000, 0],
+		[-0, 1],
+		[NaN, NaN],
+		// k = 1024 (the largest finite results) and the edge of the subnormal results.
+		[709.782712893384, 1.7976931348622732e308],
+		[-745.1332191019411, 5e-324],
+		[-745.1332191019412, 0]
 	])('exp(%f) = %f', (x, want) => expect(exp(x)).toBe(want));
 
 	it('agree with Math within an ulp or two over wide ranges, subnormals included', () => {
