@@ -3,6 +3,7 @@ import { intervalOf } from '../../../sim/scenario';
 import type { PlanChanges } from './changes';
 import { channelsOf } from './changes';
 import { intervalsOf, staffingOf } from './staffing';
+import { clockOfDay as clock } from './format';
 
 /**
  * The changes of a plan in words, one line per change, against the baseline: what a planner
@@ -15,12 +16,6 @@ export interface DiffLine {
 	readonly subject: string;
 	/** Baseline → scenario in words. */
 	readonly text: string;
-}
-
-/** "HH:MM" of `seconds` after midnight (wraps past 24 h). */
-export function clock(seconds: number): string {
-	const m = Math.round(seconds / 60) % 1440;
-	return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));

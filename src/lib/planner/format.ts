@@ -1,4 +1,27 @@
-/** Number formats of the planner: percentages, seconds, counts, money, and intervals of each. */
+/** Number formats of the planner: percentages, seconds, counts, money, clock times, and intervals of each. */
+import { formatClock, parseClock } from '../domain/time';
+
+const DAY = 86_400;
+
+/** "HH:MM" of `seconds` after midnight, to the nearest minute; a plan's day may run past midnight, so it wraps (26 h → "02:00"). */
+export function clockOfDay(seconds: number): string {
+	const minute = Math.round(seconds / 60) * 60;
+	return formatClock(((minute % DAY) + DAY) % DAY);
+}
+
+/**
+ * Index of the interval boundary nearest the clock time `hhmm` within a plan's day starting at
+ * `dayStart` seconds after midnight (a day running past midnight reads "01:00" as 25 h; "24:00" is
+ * midnight at the end); null when `hhmm` is not a clock time or falls outside the day.
+ */
+export function boundaryAt(hhmm: string, dayStart: number, intervalSeconds: number, intervals: number): number | null {
+	const at = parseClock(hhmm.trim(), { maxHours: 24 });
+	if (at === null || at > DAY) return null;
+	let s = at - (dayStart % DAY);
+	if (s < 0) s += DAY;
+	const i = Math.round(s / intervalSeconds);
+	return i <= intervals ? i : null;
+}
 
 /** A fraction as a percentage ("83.4 %"). */
 export const fmtPct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)} %`);
