@@ -51,10 +51,63 @@ describe('staffing from a forecast day', () => {
 		const groups = staffingGroups(staff, 900, ['a', 'b']);
 		for (const [i, want] of staff.entries()) {
 			const t = i * 900 + 1;
-			const on = groups.filter((g) => (g.shifts ?? []).some((s) => s.start <= t && t < s.end)).length;
+			const on = groups.filter((g) => (g.shifts ?? []).some((s) => s.start <= t && t < s.end)).reduce((n, g) => n + g.count, 0);
 			expect(on).toBe(want);
 		}
 		expect(groups.every((g) => g.skills.a === 1 && g.skills.b === 1)).toBe(true);
+	});
+
+	it('gives agents working the same shifts one group with their count', () => {
+		// Layers: 1 and 2 work 1–4 and 5–6; 3 works 2–3 only.
+		const groups = staffingGroups([0, 2, 3, 2, 0, 2], 900, { id: 'chat', skills: { c: 2 }, capacity: { chat: 3 } });
+		expect(groups).toEqual([
+			{ group: 'chat-1', count: 2, skills: { c: 2 }, capacity: { chat: 3 }, shifts: [{ start: 900, end: 3600 }, { start: 4500, end: 5400 }] },
+			{ group: 'chat-2', count: 1, skills: { c: 2 }, capacity: { chat: 3 }, shifts: [{ start: 1800, end: 2700 }] }
+		]);
+		// A flat day of 40 is one group of 40, not 40 groups.
+		expect(staffingGroups(new Array(32).fill(40), 900, ['q'])).toHaveLength(1);
+	});
+
+	it('simulates the merged groups exactly as one group per agent', () => {
+		const offered = [30, 80, 140, 200, 160, 90, 40, 10];
+		const d: ForecastDay = {
+			...day(offered, 240, 1800),
+			intervals: day(offered, 240, 1800).intervals.map((iv, i) => ({
+				...iv,
+				queues: { ...iv.queues, c: { channel: 'chat', offered: offered[i]! / 2, low: 0, high: 0, aht: 400 } }
+			}))
+		};
+		const queues = [
+			{ id: 'q', channel: 'voice' as const, patienceMean: 120 },
+			{ id: 'c', channel: 'chat' as const, patienceMean: 300 }
+		];
+		const groups: StaffingGroup[] = [
+			{ id: 'voice', skills: { q: 1 } },
+			{ id: 'chat', skills: { c: 1, q: 2 }, capacity: { chat: 3 } }
+		];
+		const staff = { voice: [4, 9, 14, 20, 16, 9, 4, 2], chat: [2, 3, 5, 5, 5, 3, 2, 0] };
+		const merged = dayScenario(d, 1800, queues, TARGET, staff, 7, groups);
+		expect(merged.agents.length).toBeLessThan(20 + 5);
+		// The same agents, one group each, in the same order (built here, not by staffingGroups).
+		const perAgent: Scenario = {
+			...merged,
+			agents: merged.agents.flatMap((g) => Array.from({ length: g.count }, (_, k) => ({ ...g, group: `${g.group}/${k}`, count: 1 })))
+		};
+		expect(perAgent.agents).toHaveLength(20 + 5);
+		const valid = (s: Scenario) => {
+			const v = validateScenario(s);
+			if (!v.ok) throw new Error(JSON.stringify(v.errors));
+			return v.scenario;
+		};
+		const a = runReplications(valid(merged), 7, 3);
+		const b = runReplications(valid(perAgent), 7, 3);
+		expect(a.reduce((n, r) => n + r.total.intervals.reduce((m, c) => m + c.answered, 0), 0)).toBeGreaterThan(0);
+		// Every contact and count the same; time sums (busy, offered slot time) are added up per group
+		// rather than per agent, so they agree to rounding (1e-12), not bit for bit; `events` counts
+		// the engine's own steps, one shift change per group rather than per agent.
+		const rounded = (rs: typeof a) =>
+			JSON.parse(JSON.stringify(rs.map(({ name: _n, events: _e, ...r }) => r), (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(10)) : v)));
+		expect(rounded(a)).toEqual(rounded(b));
 	});
 
 	it('Erlang C per interval matches the textbook formula; Erlang A needs fewer when callers abandon', () => {
@@ -117,7 +170,7 @@ describe('staffing from a forecast day', () => {
 		expect(sc).not.toBeNull();
 		if (!sc) return;
 		expect(validateScenario(sc).ok).toBe(true);
-		expect(sc.agents).toHaveLength(Math.max(...res.intervals.map((iv) => iv.agents ?? 0)));
+		expect(sc.agents.reduce((n, g) => n + g.count, 0)).toBe(Math.max(...res.intervals.map((iv) => iv.agents ?? 0)));
 		expect(dayScenario(d, 3600, queues, TARGET, [1, 1, 1, 1, 1]).queues[0]?.arrivals).toEqual({ perInterval: offered });
 	});
 
@@ -175,7 +228,7 @@ describe('staffing from a forecast day', () => {
 		// The scenario keeps the groups' skills: team-a agents never serve b.
 		const sc = res.scenario;
 		expect(sc?.agents.filter((g) => g.group.startsWith('team-a-')).every((g) => g.skills.a === 1 && g.skills.b === undefined)).toBe(true);
-		expect(sc?.agents.filter((g) => g.group.startsWith('team-a-'))).toHaveLength(Math.max(...a));
+		expect(sc?.agents.filter((g) => g.group.startsWith('team-a-')).reduce((n, g) => n + g.count, 0)).toBe(Math.max(...a));
 	});
 
 	it('sees what Erlang misses: a chat group serving three at a time needs fewer agents than Erlang C says', async () => {

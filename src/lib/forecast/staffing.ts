@@ -273,12 +273,16 @@ export function erlangStaffing(
 /**
  * Agent groups from a staffing per interval: layer k works the intervals that need at least k
  * agents, one shift per run of them, with the group's skills (every queue's, at level 1, when
- * `group` is a list of queue ids).
+ * `group` is a list of queue ids). Layers working the same shifts are one group of that many
+ * agents (`<id>-1`, `<id>-2`, … in layer order), so a planner edits a few groups rather than one
+ * per agent. The layers' shift sets shrink as k grows, so equal ones are neighbours and the
+ * merged groups list the agents in the same order: the scenario simulates as one group per agent
+ * would (tested).
  */
 export function staffingGroups(agents: readonly number[], intervalSec: number, group: readonly string[] | StaffingGroup): Scenario['agents'] {
 	const g: StaffingGroup = Array.isArray(group) ? { id: POOLED, skills: Object.fromEntries(group.map((q) => [q, 1])) } : (group as StaffingGroup);
 	const max = Math.max(0, ...agents);
-	const groups: Scenario['agents'] = [];
+	const layers: { start: number; end: number }[][] = [];
 	for (let k = 1; k <= max; k++) {
 		const shifts: { start: number; end: number }[] = [];
 		let from = -1;
@@ -290,7 +294,19 @@ export function staffingGroups(agents: readonly number[], intervalSec: number, g
 				from = -1;
 			}
 		}
-		groups.push({ group: `${g.id}-${k}`, count: 1, skills: { ...g.skills }, ...(g.capacity ? { capacity: { ...g.capacity } } : {}), shifts });
+		layers.push(shifts);
+	}
+	const groups: AgentGroupSpec[] = [];
+	let prev = '';
+	for (const shifts of layers) {
+		const key = JSON.stringify(shifts);
+		const last = groups.at(-1);
+		if (last && key === prev) {
+			groups[groups.length - 1] = { ...last, count: last.count + 1 };
+			continue;
+		}
+		prev = key;
+		groups.push({ group: `${g.id}-${groups.length + 1}`, count: 1, skills: { ...g.skills }, ...(g.capacity ? { capacity: { ...g.capacity } } : {}), shifts });
 	}
 	return groups;
 }
