@@ -1,12 +1,13 @@
 /**
- * Browser Web Worker of the planner: the simulation service (sim/service.ts) with results packed
- * for transfer, the analysis of finished replications (kept here; the page asks for the day and
- * for one scope's intervals at a time), and the Erlang helper (exact Erlang A is slow). The pool
- * in src/lib/planner/pool.ts starts one per core, so the page thread only draws.
+ * Browser Web Worker of the planner: the simulation service (sim/service.ts) with each replication
+ * pair reduced to its KPI vector here and results packed for transfer, the analysis of a run
+ * (kept here; the page asks for the day and for one scope's intervals at a time), and the Erlang
+ * helper (exact Erlang A is slow). The pool in src/lib/planner/pool.ts starts one per core and
+ * gives each its one long-lived progress channel (`listen`), so the page thread only draws.
  */
 import { expose, transfer } from 'comlink';
-import { createSimService, type Progress, type SimJob } from '../sim/service';
-import { analyse, dayView, scopeSeries, type PlanAnalysis } from '../src/lib/planner/analysis';
+import { createSimService, type SimJob } from '../sim/service';
+import { analysePairs, dayView, pairKpis, scopeSeries, type PairKpis, type PlanAnalysis } from '../src/lib/planner/analysis';
 import { erlangNeeds } from '../src/lib/planner/erlang-helper';
 import { packRuns, unpackRuns, type PackedRuns } from '../src/lib/planner/packed';
 import { calibrationView } from '../src/lib/planner/calibration';
@@ -19,21 +20,27 @@ import { erlangPlan, searchedBaseline, type ForecastPlanInput } from '../src/lib
 const sim = createSimService();
 let last: PlanAnalysis | null = null;
 let searchCanceled = false;
+/** The pool's progress channel: (first replication of the job, fraction of the job done). */
+let report: (rep: number, done: number) => void = () => {};
+const progressOf = (job: { reps: readonly number[] }) => (done: number) => report(job.reps[0] ?? 0, done);
 
 /** What a planner worker exposes. */
 export const planWorker = {
 	cancel: sim.cancel,
-	/** Baseline and scenario replications, packed (transferred, not copied). */
-	async compare(job: Extract<SimJob, { kind: 'compare' }>, onProgress?: Progress) {
-		const r = await sim.run(job, onProgress);
+	/** Sets the progress channel, once per worker (a proxy per job cost a message channel per replication). */
+	listen(onProgress: (rep: number, done: number) => void) {
+		report = onProgress;
+	},
+	/** Baseline and scenario replications, each pair as its KPI vector (transferred, not copied). */
+	async compare(job: Extract<SimJob, { kind: 'compare' }>) {
+		const r = await sim.run(job, progressOf(job));
 		if (r.kind !== 'compare') throw new Error('unexpected answer');
-		const base = packRuns(r.base);
-		const alt = packRuns(r.alt);
-		return transfer({ base, alt }, [base.data.buffer, alt.data.buffer]);
+		const pairs = r.base.map((b, i) => pairKpis(b, r.alt[i]!));
+		return transfer(pairs, pairs.map((p) => p.data.buffer));
 	},
 	/** Replications of one scenario, packed (transferred). */
-	async replications(job: Extract<SimJob, { kind: 'replications' }>, onProgress?: Progress) {
-		const r = await sim.run(job, onProgress);
+	async replications(job: Extract<SimJob, { kind: 'replications' }>) {
+		const r = await sim.run(job, progressOf(job));
 		if (r.kind !== 'replications') throw new Error('unexpected answer');
 		const runs = packRuns(r.runs);
 		return transfer(runs, [runs.data.buffer]);
@@ -42,9 +49,9 @@ export const planWorker = {
 	calibrate(runs: PackedRuns[], actual: Actual) {
 		return calibrationView(actual, summarise(runs.flatMap(unpackRuns)));
 	},
-	/** Analyses all replications and keeps the result; returns the day-level view. */
-	analyse(base: PackedRuns[], alt: PackedRuns[]) {
-		last = analyse(base.flatMap(unpackRuns), alt.flatMap(unpackRuns));
+	/** Keeps a run's pair vectors (in replication order); returns the day-level view. */
+	analyse(pairs: PairKpis[]) {
+		last = analysePairs(pairs);
 		return dayView(last);
 	},
 	/** One scope's intervals of the last analysis. */

@@ -191,7 +191,7 @@ test('a long run can be canceled', async ({ page }) => {
 	await page.getByTestId('replications').fill('400');
 	await page.getByTestId('run').click();
 	await expect(page.getByTestId('runbar')).toHaveAttribute('data-status', 'running');
-	await expect.poll(async () => Number(await page.getByTestId('progress').getAttribute('value')), { timeout: 30_000 }).toBeGreaterThan(0);
+	await expect.poll(async () => Number(await page.getByTestId('progress').getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
 	await page.getByTestId('cancel').click();
 	await expect(page.getByTestId('runbar')).toHaveAttribute('data-status', 'canceled', { timeout: 10_000 });
 	// The pool is usable again after a cancel.

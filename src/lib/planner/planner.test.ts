@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runReplication } from '../../../sim/replicate';
+import { compareResults, runReplication, summarise } from '../../../sim/replicate';
+import { scopeKpis } from '../../../sim/results';
+import { estimate } from '../../../sim/stats';
 import { validateScenario, type Scenario } from '../../../sim/scenario';
 import { erlangC } from '../../../sim/erlang';
-import { analyse } from './analysis';
+import { analysePairs, dayView, pairKpis, scopeSeries } from './analysis';
 import { applyChanges, checkChanges, scaleTrace } from './changes';
 import { describeChanges } from './diff';
 import { erlangNeeds } from './erlang-helper';
@@ -129,33 +131,71 @@ describe('Erlang helper', () => {
 });
 
 describe('analysis of paired replications', () => {
+	// The bundled day's dip is the late-morning peak (10:00–12:00, intervals 8–15).
+	const support = day.agents.find((g) => g.group === 'voice-support')!;
+	const heads = staffingOf(day, support).map((h, i) => (i >= 8 && i < 16 ? h + 6 : h));
+	const alt = valid(applyChanges(day, { staffing: { 'voice-support': heads } }));
+	const base = [0, 1, 2, 3].map((r) => runReplication(day, 5, r));
+	const runs = [0, 1, 2, 3].map((r) => runReplication(alt, 5, r));
+	// Each worker reduces the pair it ran; the analysing worker keeps them in replication order.
+	const a = analysePairs(base.map((b, r) => pairKpis(b, runs[r]!)));
+
 	it('gives the day and per-interval paired difference, and more agents raise SL', () => {
-		// The bundled day's dip is the late-morning peak (10:00–12:00, intervals 8–15).
-		const support = day.agents.find((g) => g.group === 'voice-support')!;
-		const heads = staffingOf(day, support).map((h, i) => (i >= 8 && i < 16 ? h + 6 : h));
-		const alt = valid(applyChanges(day, { staffing: { 'voice-support': heads } }));
-		const base = [0, 1, 2, 3].map((r) => runReplication(day, 5, r));
-		const runs = [0, 1, 2, 3].map((r) => runReplication(alt, 5, r));
-		const a = analyse(base, runs);
-		const diffs = base.map((b, r) => {
-			const sl = (x: typeof b) => {
-				let w = 0;
-				let d = 0;
-				for (const c of x.queues.support!.intervals) {
-					w += c.answeredWithinT;
-					d += c.answered + c.abandoned - c.shortAbandoned;
-				}
-				return w / d;
-			};
-			return sl(runs[r]!) - sl(b);
-		});
+		const sl = (x: (typeof base)[number], from = 0, to = 48) => {
+			let w = 0;
+			let d = 0;
+			for (const c of x.queues.support!.intervals.slice(from, to)) {
+				w += c.answeredWithinT;
+				d += c.answered + c.abandoned - c.shortAbandoned;
+			}
+			return w / d;
+		};
+		const diffs = base.map((b, r) => sl(runs[r]!) - sl(b));
 		const mean = diffs.reduce((x, y) => x + y, 0) / diffs.length;
-		expect(a.diff.queues.support!.serviceLevel).toBeCloseTo(mean, 12);
-		expect(a.diff.queues.support!.ci95.serviceLevel![0]).toBeGreaterThan(0);
+		const day1 = dayView(a);
+		expect(day1.replications).toBe(4);
+		expect(day1.diff.queues.support!.serviceLevel).toBeCloseTo(mean, 12);
+		expect(day1.diff.queues.support!.ci95.serviceLevel![0]).toBeGreaterThan(0);
+		const support1 = scopeSeries(a, 'q:support')!;
 		// Before 10:00 nothing changed and both share random numbers: no difference there.
-		expect(a.intervalDiff[2]!.queues.support!.serviceLevel).toBe(0);
-		expect(a.waiting.base.length).toBe(48);
-		expect(a.waiting.base[10]!.queues.support!.mean).toBeGreaterThan(a.waiting.alt[10]!.queues.support!.mean);
+		expect(support1.diff[2]!.serviceLevel).toBe(0);
+		// 10:00–10:15, by hand from the counts.
+		const d8 = base.map((b, r) => sl(runs[r]!, 8, 9) - sl(b, 8, 9));
+		expect(support1.diff[8]!.serviceLevel).toBeCloseTo(d8.reduce((x, y) => x + y, 0) / 4, 12);
+		expect(support1.waitingBase.length).toBe(48);
+		expect(support1.waitingBase[10]!.mean).toBeGreaterThan(support1.waitingAlt[10]!.mean);
+		const w10 = estimate(base.map((b) => b.queues.support!.intervals[10]!.answeredWaitSum / 900))!;
+		expect(support1.waitingBase[10]!.mean).toBeCloseTo(w10.mean, 12);
+		expect(scopeSeries(a, 'q:nope')).toBeNull();
+	});
+
+	it('says what summarising whole results says, per scope, for the day and per interval', () => {
+		const v = dayView(a);
+		const sb = summarise(base);
+		const sa = summarise(runs);
+		const cmp = compareResults(base, runs);
+		expect(v.base).toEqual({ total: sb.total, queues: sb.queues, channels: sb.channels });
+		expect(v.alt).toEqual({ total: sa.total, queues: sa.queues, channels: sa.channels });
+		expect(v.diff).toEqual(cmp);
+		for (const key of ['total', 'q:support', 'c:chat'] as const) {
+			const pick = <T>(x: { total: T; queues: Record<string, T>; channels: Partial<Record<string, T>> }) =>
+				key === 'total' ? x.total : key.startsWith('q:') ? x.queues[key.slice(2)] : x.channels[key.slice(2)];
+			const ser = scopeSeries(a, key)!;
+			expect(ser.base).toEqual(sb.intervals.map(pick));
+			expect(ser.alt).toEqual(sa.intervals.map(pick));
+			// The paired difference per interval: mean of the per-replication differences of the interval's KPIs.
+			const i = 9;
+			const ab = base.map((b) => scopeKpis(pick(b)!, i, i + 1).abandonRate);
+			const aa = runs.map((r) => scopeKpis(pick(r)!, i, i + 1).abandonRate);
+			const e = estimate(ab.map((x, r) => (x === null || aa[r] === null ? null : aa[r]! - x)));
+			expect(ser.diff[i]!.abandonRate).toBe(e?.mean ?? null);
+			expect(ser.diff[i]!.ci95.abandonRate).toEqual(e?.ci95 ?? null);
+		}
+	});
+
+	it('refuses pairs whose scopes differ', () => {
+		const { queues: _q, ...noQueues } = runs[0]!;
+		expect(() => pairKpis(base[0]!, { ...noQueues, queues: {} })).toThrow(/same queues/);
 	});
 });
 

@@ -1,7 +1,7 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { Scenario } from '../../../sim/scenario';
 import type { PlanWorker } from '../../../workers/plan.worker';
-import type { DayView, ScopeSeries } from './analysis';
+import type { DayView, PairKpis, ScopeSeries } from './analysis';
 import type { PackedRuns } from './packed';
 import type { ErlangInterval } from './erlang-helper';
 import type { CalibrationView } from './calibration';
@@ -13,9 +13,10 @@ import type { Baseline } from './sources';
 /**
  * A pool of planner Web Workers (comlink). A run deals replications out one at a time to
  * whichever worker is free, each replication running baseline and scenario on the same random
- * streams; results come back packed in transferred buffers, are analysed in the first worker,
- * which keeps the analysis, and the page asks it for the day and one scope at a time, so the
- * page thread only receives small messages and draws.
+ * streams; each pair comes back as its KPI vector in a transferred buffer, the vectors go on to
+ * the first worker, which keeps the analysis, and the page asks it for the day and one scope at a
+ * time, so the page thread only passes buffers along, receives small messages and draws. Progress
+ * comes over one long-lived channel per worker, set when the pool starts.
  */
 
 /** What a run needs. */
@@ -42,10 +43,14 @@ export class PlanPool {
 	readonly #workers: Worker[];
 	readonly #remotes: Remote<PlanWorker>[];
 	#generation = 0;
+	/** Progress of the replication each worker runs, by replication index, for the job running now. */
+	#onRep: (rep: number, done: number) => void = () => {};
 
 	constructor(size = poolSize(), make: () => Worker = defaultWorker) {
 		this.#workers = Array.from({ length: size }, make);
 		this.#remotes = this.#workers.map((w) => wrap<PlanWorker>(w));
+		const onRep = proxy((rep: number, done: number) => this.#onRep(rep, done));
+		for (const r of this.#remotes) void r.listen(onRep);
 	}
 
 	/** Workers in the pool. */
@@ -55,9 +60,9 @@ export class PlanPool {
 
 	/**
 	 * Deals replications 0..R-1 one at a time to whichever worker is free; `one` runs a replication
-	 * on a worker and reports its own progress 0..1. Rejects with `canceled` when canceled.
+	 * on a worker, which reports its progress 0..1 over its channel. Rejects with `canceled` when canceled.
 	 */
-	async #deal<T>(R: number, one: (remote: Remote<PlanWorker>, rep: number, onRep: (p: number) => void) => Promise<T>, onProgress: (done: number) => void): Promise<T[]> {
+	async #deal<T>(R: number, one: (remote: Remote<PlanWorker>, rep: number) => Promise<T>, onProgress: (done: number) => void): Promise<T[]> {
 		const gen = ++this.#generation;
 		const out: T[] = new Array(R);
 		const partial = new Float64Array(R);
@@ -73,14 +78,16 @@ export class PlanPool {
 			last = now;
 			onProgress(Math.min(0.99, done / R + partial.reduce((a, b) => a + b, 0) / R));
 		};
+		this.#onRep = (rep, p) => {
+			if (gen !== this.#generation || rep >= R) return;
+			partial[rep] = p < 1 ? p : 0;
+			report();
+		};
 		const worker = async (remote: Remote<PlanWorker>) => {
 			while (next < R) {
 				if (gen !== this.#generation) throw new Error(CANCELED);
 				const rep = next++;
-				out[rep] = await one(remote, rep, (p) => {
-					partial[rep] = p < 1 ? p : 0;
-					report();
-				});
+				out[rep] = await one(remote, rep);
 				partial[rep] = 0;
 				done++;
 				report();
@@ -93,17 +100,12 @@ export class PlanPool {
 
 	/** Runs baseline and scenario `replications` times each; `onProgress` gets 0..1. Returns the day-level view. */
 	async run(job: PoolRun, onProgress: (done: number) => void = () => {}): Promise<DayView> {
-		const pairs = await this.#deal(
-			job.replications,
-			(remote, rep, onRep) => remote.compare({ kind: 'compare', base: job.base, alt: job.alt, seed: job.seed, reps: [rep] }, proxy(onRep)),
-			onProgress
-		);
+		const pairs: PairKpis[] = (
+			await this.#deal(job.replications, (remote, rep) => remote.compare({ kind: 'compare', base: job.base, alt: job.alt, seed: job.seed, reps: [rep] }), onProgress)
+		).flat();
 		const gen = this.#generation;
-		const base = pairs.map((p) => p.base);
-		const alt = pairs.map((p) => p.alt);
-		// The packed arrays move to the analysing worker (transferred, not copied).
-		const buffers = [...base, ...alt].map((p) => p.data.buffer);
-		const view = await this.#remotes[0]!.analyse(transfer(base, buffers), alt);
+		// The pair vectors move on to the analysing worker (transferred, not copied).
+		const view = await this.#remotes[0]!.analyse(transfer(pairs, pairs.map((p) => p.data.buffer)));
 		if (gen !== this.#generation) throw new Error(CANCELED);
 		onProgress(1);
 		return view;
@@ -111,7 +113,7 @@ export class PlanPool {
 
 	/** Replications 0..R-1 of one scenario, packed. */
 	replications(scenario: Scenario, seed: number, R: number, onProgress: (done: number) => void = () => {}): Promise<PackedRuns[]> {
-		return this.#deal(R, (remote, rep, onRep) => remote.replications({ kind: 'replications', scenario, seed, reps: [rep] }, proxy(onRep)), onProgress);
+		return this.#deal(R, (remote, rep) => remote.replications({ kind: 'replications', scenario, seed, reps: [rep] }), onProgress);
 	}
 
 	/** A recorded day replayed `R` times with its own staffing, against what it recorded. */
