@@ -148,7 +148,8 @@ function reportDays(errors: ImportResult['errors'], days: readonly ImportedDay[]
 function reportPublished(p: PreparedImport, seconds: number, timeZone: string, url: string, out: Output, err: Output): void {
 	out.write(`date        offered   (${timeZone})\n`);
 	const offered = new Map<string, number>(p.dates.map((d) => [d, 0]));
-	for (const e of p.events) if (e.type === 'contact.queued') {
+	for (const e of p.events) {
+		if (e.type !== 'contact.queued') continue;
 		const d = dayKey(dayStart(e.ts, timeZone, p.config.resetTime), timeZone);
 		offered.set(d, (offered.get(d) ?? 0) + 1);
 	}
