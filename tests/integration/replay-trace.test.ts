@@ -9,7 +9,10 @@ import { backfill } from '../../src/server/history/backfill';
 import { importText } from '../../src/server/history/import';
 import { HistoryQueries } from '../../src/server/history/queries';
 import { loadScenario, scenarioQueues } from '../../src/server/sources/emulator';
+import { PlanStore, type LivePlan } from '../../src/server/plans/plan-store';
+import { startServer } from '../../src/server/server';
 import { Store } from '../../src/server/store';
+import type { HistoryTraceResponse } from '../../src/lib/domain/history';
 import { sumCounts } from '../../src/lib/domain/kpi';
 import { runReplications, summarise } from '../../sim/replicate';
 import { loadTraceDay } from '../../sim/replay/load';
@@ -219,5 +222,48 @@ describe('a backfilled day of the bundled multi-skill emulated center', () => {
 		// Pooling every agent into one group (what the replay did before) misses the day's email backlog.
 		const pooled = summarise(runReplications(traceReplay({ ...trace, agents: [] }).scenario, 1, 20));
 		expect(Math.abs((pooled.total.asa ?? 0) - recordedAsa)).toBeGreaterThan(Math.max(0.2 * recordedAsa, 10));
+	}, 120_000);
+});
+
+describe('reserve rules of the live plan in force on a stored day', () => {
+	it('GET /api/history/days/:date/trace carries them on the agents of the team, and the replay holds that group back', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sightline-replay-plan-'));
+		dirs.push(dir);
+		const center = loadScenario('sim/scenarios/multichannel-day.json');
+		const store = new Store(dir);
+		backfill(store, { scenario: center, config: { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC', queues: scenarioQueues(center) }, days: 1, now: Date.UTC(2026, 11, 2, 12), seed: 1 });
+		const plan = (effective: string, reserve: Record<string, number>): LivePlan => ({
+			planId: 'p1',
+			planVersion: 1,
+			name: 'hold support back',
+			effective,
+			weekdays: [1, 2, 3, 4, 5, 6, 7],
+			routing: center.routing,
+			agents: center.agents.map((g) => (g.group === 'voice-support' ? { ...g, reserve } : g)),
+			queues: center.queues.map((q) => ({ id: q.id })),
+			changes: []
+		});
+		const plans = new PlanStore(store);
+		// In force on 2026-12-01: published that morning. Not: one effective the next day, and one published after the day ended.
+		plans.publish(plan('2026-12-01', { sales: 20 }), 'test', Date.UTC(2026, 11, 1, 7));
+		plans.publish(plan('2026-12-02', { sales: 99 }), 'test', Date.UTC(2026, 11, 1, 9));
+		store.close();
+		const late = new Store(dir);
+		new PlanStore(late).publish(plan('2026-11-01', { sales: 77 }), 'test', Date.UTC(2026, 11, 2, 1));
+		late.close();
+		const server = await startServer({ dataDir: dir, host: '127.0.0.1', port: 0, timeZone: 'UTC', log: () => {} });
+		try {
+			const res = await fetch(`${server.url}/api/history/days/2026-12-01/trace?source=backfill`, { headers: { authorization: `Bearer ${server.createdTokens!.supervisor}` } });
+			expect(res.status).toBe(200);
+			const trace = (await res.json()) as HistoryTraceResponse;
+			expect(trace.livePlan).toEqual({ version: 1, name: 'hold support back' });
+			const held = trace.agents.filter((a) => a.reserve);
+			expect(held.length).toBe(center.agents.find((g) => g.group === 'voice-support')!.count);
+			expect(held.every((a) => a.team === 'voice-support' && JSON.stringify(a.reserve) === '{"sales":20}')).toBe(true);
+			const replay = traceReplay(trace);
+			expect(replay.scenario.agents.filter((g) => g.reserve)).toEqual([expect.objectContaining({ group: 'voice-support', reserve: { sales: 20 } })]);
+		} finally {
+			await server.close();
+		}
 	}, 120_000);
 });

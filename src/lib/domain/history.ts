@@ -226,7 +226,8 @@ export interface HistoryTraceAgent {
 	/**
 	 * Reserve rules in force for this agent that day: per queue id, seconds its contacts must have
 	 * waited before this agent takes them (held back for that queue until then). Absent: none
-	 * recorded. Agent events do not carry it; a trace file names it (sim/README.md).
+	 * recorded. Agent events do not carry it: a stored day takes it from the live plan in force
+	 * (`livePlan`), a JSONL trace names it in a comment line (sim/README.md).
 	 */
 	readonly reserve?: Readonly<Record<string, number>>;
 }
@@ -253,6 +254,11 @@ export interface HistoryTraceResponse {
 	/** By time; empty with `recorded.agentStates` false. */
 	readonly agentStates: readonly HistoryTraceAgentState[];
 	readonly recorded: HistoryRecorded;
+	/**
+	 * The live plan in force that day (published before the day ended, effective, on its weekday),
+	 * whose reserve rules are on `agents[].reserve` (by team = the plan's agent group). Absent: none.
+	 */
+	readonly livePlan?: { readonly version: number; readonly name: string };
 }
 
 /** `DELETE /api/history/days/:date?source=` (admin). */

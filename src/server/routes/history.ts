@@ -4,6 +4,8 @@ import { computeKpis } from '../../lib/domain/kpi';
 import { bearerToken } from '../auth';
 import { HttpError, type HttpContext, type HttpRouter } from '../http-router';
 import type { RouteDeps } from './deps';
+import { withPlanInForce } from '../history/plan-in-force';
+import { PlanStore } from '../plans/plan-store';
 import { actorOf } from './plans';
 
 /**
@@ -99,8 +101,9 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 		}, { role: 'viewer' })
 		.route('get', '/api/history/days/:date/trace', (ctx) => {
 			const date = dateParam(ctx);
-			const trace = history.queries.trace(date, sourceParam(ctx));
-			if (!trace) throw notStored(date, ctx);
+			const stored = history.queries.trace(date, sourceParam(ctx));
+			if (!stored) throw notStored(date, ctx);
+			const trace = withPlanInForce(stored, new PlanStore(store).liveVersions());
 			if (!wantsCsv(ctx)) return ctx.json(200, trace);
 			const part = ctx.req.query.get('part') ?? 'contacts';
 			if (part === 'contacts')
