@@ -22,6 +22,20 @@
  * faster on the recorded calendar sequence alone, 5 % slower on (a)), a pop that leaves a hole
  * for the next push, and a smaller Sampler.draw for inlining. Times are printed as wall and
  * process cpu; targets are judged on cpu, which a shared machine inflates much less.
+ *
+ * Third round (calendar queue in front of the heap, detmath.exp without aliasing, pickFor's
+ * channel check once per pick): this script on the commit before (9a9eeea) and after,
+ * alternated twice, load average ~20 on 2 cores: (a) cpu ratio 1.50×, 1.49× → 1.23×, 1.44×;
+ * (b) cpu per warm replication median 76.4, 64.5 → 60.7, 58.1 ms, best 57.7, 55.1 → 46.1,
+ * 46.8 ms. Interleaved in one process (old and new modules side by side, 24 replications each):
+ * median 62.4 → 51.6 ms, best 54.5 → 42.3 ms. Same results bit for bit (8 scenarios, runs and
+ * traces). The 25 ms target is still not met; a profile of (b) after the change: contact and
+ * agent bookkeeping (arrival, offer, answer, counts, accrue) 29 %, sampling (fdlibm log and exp,
+ * sfc32, arrival inversion) 23 %, routing (pickFor, findAgent, refresh, lists) 22 %, calendar
+ * 13 % (was ~25 %), results 4 %. Tried and dropped: a FIFO lane per fixed delay in front of the
+ * heap (calendar alone 16.1 → 14.6–15.9 ms, the ring gives 6.2 ms), a bottom-up (Floyd) pop and
+ * a heap of pool slots (no gain on the recorded calendar sequence), and holding a freed agent's
+ * list moves until it has picked (same results; interleaved A/B 55.3, 62.5 → 58.7, 64.0 ms median).
  */
 import { cpus, loadavg } from 'node:os';
 import { compile } from '../../sim/model';
