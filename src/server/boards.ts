@@ -1,5 +1,6 @@
 import { DEFAULT_BOARD, parseBoardConfig, type BoardConfig } from '../lib/domain/board-config';
 import { preview, type ValidationError } from '../lib/domain/result';
+import type { SiteConfig } from '../lib/domain/sites';
 import type { Store } from './store';
 
 /**
@@ -9,7 +10,11 @@ import type { Store } from './store';
 export class BoardRegistry {
 	readonly #boards = new Map<string, BoardConfig>();
 
-	constructor(private readonly store: Store) {
+	constructor(
+		private readonly store: Store,
+		/** The configured sites: a board may show only those. */
+		private readonly sites: () => readonly SiteConfig[]
+	) {
 		this.#boards.set(DEFAULT_BOARD.id, DEFAULT_BOARD);
 		for (const stored of store.latestConfigs<unknown>('board')) {
 			const parsed = parseBoardConfig(stored.body);
@@ -32,6 +37,11 @@ export class BoardRegistry {
 		const parsed = parseBoardConfig(withId);
 		if (!parsed.ok) return parsed;
 		if (parsed.board.id !== id) return { ok: false, errors: [{ path: '/id', message: `${preview(parsed.board.id)} does not match the path's ${preview(id)}` }] };
+		const known = this.sites();
+		const unknown = (parsed.board.sites ?? []).flatMap((s, i) =>
+			known.some((k) => k.id === s) ? [] : [{ path: `/sites/${i}`, message: `unknown site ${preview(s)}; configured: ${known.map((k) => preview(k.id)).join(', ')}` }]
+		);
+		if (unknown.length) return { ok: false, errors: unknown };
 		const version = this.store.saveConfig('board', id, parsed.board, actor, now);
 		this.#boards.set(id, parsed.board);
 		return { ok: true, board: parsed.board, version };

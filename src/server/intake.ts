@@ -1,6 +1,7 @@
 import type { EventsAccepted } from '../lib/api/types';
 import type { FloorEvent } from '../lib/domain/events';
 import type { Floor } from '../lib/domain/floor';
+import { FloorSet } from './floor-set';
 import type { Metrics } from './metrics';
 import { REORDER_DEFAULTS, ReorderBuffer, type ReorderLimits } from './reorder';
 import type { Store } from './store';
@@ -67,8 +68,11 @@ export class Intake {
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#immediate: ReturnType<typeof setImmediate> | null = null;
 
+	/** The floor of an event's site (one floor for every event when given a single Floor). */
+	readonly #floorOf: (e: FloorEvent) => Floor | undefined;
+
 	constructor(
-		private readonly floor: Floor,
+		floors: Floor | FloorSet,
 		private readonly store: Store,
 		private readonly history: HistorySink | null,
 		private readonly metrics: Metrics,
@@ -76,7 +80,8 @@ export class Intake {
 		/** Longest a batch waits for a `commit()` call (the tick) before it commits on its own; 0: the end of this event-loop turn. */
 		private readonly commitWaitMs = 0
 	) {
-		this.#reorder = new ReorderBuffer((contact) => this.floor.contactPhase(contact), reorderLimits);
+		this.#floorOf = floors instanceof FloorSet ? (e) => floors.floorOf(e) : () => floors;
+		this.#reorder = new ReorderBuffer((contact) => floors.contactPhase(contact), reorderLimits);
 		metrics.reorder = this.#reorder;
 	}
 
@@ -86,7 +91,7 @@ export class Intake {
 	/** Hands held events whose time is up to the floor (which counts them as anomalies); the tick calls this. */
 	expireHeld(now = Date.now()): void {
 		if (!this.#reorder.held) return;
-		this.#asIngest(() => this.#reorder.expire((e) => this.#count(0, 0, this.floor.apply(e).kind === 'anomaly' ? 1 : 0), now));
+		this.#asIngest(() => this.#reorder.expire((e) => this.#count(0, 0, this.#apply(e) === 'anomaly' ? 1 : 0), now));
 		this.history?.flush();
 	}
 
@@ -117,12 +122,12 @@ export class Intake {
 		let duplicates = 0;
 		let anomalies = 0;
 		for (const e of events) {
-			this.floor.advance(e.ts);
-			const out = this.floor.apply(e);
-			if (out.kind === 'duplicate') duplicates++;
+			this.#floorOf(e)?.advance(e.ts);
+			const kind = this.#apply(e);
+			if (kind === 'duplicate') duplicates++;
 			else {
 				accepted++;
-				if (out.kind === 'anomaly') anomalies++;
+				if (kind === 'anomaly') anomalies++;
 			}
 		}
 		this.history?.flush();
@@ -161,7 +166,7 @@ export class Intake {
 				const kept = fresh[i]!;
 				let anomalies = 0;
 				let held = 0;
-				const apply = (e: FloorEvent) => void (this.floor.apply(e).kind === 'anomaly' && anomalies++);
+				const apply = (e: FloorEvent) => void (this.#apply(e) === 'anomaly' && anomalies++);
 				for (const e of kept) if (this.#reorder.offer(e, apply, received)) held++;
 				const duplicates = g.events.length - kept.length;
 				this.#count(kept.length, duplicates, anomalies);
@@ -170,6 +175,15 @@ export class Intake {
 		);
 		// The events are durable whatever happens here: a failed history write is retried, and re-derived on restart.
 		this.history?.flush();
+	}
+
+	/**
+	 * Applies one event on its site's floor. An event of a site not configured here (ingest refuses
+	 * those; one may still come from the cluster's stream before the config naming the site) is an anomaly.
+	 */
+	#apply(e: FloorEvent): ReturnType<Floor['apply']>['kind'] {
+		const floor = this.#floorOf(e);
+		return floor ? floor.apply(e).kind : 'anomaly';
 	}
 
 	#asIngest<T>(fn: () => T): T {

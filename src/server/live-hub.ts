@@ -1,4 +1,4 @@
-import { BoardProjector } from '../lib/domain/board';
+import { BoardProjector, type ShownFloors } from '../lib/domain/board';
 import type { Floor } from '../lib/domain/floor';
 import { preview } from '../lib/domain/result';
 import type { BoardConfig } from '../lib/domain/board-config';
@@ -116,7 +116,9 @@ export class LiveHub {
 		private readonly codec: Codec,
 		private readonly metrics: Metrics,
 		private readonly options: LiveHubOptions,
-		private readonly clock: () => number
+		private readonly clock: () => number,
+		/** The floors a live board shows (its sites'); by default the live floor alone. */
+		private readonly shownFloors: (board: BoardConfig) => ShownFloors = () => floor
 	) {
 		metrics.clientsConnected = () => this.#clientCount;
 		metrics.clientsStale = () => this.#staleCount;
@@ -364,7 +366,8 @@ export class LiveHub {
 	#flush(ch: BoardChannel, wallNow: number): void {
 		// A board with a floor of its own runs on that floor's clock (a simulation's is sped up).
 		const now = ch.source === null ? wallNow : ch.floor.clock;
-		const changes = ch.projector.changes(ch.floor);
+		const shown = ch.source === null ? this.shownFloors(ch.board) : ch.floor;
+		const changes = ch.projector.changes(shown);
 		if (!isEmptyChanges(changes)) {
 			ch.seq++;
 			this.#publish(ch, { type: 'delta', seq: ch.seq, serverTime: now, changes });
@@ -379,7 +382,7 @@ export class LiveHub {
 				ch.pending.delete(ws);
 				continue;
 			}
-			snapshot ??= { type: 'snapshot', seq: ch.seq, serverTime: now, floor: ch.projector.view(ch.floor) };
+			snapshot ??= { type: 'snapshot', seq: ch.seq, serverTime: now, floor: ch.projector.view(shown) };
 			let bytes = encoded.get(data.encoding);
 			if (!bytes) encoded.set(data.encoding, (bytes = this.#encode(data.encoding, snapshot)));
 			// Snapshots wait too: a client that spams resync without reading must not grow its buffer.

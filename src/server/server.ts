@@ -4,13 +4,15 @@ import { resolve } from 'node:path';
 import { validateBatch, type FloorEvent } from '../lib/domain/events';
 import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig, type FloorLimits } from '../lib/domain/floor';
 import { formatValidationErrors } from '../lib/domain/result';
+import { siteOf, toCenterConfig, type SiteConfig } from '../lib/domain/sites';
 import { dayStart } from '../lib/domain/time';
 import { createCodec } from '../lib/protocol/codec';
 import { Auth, bearerToken, isLoopback, loadOrCreateTokens, type Role } from './auth';
 import { BoardRegistry } from './boards';
 import { ConnectionCap } from './connection-cap';
 import { FLUSH_MS_RANGE, SERVER_DEFAULTS } from './defaults';
-import { isTimeZone, withQueues } from './floor-config';
+import { isTimeZone, siteErrors, withQueues } from './floor-config';
+import { FloorSet } from './floor-set';
 import { BodyBudget, HttpError, HttpRouter, type HttpContext } from './http-router';
 import { registerIngestSocket } from './ingest-socket';
 import { countRejected } from './ingest';
@@ -133,10 +135,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	auth.setPeople(plans.people());
 	const metrics = new Metrics();
 
-	const stored = store.latestConfig<FloorConfig>('floor', 'default')?.body;
+	// A config stored before sites existed has none: it becomes the default site's (toCenterConfig).
+	const stored = store.latestConfig<FloorConfig & { sites?: readonly SiteConfig[] }>('floor', 'default')?.body;
 	const timeZone = stored?.timeZone ?? options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
-	if (!isTimeZone(timeZone)) throw new Error(`unknown time zone ${JSON.stringify(timeZone)}`);
-	const baseConfig: FloorConfig = { ...DEFAULT_FLOOR_CONFIG, ...stored, timeZone, resetTime: stored?.resetTime ?? options.resetTime ?? DEFAULT_FLOOR_CONFIG.resetTime };
+	if (!isTimeZone(timeZone)) {
+		store.close();
+		throw new Error(`unknown time zone ${JSON.stringify(timeZone)}`);
+	}
+	const baseConfig = toCenterConfig({ ...DEFAULT_FLOOR_CONFIG, ...stored, timeZone, resetTime: stored?.resetTime ?? options.resetTime ?? DEFAULT_FLOOR_CONFIG.resetTime });
+	const badSites = siteErrors(baseConfig.sites);
+	if (badSites.length) {
+		store.close();
+		throw new Error(`the stored config's sites are invalid: ${formatValidationErrors(badSites)}`);
+	}
 
 	let source: Source | null;
 	try {
@@ -150,14 +161,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	// A replay shows the replayed day, not the live one; otherwise today's acknowledged events come back,
 	// from the start of yesterday so contacts still open across the reset are known (and their history rows re-derived).
 	const sourceKind = options.source?.kind ?? 'none';
-	const rebuildFrom = sourceKind === 'replay' ? clock() : dayStart(dayStart(clock(), timeZone, baseConfig.resetTime) - 1, timeZone, baseConfig.resetTime);
-	// The live floor's day rolls on the wall (or source) clock only, never on a producer's timestamps (#9).
-	const floor = new Floor(withQueues(baseConfig, source?.queues ?? []), rebuildFrom, { rollDayOnEventTime: false, limits: options.floorLimits });
+	// Each site's floor starts at its own yesterday's reset.
+	const rebuildFromOf = (site: SiteConfig) => (sourceKind === 'replay' ? clock() : dayStart(dayStart(clock(), site.timeZone, site.resetTime) - 1, site.timeZone, site.resetTime));
+	const rebuildFrom = Math.min(...baseConfig.sites.map(rebuildFromOf));
+	let started = false;
+	// The live floors' days roll on the wall (or source) clock only, never on a producer's timestamps (#9).
+	// A site's floor made after the start (its first event) begins now; one made while rebuilding, at its rebuild start.
+	const floors = new FloorSet(withQueues(baseConfig, source?.queues ?? []), (config, site) =>
+		new Floor(config, started ? clock() : rebuildFromOf(site), { rollDayOnEventTime: false, limits: options.floorLimits })
+	);
+	const floor = floors.main;
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
 	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, graceMs: options.finalAfterHours === undefined ? undefined : options.finalAfterHours * 3600_000, log });
 	// Ingest commits once per tick, just before the flush (a cluster's stream is applied message by message: at once).
 	const commitWaitMs = options.nats ? 0 : Math.min(o.flushMs + 10, 100);
-	const intake = new Intake(floor, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs }, commitWaitMs);
+	const intake = new Intake(floors, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs }, commitWaitMs);
 	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log);
 	/** Due playback events into the floor, validated like ingest. */
 	function playDue(due: readonly FloorEvent[]): void {
@@ -170,17 +188,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		}
 	}
 	if (sourceKind !== 'replay') {
-		const r = history.rebuild(store.eventPages(rebuildFrom, Number.MAX_SAFE_INTEGER));
+		// Events before their own site's rebuild start are left out (sites' yesterdays begin at different instants).
+		const siteStart = new Map(baseConfig.sites.map((s) => [s.id, rebuildFromOf(s)]));
+		const r = history.rebuild(store.eventPages(rebuildFrom, Number.MAX_SAFE_INTEGER), (e) => (e.ts >= (siteStart.get(siteOf(e)) ?? Infinity) ? floors.floorOf(e) : undefined));
 		if (r.events) log(`rebuilt the floor from ${r.events} stored events since yesterday's reset (${r.anomalies} anomalies)`);
 	}
 	// A playback source's events before now (--from's hours) all go in before the clock moves to now
 	// (a pull hands out at most a few thousand).
 	for (let due = source?.pull(clock()) ?? []; due.length > 0; due = source!.pull(clock())) playDue(due);
-	floor.advance(clock());
+	floors.advance(clock());
+	started = true;
 
-	const hub = new LiveHub(floor, createCodec(), metrics, { softLimit: o.softLimitBytes, hardLimit: o.hardLimitBytes }, clock);
+	const hub = new LiveHub(floor, createCodec(), metrics, { softLimit: o.softLimitBytes, hardLimit: o.hardLimitBytes }, clock, (board) => floors.shown(board.sites));
 	if (source) hub.setSource(source.info);
-	const boards = new BoardRegistry(store);
+	const boards = new BoardRegistry(store, () => floors.center.sites);
 	for (const b of boards.list()) hub.setBoard(b);
 	const statics = new StaticFiles(resolve(o.staticDir));
 
@@ -189,7 +210,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		try {
 			cluster = await Cluster.join(
 				{ ...options.nats, instance: `${hostname()}:${process.pid}` },
-				{ intake, store, floor, hub, boards, history, dayStart: () => rebuildFrom, log }
+				{ intake, store, floors, hub, boards, history, dayStart: () => rebuildFrom, log }
 			);
 		} catch (e) {
 			store.close();
@@ -213,7 +234,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		onError: (err, req) => log(`error in ${req.method.toUpperCase()} ${req.path.slice(0, 200)}: ${(err as Error)?.stack ?? String(err)}`)
 	});
 	const checkIds = (events: readonly FloorEvent[]) => {
-		const over = floor.checkIdLimits(events);
+		// An unknown site is refused before any floor is asked (it has none, and gets none).
+		const unknown = floors.unknownSite(events);
+		if (unknown) return unknown;
+		const over = floors.checkIdLimits(events);
 		if (over) metrics.idLimitRefusals++;
 		return over;
 	};
@@ -222,15 +246,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		const r = auth.check(bearerToken(ctx.req.authorization), role);
 		if (!r.ok) throw new HttpError(r.status, r.message);
 	};
-	const deps: RouteDeps = { floor, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history, ...(cluster ? { shareDayDeleted: cluster.shareDayDeleted.bind(cluster) } : {}) };
+	const deps: RouteDeps = { floor, floors, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history, ...(cluster ? { shareDayDeleted: cluster.shareDayDeleted.bind(cluster) } : {}) };
 	registerHealthRoutes(router, deps);
 	registerEventRoutes(router, deps);
 	registerBoardRoutes(router, deps);
 	registerConfigRoutes(router, deps);
 	registerHistoryRoutes(router, deps);
-	const reports = new ReportService({ store, floorConfig: () => currentConfig(floor) });
+	const reports = new ReportService({ store, floorConfig: () => currentConfig(floors) });
 	registerReportRoutes(router, { reports, require: deps.require });
-	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floor), require: deps.require, auth: deps.auth });
+	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floors), require: deps.require, auth: deps.auth });
 	const member = cluster;
 	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}), ...(member ? { clusterReachable: () => member.connected } : {}) });
 	registerTokenRoutes(router, { ...deps, plans });
@@ -252,7 +276,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		}
 		intake.commit();
 		intake.expireHeld();
-		floor.advance(now);
+		floors.advance(now);
 		history.tick(now);
 		simulations.tick();
 		hub.flush(now);

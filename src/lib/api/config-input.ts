@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CHANNELS } from '../domain/channels';
 import { SlSettingsSchema } from '../domain/service-level';
+import { MAX_SITES } from '../domain/sites';
 
 /**
  * Body of `PUT /api/config`: a change to the floor's configuration. It names only what it changes;
@@ -20,6 +21,17 @@ const QueueInputSchema = Type.Object(
 	{ additionalProperties: false }
 );
 
+/** A site added or changed: a new site needs `timeZone`; `name` defaults to the id, `resetTime` to the default site's. */
+const SiteInputSchema = Type.Object(
+	{
+		id: Type.String({ minLength: 1, maxLength: 128 }),
+		name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+		timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+		resetTime: Type.Optional(Type.String({ maxLength: 16 }))
+	},
+	{ additionalProperties: false }
+);
+
 /** Schema of a `PUT /api/config` body. */
 export const ConfigInputSchema = Type.Object(
 	{
@@ -27,7 +39,9 @@ export const ConfigInputSchema = Type.Object(
 		resetTime: Type.Optional(Type.String({ maxLength: 16 })),
 		intervalMs: Type.Optional(Type.Integer({ minimum: 60_000, maximum: 3_600_000 })),
 		rollingMs: Type.Optional(Type.Integer({ minimum: 60_000, maximum: 4 * 3_600_000 })),
-		queues: Type.Optional(Type.Array(QueueInputSchema, { maxItems: MAX_QUEUES }))
+		queues: Type.Optional(Type.Array(QueueInputSchema, { maxItems: MAX_QUEUES })),
+		/** Sites merged by id like queues (a site cannot be removed: its floor and history stay); `main` is the default site. */
+		sites: Type.Optional(Type.Array(SiteInputSchema, { maxItems: MAX_SITES }))
 	},
 	{ additionalProperties: false }
 );

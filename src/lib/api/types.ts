@@ -1,4 +1,4 @@
-import type { FloorConfig } from '../domain/floor';
+import type { CenterConfig } from '../domain/sites';
 import type { ValidationError } from '../domain/result';
 import type { BoardConfig } from '../domain/board-config';
 
@@ -45,12 +45,12 @@ export interface BoardSaved {
 	readonly version: number;
 }
 
-/** `GET /api/config`: the floor's config with every queue it knows. */
-export type ConfigResponse = FloorConfig;
+/** `GET /api/config`: the center's config (its sites first the default one) with every queue its floors know. */
+export type ConfigResponse = CenterConfig;
 
 /** `PUT /api/config`: the config as now applied and its new version. */
 export interface ConfigSaved {
-	readonly config: FloorConfig;
+	readonly config: CenterConfig;
 	readonly version: number;
 }
 

@@ -3,6 +3,7 @@ import { AGENT_ACTIVITIES, type AgentActivity } from './agent-activity';
 import { CHANNELS, type Channel } from './channels';
 import { check, preview, type ValidationError } from './result';
 import { SL_FORMULAS, type SlFormula } from './service-level';
+import { MAX_SITES } from './sites';
 import { DEFAULT_THRESHOLDS, THRESHOLD_KPIS, WINDOWED_KPIS, type ThresholdRule } from './thresholds';
 
 /**
@@ -38,6 +39,12 @@ export interface BoardConfig {
 	readonly thresholds: { readonly default: readonly ThresholdRule[]; readonly queues: Readonly<Record<string, readonly ThresholdRule[]>> };
 	/** Layout and self-warnings; absent keys take DEFAULT_DISPLAY. */
 	readonly display?: BoardDisplay;
+	/**
+	 * Sites shown (DESIGN.md, "Sites"): absent shows the default site only, so a board saved before
+	 * sites existed shows what it showed; null shows every configured site; a list shows those.
+	 * A board of several sites sums their counts, and names its queues and agents `site/id`.
+	 */
+	readonly sites?: readonly string[] | null;
 }
 
 /** What a board without `display` settings gets. */
@@ -92,6 +99,7 @@ export const BoardConfigSchema = Type.Object(
 			},
 			{ additionalProperties: false }
 		),
+		sites: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: MAX_SITES, uniqueItems: true }), Type.Null()])),
 		display: Type.Optional(
 			Type.Object(
 				{

@@ -34,9 +34,15 @@ interface AgentTime {
 	readonly rollingLedger: Map<AgentState, Float64Array>;
 }
 
-/** Per-agent facts gathered once per projection. */
+/** An agent on the board, with its row id (`site/agent` on a board of several sites). */
+interface OnBoard {
+	readonly agent: AgentState;
+	readonly id: string;
+}
+
+/** Per-agent facts gathered once per projection; maps keyed by row id (queue or agent). */
 interface AgentPass extends AgentTime {
-	readonly onBoard: AgentState[];
+	readonly onBoard: OnBoard[];
 	readonly staffed: Map<string, number>;
 	readonly available: Map<string, number>;
 }
@@ -45,6 +51,31 @@ interface AgentPass extends AgentTime {
 const AGENT_TIME_REFRESH_MS = 1000;
 
 const NO_CHANGES: BoardChanges = Object.freeze(boardChanges({}));
+
+/** One site's floor as a board shows it. */
+export interface SiteFloor {
+	readonly site: string;
+	readonly floor: Floor;
+}
+
+/** What a board projects: one floor, or the floors of the sites it shows (at least one). */
+export type ShownFloors = Floor | readonly SiteFloor[];
+
+/**
+ * One floor's part of a board: its shown queues, and the prefix of its row ids. A board of
+ * several sites keys each row `site/id`, so the same queue or agent id at two sites stays two rows.
+ */
+interface Part {
+	readonly floor: Floor;
+	readonly prefix: string;
+	readonly queues: QueueState[];
+}
+
+/** A shown queue with the part it belongs to. */
+interface PartQueue {
+	readonly q: QueueState;
+	readonly part: Part;
+}
 
 /**
  * Projects the floor for one board. Rows hold timestamps, never ages: a wait or time in state
@@ -100,21 +131,23 @@ export class BoardProjector {
 	 * never moves the baseline of changes(), so one projector serves a board's deltas and any number
 	 * of snapshots in between (it may refresh the agent-time memo, which only follows the clock).
 	 */
-	view(floor: Floor): BoardView {
-		const queues = this.#queues(floor);
-		const pass = this.#agentPass(floor, queues);
-		const { total, channels, groups } = this.#rollups(floor, queues, pass);
+	view(shown: ShownFloors): BoardView {
+		const parts = this.#parts(shown);
+		const lead = parts[0]!.floor;
+		const queues = partQueues(parts);
+		const pass = this.#agentPass(parts);
+		const { total, channels, groups } = this.#rollups(queues, pass);
 		return {
 			board: this.#board,
-			dayStart: floor.dayStart,
-			intervalMs: floor.config.intervalMs,
-			rollingMs: floor.config.rollingMs,
-			lastEventAt: floor.lastEventAt,
+			dayStart: lead.dayStart,
+			intervalMs: lead.config.intervalMs,
+			rollingMs: lead.config.rollingMs,
+			lastEventAt: lastEventAt(parts),
 			total,
 			channels,
-			queues: queues.map((q) => this.#queueRow(q, pass, floor)),
+			queues: queues.map((pq) => this.#queueRow(pq, pass)),
 			agents: pass.onBoard.map(toAgentRow),
-			trend: this.#trend(floor, queues),
+			trend: this.#trend(parts),
 			groups
 		};
 	}
@@ -123,21 +156,26 @@ export class BoardProjector {
 	 * What changed since the last changes() (the first call carries every row); every field null
 	 * when nothing did. Called once per flush tick by the hub, whose clients all share its stream.
 	 */
-	changes(floor: Floor): BoardChanges {
-		const quiet = floor.version === this.#projectedVersion && floor.clock - this.#projectedAt < AGENT_TIME_REFRESH_MS;
+	changes(shown: ShownFloors): BoardChanges {
+		const parts = this.#parts(shown);
+		const lead = parts[0]!.floor;
+		// Every floor's version only grows, so their sum changes whenever one of them does.
+		let version = 0;
+		for (const p of parts) version += p.floor.version;
+		const quiet = version === this.#projectedVersion && lead.clock - this.#projectedAt < AGENT_TIME_REFRESH_MS;
 		if (quiet && !this.#boardDirty) return NO_CHANGES;
-		this.#projectedVersion = floor.version;
-		this.#projectedAt = floor.clock;
-		const queues = this.#queues(floor);
-		const pass = this.#agentPass(floor, queues);
+		this.#projectedVersion = version;
+		this.#projectedAt = lead.clock;
+		const queues = partQueues(parts);
+		const pass = this.#agentPass(parts);
 
 		const agents: AgentRow[] = [];
 		const seen = new Set<string>();
-		for (const a of pass.onBoard) {
-			seen.add(a.id);
-			if (this.#sentAgents.get(a.id) !== a.version) {
-				agents.push(toAgentRow(a));
-				this.#sentAgents.set(a.id, a.version);
+		for (const o of pass.onBoard) {
+			seen.add(o.id);
+			if (this.#sentAgents.get(o.id) !== o.agent.version) {
+				agents.push(toAgentRow(o));
+				this.#sentAgents.set(o.id, o.agent.version);
 			}
 		}
 		const removedAgents: string[] = [];
@@ -149,8 +187,8 @@ export class BoardProjector {
 		}
 
 		const queueRows: QueueRow[] = [];
-		for (const q of queues) {
-			const row = this.#queueRow(q, pass, floor);
+		for (const pq of queues) {
+			const row = this.#queueRow(pq, pass);
 			const json = JSON.stringify(row);
 			if (this.#sentQueues.get(row.id) !== json) {
 				queueRows.push(row);
@@ -158,7 +196,7 @@ export class BoardProjector {
 			}
 		}
 
-		const { total, channels, groups } = this.#rollups(floor, queues, pass);
+		const { total, channels, groups } = this.#rollups(queues, pass);
 		const groupsJson = JSON.stringify(groups);
 		const groupsChanged = groupsJson !== this.#sentGroups;
 		this.#sentGroups = groupsJson;
@@ -170,24 +208,24 @@ export class BoardProjector {
 		this.#sentChannels = channelsJson;
 
 		const trend: TrendPoint[] = [];
-		for (const p of this.#trend(floor, queues)) {
+		for (const p of this.#trend(parts)) {
 			const json = JSON.stringify(p);
 			if (this.#sentTrend.get(p.start) !== json) {
 				trend.push(p);
 				this.#sentTrend.set(p.start, json);
 			}
 		}
-		const oldest = floor.clock - TREND_SPAN_MS - floor.config.intervalMs;
+		const oldest = lead.clock - TREND_SPAN_MS - lead.config.intervalMs;
 		for (const start of this.#sentTrend.keys()) if (start < oldest) this.#sentTrend.delete(start);
 
-		const dayChanged = floor.dayStart !== this.#sentDayStart;
-		this.#sentDayStart = floor.dayStart;
+		const dayChanged = lead.dayStart !== this.#sentDayStart;
+		this.#sentDayStart = lead.dayStart;
 		const board = this.#boardDirty ? this.#board : null;
 		this.#boardDirty = false;
 
 		const changes = boardChanges({
 			board,
-			dayStart: dayChanged ? floor.dayStart : null,
+			dayStart: dayChanged ? lead.dayStart : null,
 			total: totalChanged ? total : null,
 			channels: channelsChanged ? channels : null,
 			queues: queueRows.length ? queueRows : null,
@@ -198,14 +236,21 @@ export class BoardProjector {
 		});
 		// Events on queues this board does not show still say the producers are alive: tell it, but
 		// alone at most once a second so a busy floor does not add a frame per tick per board.
-		const last = floor.lastEventAt;
+		const last = lastEventAt(parts);
 		if (last === null || last === this.#sentLastEventAt) return changes;
 		if (isEmptyChanges(changes) && this.#sentLastEventAt !== null && last - this.#sentLastEventAt < AGENT_TIME_REFRESH_MS) return changes;
 		this.#sentLastEventAt = last;
 		return { ...changes, lastEventAt: last };
 	}
 
-	/** The queues this board shows, in floor order. */
+	/** The floors shown, each with its queues and row-id prefix (none when one floor is shown). */
+	#parts(shown: ShownFloors): Part[] {
+		if (!Array.isArray(shown)) return [{ floor: shown as Floor, prefix: '', queues: this.#queues(shown as Floor) }];
+		const many = shown.length > 1;
+		return shown.map((s) => ({ floor: s.floor, prefix: many ? `${s.site}/` : '', queues: this.#queues(s.floor) }));
+	}
+
+	/** The queues of one floor this board shows, in floor order. */
 	#queues(floor: Floor): QueueState[] {
 		const { queues, channels } = this.#board;
 		const ids = queues ? new Set(queues) : null;
@@ -219,10 +264,10 @@ export class BoardProjector {
 		return out;
 	}
 
-	/** One pass over agents: who is on the board, and staffing and agent time per queue. */
-	#agentPass(floor: Floor, queues: readonly QueueState[]): AgentPass {
+	/** One pass over agents: who is on the board, and staffing and agent time per queue (keyed by row id). */
+	#agentPass(parts: readonly Part[]): AgentPass {
 		const everything = this.#board.queues === null && this.#board.channels === null;
-		const ids = new Set(queues.map((q) => q.config.id));
+		const lead = parts[0]!.floor;
 		const pass: AgentPass = {
 			onBoard: [],
 			staffed: new Map(),
@@ -231,45 +276,50 @@ export class BoardProjector {
 			rollingTime: new Map(),
 			rollingLedger: new Map()
 		};
-		const refreshTime = !this.#time || floor.clock - this.#timeAt >= AGENT_TIME_REFRESH_MS || floor.clock < this.#timeAt;
+		const refreshTime = !this.#time || lead.clock - this.#timeAt >= AGENT_TIME_REFRESH_MS || lead.clock < this.#timeAt;
 		const time: AgentTime = refreshTime ? pass : this.#time!;
-		const nowMinute = minuteOf(floor.clock);
-		const rollingMinutes = Math.ceil(floor.config.rollingMs / 60_000);
-		for (const a of floor.agents.values()) {
-			let on = everything;
-			let rolling: Float64Array | null = null;
-			for (const qid in a.skills) {
-				if (!ids.has(qid)) continue;
-				on = true;
-				const q = floor.queues.get(qid)!;
-				if (a.activity !== 'offline') inc(pass.staffed, qid);
-				if (a.canTake(q.config.channel)) inc(pass.available, qid);
-				if (refreshTime) {
-					addTime(pass.todayTime, qid, a.today);
-					rolling ??= rollingLedger(a, nowMinute, rollingMinutes);
-					addTime(pass.rollingTime, qid, rolling);
+		const rollingMinutes = Math.ceil(lead.config.rollingMs / 60_000);
+		for (const { floor, prefix, queues } of parts) {
+			const ids = new Set(queues.map((q) => q.config.id));
+			const nowMinute = minuteOf(floor.clock);
+			for (const a of floor.agents.values()) {
+				let on = everything;
+				let rolling: Float64Array | null = null;
+				for (const qid in a.skills) {
+					if (!ids.has(qid)) continue;
+					on = true;
+					const q = floor.queues.get(qid)!;
+					const key = prefix + qid;
+					if (a.activity !== 'offline') inc(pass.staffed, key);
+					if (a.canTake(q.config.channel)) inc(pass.available, key);
+					if (refreshTime) {
+						addTime(pass.todayTime, key, a.today);
+						rolling ??= rollingLedger(a, nowMinute, rollingMinutes);
+						addTime(pass.rollingTime, key, rolling);
+					}
 				}
-			}
-			if (on) {
-				pass.onBoard.push(a);
-				if (refreshTime) pass.rollingLedger.set(a, rolling ?? rollingLedger(a, nowMinute, rollingMinutes));
+				if (on) {
+					pass.onBoard.push({ agent: a, id: prefix + a.id });
+					if (refreshTime) pass.rollingLedger.set(a, rolling ?? rollingLedger(a, nowMinute, rollingMinutes));
+				}
 			}
 		}
 		if (refreshTime) {
 			this.#time = { todayTime: pass.todayTime, rollingTime: pass.rollingTime, rollingLedger: pass.rollingLedger };
-			this.#timeAt = floor.clock;
+			this.#timeAt = lead.clock;
 			return pass;
 		}
 		return { ...pass, todayTime: time.todayTime, rollingTime: time.rollingTime, rollingLedger: time.rollingLedger };
 	}
 
-	#queueRow(q: QueueState, pass: AgentPass, floor: Floor): QueueRow {
-		const id = q.config.id;
+	#queueRow({ q, part }: PartQueue, pass: AgentPass): QueueRow {
+		const id = part.prefix + q.config.id;
 		const today = withTime({ ...q.today }, pass.todayTime.get(id));
-		const rolling = withTime(rollingCounts(q, floor), pass.rollingTime.get(id));
+		const rolling = withTime(rollingCounts(q, part.floor), pass.rollingTime.get(id));
 		return queueRow({
 			id,
-			name: q.config.name,
+			// Two sites' "Billing" must read apart on the wall: the site leads the name.
+			name: part.prefix ? `${part.prefix.slice(0, -1)} · ${q.config.name}` : q.config.name,
 			channel: q.config.channel,
 			sl: q.config.sl,
 			waiting: q.waiting.size,
@@ -281,12 +331,9 @@ export class BoardProjector {
 		});
 	}
 
-	#rollups(
-		floor: Floor,
-		queues: readonly QueueState[],
-		pass: AgentPass
-	): { total: RollupRow; channels: RollupRow[]; groups: RollupRow[] } {
-		const present = CHANNELS.filter((c) => queues.some((q) => q.config.channel === c));
+	/** Roll-ups summed from the counts of every shown queue (of every site): counts add up, rates are computed from the sums. */
+	#rollups(queues: readonly PartQueue[], pass: AgentPass): { total: RollupRow; channels: RollupRow[]; groups: RollupRow[] } {
+		const present = CHANNELS.filter((c) => queues.some(({ q }) => q.config.channel === c));
 		const groups = CHANNEL_GROUPS.filter((g) => GROUP_CHANNELS[g].some((c) => present.includes(c)));
 		// Each scope is a set of channels (null: all); a group is summed from its queues' counts like a channel.
 		const scopes: { scope: 'total' | Channel | ChannelGroup; channels: readonly Channel[] | null }[] = [
@@ -294,9 +341,9 @@ export class BoardProjector {
 			...present.map((c) => ({ scope: c, channels: [c] })),
 			...groups.map((g) => ({ scope: g, channels: GROUP_CHANNELS[g] }))
 		];
-		const rollingByQueue = new Map(queues.map((q) => [q, rollingCounts(q, floor)]));
+		const rollingByQueue = new Map(queues.map(({ q, part }) => [q, rollingCounts(q, part.floor)]));
 		const rows = scopes.map(({ scope, channels: chans }) => {
-			const qs = chans === null ? queues : queues.filter((q) => chans.includes(q.config.channel));
+			const qs = (chans === null ? queues : queues.filter(({ q }) => chans.includes(q.config.channel))).map(({ q }) => q);
 			const today = emptyCounts();
 			const rolling = emptyCounts();
 			let waiting = 0;
@@ -309,7 +356,8 @@ export class BoardProjector {
 				if (o !== null && (oldestSince === null || o < oldestSince)) oldestSince = o;
 			}
 			// Agent time is summed per agent, not per queue, so a multi-skilled agent counts once.
-			const agents = chans === null ? pass.onBoard : pass.onBoard.filter((a) => a.channels.some((c) => chans.includes(c)));
+			const onBoard = pass.onBoard.map((o) => o.agent);
+			const agents = chans === null ? onBoard : onBoard.filter((a) => a.channels.some((c) => chans.includes(c)));
 			for (const a of agents) {
 				countAgentTime(today, a.today[BUSY]!, a.today[IDLE]!, a.today[BUSY_SLOTS]!, a.today[OFFERED_SLOTS]!);
 				// An agent new since the last agent-time refresh has no ledger yet: it counts from the next one.
@@ -329,26 +377,38 @@ export class BoardProjector {
 		return { total: rows[0]!, channels: rows.slice(1, 1 + present.length), groups: rows.slice(1 + present.length) };
 	}
 
-	/** One point per interval over the trend span, empty intervals included so the time axis is even. */
-	#trend(floor: Floor, queues: readonly QueueState[]): TrendPoint[] {
-		const step = floor.config.intervalMs;
-		const current = floor.dayStart + Math.floor((floor.clock - floor.dayStart) / step) * step;
+	/**
+	 * One point per interval over the trend span, empty intervals included so the time axis is even.
+	 * The first shown site's intervals are the grid; another site's interval is counted in the
+	 * grid interval it starts in (sites in zones a half hour apart, with hourly intervals).
+	 */
+	#trend(parts: readonly Part[]): TrendPoint[] {
+		const lead = parts[0]!.floor;
+		const step = lead.config.intervalMs;
+		const current = lead.dayStart + Math.floor((lead.clock - lead.dayStart) / step) * step;
 		let first = current;
-		for (const q of queues) for (const start of q.intervals.keys()) if (start < first) first = start;
+		for (const p of parts) for (const q of p.queues) for (const start of q.intervals.keys()) if (start < first) first = start;
 		first = Math.max(first, current - Math.floor(TREND_SPAN_MS / step) * step);
-		const everything = queues.length === floor.queues.size;
+		const cellOf = (start: number) => first + Math.floor((start - first) / step) * step;
+		const cells = new Map<number, { counts: KpiCounts; waitingMax: number }>();
+		const cell = (start: number) => {
+			let c = cells.get(start);
+			if (!c) cells.set(start, (c = { counts: emptyCounts(), waitingMax: 0 }));
+			return c;
+		};
+		// With one floor and every queue shown, the floor's own maximum is exact; otherwise the sum
+		// of per-queue maxima bounds it from above.
+		const exact = parts.length === 1 && parts[0]!.queues.length === lead.queues.size;
+		for (const p of parts) {
+			for (const q of p.queues) {
+				for (const [start, c] of q.intervals) if (start >= first) mergeCounts(cell(cellOf(start)).counts, c);
+				if (!exact) for (const [start, w] of q.waitingMax) if (start >= first) cell(cellOf(start)).waitingMax += w;
+			}
+		}
 		const points: TrendPoint[] = [];
 		for (let start = first; start <= current; start += step) {
-			const k = emptyCounts();
-			let waitingMax = 0;
-			for (const q of queues) {
-				const c = q.intervals.get(start);
-				if (c) mergeCounts(k, c);
-				// With every queue shown the floor's own maximum is exact; otherwise the sum of
-				// per-queue maxima bounds it from above.
-				if (!everything) waitingMax += q.waitingMax.get(start) ?? 0;
-			}
-			if (everything) waitingMax = floor.waitingMaxTotal.get(start) ?? 0;
+			const c = cells.get(start);
+			const k = c?.counts ?? emptyCounts();
 			points.push(
 				trendPoint({
 					start,
@@ -356,7 +416,7 @@ export class BoardProjector {
 					answered: k.answered,
 					abandoned: k.abandoned,
 					serviceLevel: serviceLevel(k, this.#board.slFormula),
-					waitingMax
+					waitingMax: exact ? (lead.waitingMaxTotal.get(start) ?? 0) : (c?.waitingMax ?? 0)
 				})
 			);
 		}
@@ -364,9 +424,9 @@ export class BoardProjector {
 	}
 }
 
-function toAgentRow(a: AgentState): AgentRow {
+function toAgentRow({ agent: a, id }: OnBoard): AgentRow {
 	return agentRow({
-		id: a.id,
+		id,
 		name: a.name,
 		team: a.team,
 		activity: a.activity,
@@ -407,6 +467,18 @@ function countAgents(agents: readonly AgentState[]): AgentCounts {
 		for (let i = 0; i < CHANNELS.length; i++) if (a.slots[i]! > 0) byChannel[i]!++;
 	}
 	return agentCounts({ available, onContact, wrapUp, notReady, offline, onContactByChannel: byChannel, notReadyByReason: reasons });
+}
+
+/** Every part's shown queues, with their part. */
+function partQueues(parts: readonly Part[]): PartQueue[] {
+	return parts.flatMap((part) => part.queues.map((q) => ({ q, part })));
+}
+
+/** The latest event time of any shown floor (null before any). */
+function lastEventAt(parts: readonly Part[]): number | null {
+	let last: number | null = null;
+	for (const { floor } of parts) if (floor.lastEventAt !== null && (last === null || floor.lastEventAt > last)) last = floor.lastEventAt;
+	return last;
 }
 
 function rollingCounts(q: QueueState, floor: Floor): KpiCounts {

@@ -13,6 +13,7 @@ describe('event schema', () => {
 		{ ...base, type: 'contact.wrapup', contact: 'c1', agent: 'a1' },
 		{ ...base, type: 'contact.ended', contact: 'c1', agent: 'a1', resolved: true, csat: 5 },
 		{ ...base, type: 'agent.state', agent: 'a1', state: 'not-ready', reason: 'lunch' },
+		{ ...base, site: 'berlin', type: 'contact.abandoned', contact: 'c1', queue: 'billing' },
 		{
 			...base,
 			type: 'agent.profile',
@@ -36,6 +37,9 @@ describe('event schema', () => {
 		['empty id', { ...base, id: '', type: 'contact.abandoned', contact: 'c1', queue: 'q' }, '/id'],
 		['csat out of range', { ...base, type: 'contact.ended', contact: 'c', agent: 'a', csat: 9 }, '/csat'],
 		['unknown state', { ...base, type: 'agent.state', agent: 'a', state: 'asleep' }, '/state'],
+		['empty site', { ...base, site: '', type: 'contact.abandoned', contact: 'c1', queue: 'q' }, '/site'],
+		['site over 128 chars', { ...base, site: 'x'.repeat(129), type: 'agent.state', agent: 'a', state: 'available' }, '/site'],
+		['site not a string', { ...base, site: 7, type: 'contact.abandoned', contact: 'c1', queue: 'q' }, '/site'],
 		['extra field', { ...base, type: 'contact.abandoned', contact: 'c1', queue: 'q', colour: 'red' }, '/colour'],
 		[
 			'capacity of an unknown channel',

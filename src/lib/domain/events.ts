@@ -15,7 +15,8 @@ const ChannelSchema = Type.Union(CHANNELS.map((c) => Type.Literal(c)));
 
 function event<T extends string, P extends Record<string, TSchema>>(type: T, props: P) {
 	return Type.Object(
-		{ type: Type.Literal(type), id: Id, ts: Ts, ...props },
+		// `site` absent: the default site (sites.ts), so a single-site center never names it.
+		{ type: Type.Literal(type), id: Id, ts: Ts, site: Type.Optional(Id), ...props },
 		{ additionalProperties: false, $id: type }
 	);
 }

@@ -95,17 +95,21 @@ export class LiveHistory {
 	/**
 	 * Re-applies stored events to the floor (a restart), writing any history row that is missing
 	 * (rows are keyed by event, so existing ones are left as they are). The floor's day follows the
-	 * events' clock here: these are past events, not a producer's claim about now.
+	 * events' clock here: these are past events, not a producer's claim about now. `floorOf` picks
+	 * each event's site floor (default: this history's floor for every event).
 	 */
-	rebuild(pages: Iterable<readonly FloorEvent[]>): { events: number; anomalies: number } {
+	rebuild(pages: Iterable<readonly FloorEvent[]>, floorOf: (e: FloorEvent) => Floor | undefined = () => this.floor): { events: number; anomalies: number } {
 		let events = 0;
 		let anomalies = 0;
 		for (const page of pages) {
 			// The event log holds ingested events only (playback is not logged).
 			this.asIngest(() => {
 				for (const e of page) {
-					if (e.ts >= this.floor.nextDayStart) this.floor.advance(e.ts);
-					if (this.floor.apply(e).kind === 'anomaly') anomalies++;
+					// Each site's floor rolls its own day; an event no floor takes (before its site's rebuild start) is left out.
+					const floor = floorOf(e);
+					if (!floor) continue;
+					if (e.ts >= floor.nextDayStart) floor.advance(e.ts);
+					if (floor.apply(e).kind === 'anomaly') anomalies++;
 				}
 			});
 			events += page.length;

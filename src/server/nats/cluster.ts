@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Floor, FloorConfig } from '../../lib/domain/floor';
+import type { FloorConfig } from '../../lib/domain/floor';
+import { toCenterConfig } from '../../lib/domain/sites';
+import type { FloorSet } from '../floor-set';
 import type { HistorySource } from '../../lib/domain/history';
 import type { BoardRegistry } from '../boards';
 import type { EventSink, Intake } from '../intake';
@@ -51,7 +53,7 @@ export interface ClusterOptions {
 export interface ClusterDeps {
 	readonly intake: Intake;
 	readonly store: Store;
-	readonly floor: Floor;
+	readonly floors: FloorSet;
 	readonly hub: LiveHub;
 	readonly boards: BoardRegistry;
 	readonly history: LiveHistory;
@@ -226,7 +228,7 @@ export class Cluster {
 
 	/** Saves another instance's config version here and applies it live. */
 	#applyRemote(v: SharedConfigVersion): void {
-		const { store, floor, hub, boards } = this.#deps;
+		const { store, floors, hub, boards } = this.#deps;
 		// Versions that roll back come whole through the cluster log (a bucket written by an older release may still hold some).
 		if (LOGGED_CONFIG_KINDS.has(v.kind)) return;
 		const latest = store.latestConfig(v.kind, v.key);
@@ -239,7 +241,7 @@ export class Cluster {
 				else this.#deps.log(`cluster: board ${v.key} from another instance is invalid here; not applied`);
 			} else {
 				store.saveConfig(v.kind, v.key, v.body, v.actor, v.ts);
-				if (v.kind === 'floor' && v.key === 'default') floor.configure(v.body as FloorConfig);
+				if (v.kind === 'floor' && v.key === 'default') floors.configure(toCenterConfig(v.body as FloorConfig));
 			}
 		} finally {
 			this.#applyingRemote = false;

@@ -1,23 +1,24 @@
 import type { ConfigResponse, ConfigSaved } from '../../lib/api/types';
-import type { Floor } from '../../lib/domain/floor';
+import type { QueueConfig } from '../../lib/domain/floor';
 import { applyConfigInput } from '../floor-config';
+import type { FloorSet } from '../floor-set';
 import { HttpError, parseJsonBody, type HttpRouter } from '../http-router';
 import type { RouteDeps } from './deps';
 
-/** The floor config (viewer reads, admin changes it live; versioned) and the audit log (admin). */
-export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'floor' | 'store'>): void {
-	const { floor, store } = deps;
+/** The center config (viewer reads, admin changes it live; versioned) and the audit log (admin). */
+export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'floors' | 'store'>): void {
+	const { floors, store } = deps;
 	router
-		.route('get', '/api/config', (ctx) => ctx.json(200, currentConfig(floor)), { role: 'viewer' })
+		.route('get', '/api/config', (ctx) => ctx.json(200, currentConfig(floors)), { role: 'viewer' })
 		.route(
 			'put',
 			'/api/config',
 			async (ctx) => {
-				const r = applyConfigInput(currentConfig(floor), parseJsonBody(await ctx.body()));
+				const r = applyConfigInput(currentConfig(floors), parseJsonBody(await ctx.body()));
 				if (!r.ok) throw new HttpError(400, 'invalid config', { errors: r.errors });
 				const version = store.saveConfig('floor', 'default', r.value, 'admin', Date.now());
-				floor.configure(r.value);
-				const body: ConfigSaved = { config: currentConfig(floor), version };
+				floors.configure(r.value);
+				const body: ConfigSaved = { config: currentConfig(floors), version };
 				ctx.json(200, body);
 			},
 			{ role: 'admin' }
@@ -25,7 +26,9 @@ export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, '
 		.route('get', '/api/audit', (ctx) => ctx.json(200, { audit: store.auditLog() }), { role: 'admin' });
 }
 
-/** The floor's config with every queue it knows, including those added as events named them. */
-export function currentConfig(floor: Floor): ConfigResponse {
-	return { ...floor.config, queues: [...floor.queues.values()].map((q) => q.config) };
+/** The center's config with every queue its floors know, including those added as events named them (first site's first). */
+export function currentConfig(floors: FloorSet): ConfigResponse {
+	const queues = new Map<string, QueueConfig>();
+	for (const [, floor] of floors.entries()) for (const q of floor.queues.values()) if (!queues.has(q.config.id)) queues.set(q.config.id, q.config);
+	return { ...floors.center, queues: [...queues.values()] };
 }

@@ -1,4 +1,5 @@
 import type { Floor } from '../../lib/domain/floor';
+import type { FloorSet } from '../floor-set';
 import type { HistorySource } from '../../lib/domain/history';
 import type { LiveHistory } from '../history/live';
 import type { Auth, Role } from '../auth';
@@ -17,7 +18,10 @@ import type { Store } from '../store';
  * `registerXRoutes(router, deps)` and takes from here only what it uses.
  */
 export interface RouteDeps {
+	/** The default site's floor. */
 	readonly floor: Floor;
+	/** Every site's floor (`floor` is its default site's). */
+	readonly floors: FloorSet;
 	readonly store: Store;
 	readonly intake: Intake;
 	/** Where ingested batches go: the intake, or the cluster's event stream (`--nats`). */
