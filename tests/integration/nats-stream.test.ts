@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorEvent } from '../../src/lib/domain/events';
-import { messageId, NatsEventStream, splitByKind, StreamUnavailableError, type StreamBatch } from '../../src/server/nats/event-stream';
+import { messageId, NatsEventStream, siteToken, splitByKind, StreamUnavailableError, type StreamBatch } from '../../src/server/nats/event-stream';
 import { startNats, type TestNats } from './helpers/nats';
 
 /** The JetStream event stream against a real nats-server of the test's own. */
@@ -47,6 +47,19 @@ describe('NATS event stream', () => {
 			['agent', ['s3']],
 			['contact', ['q4']]
 		]);
+		expect(runs.map((r) => r.site)).toEqual(['main', 'main', 'main']);
+		// A site change cuts a run too: each run goes to its site's subject.
+		const ny = (e: FloorEvent): FloorEvent => ({ ...e, site: 'ny' });
+		expect(splitByKind([queued(1), ny(queued(2)), ny(queued(3)), queued(4), ny(state(5))]).map((r) => [r.site, r.kind, r.events.map((e) => e.id)])).toEqual([
+			['main', 'contact', ['q1']],
+			['ny', 'contact', ['q2', 'q3']],
+			['main', 'contact', ['q4']],
+			['ny', 'agent', ['s5']]
+		]);
+		expect(siteToken('new-york_1')).toBe('new-york_1');
+		expect(siteToken('a.b')).toMatch(/^=[A-Za-z0-9_-]{22}$/);
+		expect(siteToken('a.b')).not.toBe(siteToken('a_b'));
+		expect(siteToken('a.b')).not.toBe(siteToken('a b'));
 		expect(messageId([queued(1), queued(2)])).toBe(messageId([queued(1), queued(2)]));
 		expect(messageId([queued(1), queued(2)])).not.toBe(messageId([queued(2), queued(1)]));
 	});
@@ -66,6 +79,25 @@ describe('NATS event stream', () => {
 		expect(all.map((x) => x.seq)).toEqual([1, 2, 3, 4]);
 		const tail = await readAll(s, { afterSeq: 3 }, 2);
 		expect(tail.flatMap((x) => x.events.map((e) => e.id))).toEqual(['q4', 'q5']);
+		await s.close();
+	});
+
+	it('publishes each site and kind on its own subject, and a follower reads every site in batch order', async () => {
+		const s = await NatsEventStream.open({ url: nats.url, stream: 'T4', subjectPrefix: 't4' });
+		const ny = (e: FloorEvent): FloorEvent => ({ ...e, site: 'ny' });
+		await s.publish([queued(41), ny(queued(42)), ny(state(43)), queued(44)]);
+		const { jetstreamManager } = await import('@nats-io/jetstream');
+		const jsm = await jetstreamManager(s.connection);
+		const subjects: string[] = [];
+		for (let seq = 1; seq <= 4; seq++) subjects.push((await jsm.streams.getMessage('T4', { seq }))!.subject);
+		expect(subjects).toEqual(['t4.main.contact', 't4.ny.contact', 't4.ny.agent', 't4.main.contact']);
+		const all = await readAll(s, { afterSeq: 0 }, 4);
+		expect(all.flatMap((x) => x.events.map((e) => [e.id, e.site ?? null]))).toEqual([
+			['q41', null],
+			['q42', 'ny'],
+			['s43', 'ny'],
+			['q44', null]
+		]);
 		await s.close();
 	});
 

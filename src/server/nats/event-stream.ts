@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { FloorEvent } from '../../lib/domain/events';
+import { siteOf } from '../../lib/domain/sites';
 import { CommitFailedError } from '../intake';
 import { followInOrder, type StreamStart } from './follow';
 
@@ -12,8 +13,10 @@ import { followInOrder, type StreamStart } from './follow';
  * JetStream acknowledged it; every instance (the publisher too) follows the stream in order and
  * applies what it reads to its own Floor and SQLite history, so all instances hold the same floor.
  *
- * A batch becomes one message per run of same-kind events (`contact` / `agent`), on the subject
- * `<prefix>.<site>.<kind>`. The message id (`Nats-Msg-Id`) is a hash of the event ids it carries,
+ * A batch becomes one message per run of events of the same site and kind (`contact` / `agent`), on
+ * the subject `<prefix>.<site>.<kind>` (a consumer of one site or kind can filter on it); the runs
+ * keep the batch's order, and every instance follows the whole stream, so all apply the same events
+ * in the same order whatever their sites. The message id (`Nats-Msg-Id`) is a hash of the event ids it carries,
  * so a producer retrying the same batch within the duplicate window is dropped by JetStream itself;
  * anything that slips past it (a retry after the window, a batch cut differently) is still dropped
  * by the event-id uniqueness of each instance's store and Floor.
@@ -27,8 +30,6 @@ export interface EventStreamOptions {
 	readonly stream?: string;
 	/** Subject prefix (default `sightline.events`). */
 	readonly subjectPrefix?: string;
-	/** Site this instance publishes for (default `main`). */
-	readonly site?: string;
 	/** How long the stream keeps events, hours (default 72: today, yesterday and a margin). */
 	readonly maxAgeHours?: number;
 	/** JetStream's duplicate window, ms (default 2 minutes, JetStream's own default). */
@@ -59,19 +60,25 @@ function kindOf(e: FloorEvent): Kind {
 	return e.type.startsWith('agent.') ? 'agent' : 'contact';
 }
 
-/** Subject tokens may not hold dots, spaces or wildcards. */
-function subjectToken(s: string): string {
-	return s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || '_';
+/**
+ * A site id as one subject token. Tokens may not hold dots, spaces or wildcards: an id of letters,
+ * digits, `_` and `-` (up to 64) is itself; any other becomes `=` and a hash of it, so two
+ * different sites never share a subject (`=` cannot start a plain id).
+ */
+export function siteToken(site: string): string {
+	if (/^[A-Za-z0-9_-]{1,64}$/.test(site)) return site;
+	return `=${createHash('sha256').update(site).digest('base64url').slice(0, 22)}`;
 }
 
-/** Runs of consecutive same-kind events, order kept. */
-export function splitByKind(events: readonly FloorEvent[]): { kind: Kind; events: FloorEvent[] }[] {
-	const runs: { kind: Kind; events: FloorEvent[] }[] = [];
+/** Runs of consecutive events of one site and kind, order kept. */
+export function splitByKind(events: readonly FloorEvent[]): { site: string; kind: Kind; events: FloorEvent[] }[] {
+	const runs: { site: string; kind: Kind; events: FloorEvent[] }[] = [];
 	for (const e of events) {
 		const kind = kindOf(e);
+		const site = siteOf(e);
 		const last = runs[runs.length - 1];
-		if (last && last.kind === kind) last.events.push(e);
-		else runs.push({ kind, events: [e] });
+		if (last && last.kind === kind && last.site === site) last.events.push(e);
+		else runs.push({ site, kind, events: [e] });
 	}
 	return runs;
 }
@@ -89,7 +96,6 @@ export class NatsEventStream {
 	readonly #js: JetStreamClient;
 	readonly #stream: string;
 	readonly #prefix: string;
-	readonly #site: string;
 	readonly #ackTimeoutMs: number;
 	#connected = true;
 	readonly #statusListeners = new Set<(connected: boolean) => void>();
@@ -100,7 +106,6 @@ export class NatsEventStream {
 		this.#js = jetstream(nc);
 		this.#stream = opts.stream ?? 'SIGHTLINE_EVENTS';
 		this.#prefix = opts.subjectPrefix ?? 'sightline.events';
-		this.#site = subjectToken(opts.site ?? 'main');
 		this.#ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
 		void this.#watchStatus();
 	}
@@ -178,7 +183,7 @@ export class NatsEventStream {
 		try {
 			// Published without awaiting each one: a single connection keeps their order in the stream.
 			const acks = splitByKind(events).map((run) =>
-				this.#js.publish(`${this.#prefix}.${this.#site}.${run.kind}`, JSON.stringify(run.events), {
+				this.#js.publish(`${this.#prefix}.${siteToken(run.site)}.${run.kind}`, JSON.stringify(run.events), {
 					msgID: messageId(run.events),
 					timeout: this.#ackTimeoutMs
 				}).then((ack) => {
