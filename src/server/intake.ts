@@ -173,8 +173,10 @@ export class Intake {
 				g.resolve({ accepted: kept.length, duplicates, anomalies, held });
 			})
 		);
-		// The events are durable whatever happens here: a failed history write is retried, and re-derived on restart.
-		this.history?.flush();
+		// The events are durable whatever happens here: a failed history write is retried, and re-derived on restart
+		// (rows of today's and yesterday's events), so the rows need no fsync of their own.
+		const history = this.history;
+		if (history) this.store.rederivable(() => history.flush());
 	}
 
 	/**

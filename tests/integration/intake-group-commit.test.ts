@@ -93,4 +93,23 @@ describe('grouped commits', () => {
 		await intake.submit([queued()]);
 		expect(commits(metrics)).toBe(2);
 	});
+
+	it('history rows are written without an fsync of their own; the event commit keeps synchronous=FULL, even after a failed write', async () => {
+		const { store, floor, metrics } = setup(0);
+		const sync = () => store.db.pragma('synchronous', { simple: true });
+		const seen: number[] = [];
+		const history = { asIngest: <T>(fn: () => T) => fn(), flush: () => seen.push(sync() as number) > 0 };
+		const intake = new Intake(floor, store, history, metrics);
+		expect(sync()).toBe(2); // FULL
+		await intake.submit([queued()]);
+		await intake.submit([queued()]);
+		expect(seen).toEqual([1, 1]); // NORMAL while history rows are written
+		expect(sync()).toBe(2);
+		expect(() =>
+			store.rederivable(() => {
+				throw new Error('write failed');
+			})
+		).toThrow('write failed');
+		expect(sync()).toBe(2);
+	});
 });
