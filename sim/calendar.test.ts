@@ -108,4 +108,20 @@ describe('Calendar', () => {
 		expect(order).toEqual([100, 4192, 4192, 4193, 4195]);
 		expect(c.pop()).toBe(false);
 	});
+
+	it('many events at one instant come out in push order, with earlier ones of the same bucket slipped in', () => {
+		// Width 10: all of 50..59.9 share a bucket; the tail takes the ties, the walk the earlier ones.
+		const c = new Calendar(10, 4);
+		const want: [number, number][] = [];
+		for (let i = 0; i < 5000; i++) {
+			const s = c.push(55, 1, i, 0);
+			want.push([55, s]);
+			if (i % 100 === 0) want.push([50 + (i % 500) / 100, c.push(50 + (i % 500) / 100, 1, i, 0)]);
+		}
+		want.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+		const got: [number, number][] = [];
+		while (c.pop()) got.push([c.now, c.popSeq]);
+		expect(got).toEqual(want);
+	});
 });
+

@@ -6,14 +6,14 @@
  * Every event passes through it twice, so it is a calendar queue (Brown, 1988): a ring of
  * buckets of `width` seconds covering the next `BUCKETS × width` seconds from the earliest
  * pending event, each bucket a short list sorted by (time, sequence) in typed arrays. A push is
- * a bucket index and a walk past the few events of that bucket; a pop takes the head of the
- * first non-empty bucket. Events outside the ring's window (far ahead, or behind the ring's
+ * a bucket index and an append at the bucket's tail (or a walk past the few events of that bucket
+ * that are later); a pop takes the head of the first non-empty bucket. Events outside the ring's window (far ahead, or behind the ring's
  * cursor) go to a 4-ary min-heap, and `pop` takes the earlier of the two heads, so the order of
  * pops is (time, sequence) whatever the width. The engine picks the width from the expected
  * contact rate. Issue #8, third round: the recorded push/pop sequence of a multi-skill-day
  * replication (303,000 operations) took 16.1–16.6 ms cpu best with the 4-ary heap alone (its
  * sift-down, mispredicted child choices, was the engine's hottest spot: 22 % of a profile) and
- * 6.2 ms with the ring (widths 0.25 to 0.72 s alike, 7.2 ms at 2 s), same process, loaded
+ * 6.2 ms with the ring (widths 0.25 to 0.72 s alike, 7.2 ms at 2 s; 5.9–6.0 ms with the tail append), same process, loaded
  * 2-core machine; see sim.bench.ts for the whole engine. A FIFO lane per fixed delay (wrap-up,
  * overflow) in front of the heap was tried first: 16.1 → 14.6–15.9 ms, dropped for the ring.
  */
@@ -27,8 +27,9 @@ const MASK = BUCKETS - 1;
 
 export class Calendar {
 	private readonly invWidth: number;
-	/** Per bucket (absolute bucket number & MASK), its first node or -1. */
+	/** Per bucket (absolute bucket number & MASK), its first node or -1, and its last (valid while not empty). */
 	private readonly bucketHead = new Int32Array(BUCKETS).fill(-1);
+	private readonly bucketTail = new Int32Array(BUCKETS);
 	/** Absolute number of the first bucket that may hold an event (ring events lie in cursor..cursor+BUCKETS-1). */
 	private cursor = 0;
 	private inRing = 0;
@@ -107,18 +108,34 @@ export class Calendar {
 			this.nWord[node] = w;
 			this.nTag[node] = tag;
 			// After every event of the bucket at or before t: on a tie the new event goes last, its
-			// sequence number being the largest so far.
+			// sequence number being the largest so far. At the tail when it is not earlier than the
+			// tail (ties and pushes in time order), so many events at one instant stay O(1) each.
 			const k = b & MASK;
+			const head = this.bucketHead[k]!;
+			this.inRing++;
+			if (head < 0) {
+				next[node] = -1;
+				this.bucketHead[k] = node;
+				this.bucketTail[k] = node;
+				return s;
+			}
+			const tail = this.bucketTail[k]!;
+			if (time[tail]! <= t) {
+				next[node] = -1;
+				next[tail] = node;
+				this.bucketTail[k] = node;
+				return s;
+			}
 			let prev = -1;
-			let cur = this.bucketHead[k]!;
-			while (cur >= 0 && time[cur]! <= t) {
+			let cur = head;
+			while (time[cur]! <= t) {
 				prev = cur;
 				cur = next[cur]!;
 			}
+			// cur ≥ 0: the tail is later than t, so the walk stops before the end.
 			next[node] = cur;
 			if (prev < 0) this.bucketHead[k] = node;
 			else next[prev] = node;
-			this.inRing++;
 			return s;
 		}
 		this.heapPush(t, s, w, tag);
