@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/server/server';
 import type { FloorEvent } from '../../src/lib/domain/events';
 import type { RollupRow } from '../../src/lib/domain/views';
 import { LiveClient } from './helpers/live-client';
@@ -92,6 +96,40 @@ describe('sites', () => {
 			expect(local).toBe('07:00');
 		} finally {
 			for (const c of Object.values(walls)) c.close();
+		}
+	});
+
+	it('a restart rebuilds each site’s floor from the event log: the second site’s traffic stays on its own board', async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), 'sightline-sites-'));
+		try {
+			const first = await startTestServer({ dataDir, timeZone: 'Europe/Berlin' });
+			const admin = { authorization: `Bearer ${first.tokens.admin}`, 'content-type': 'application/json' };
+			expect((await fetch(`${first.url}/api/config`, { method: 'PUT', headers: admin, body: JSON.stringify({ sites: [{ id: 'ny', timeZone: 'America/New_York' }] }) })).status).toBe(200);
+			const board = { name: 'NY', queues: null, channels: null, slFormula: 'abandons-count-against', thresholds: { default: [], queues: {} }, sites: ['ny'] };
+			expect((await fetch(`${first.url}/api/boards/ny`, { method: 'PUT', headers: admin, body: JSON.stringify(board) })).status).toBe(200);
+			const r = await postEvents(first.url, first.tokens.ingest, [ev.queued('r1', 'r-q'), at('ny', ev.queued('r2', 'r-q')), at('ny', ev.queued('r3', 'r-q'))]);
+			expect(r.status).toBe(202);
+			await first.stop(true);
+
+			const again = await startServer({ host: '127.0.0.1', port: 0, staticDir: 'build', source: { kind: 'none' }, log: () => {}, dataDir });
+			try {
+				expect(again.floor.queues.get('r-q')?.waiting.size).toBe(1);
+				const ny = await LiveClient.connect(again.url, 'board=ny');
+				const main = await LiveClient.connect(again.url, 'board=default');
+				try {
+					await ny.until(() => total(ny) !== null, 5000, 'ny snapshot');
+					await main.until(() => total(main) !== null, 5000, 'main snapshot');
+					expect(ny.ofType('snapshot')[0]!.floor.queues.find((q) => q.id === 'r-q')?.waiting).toBe(2);
+					expect(main.ofType('snapshot')[0]!.floor.queues.find((q) => q.id === 'r-q')?.waiting).toBe(1);
+				} finally {
+					ny.close();
+					main.close();
+				}
+			} finally {
+				await again.close();
+			}
+		} finally {
+			rmSync(dataDir, { recursive: true, force: true });
 		}
 	});
 });
