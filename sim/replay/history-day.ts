@@ -1,7 +1,7 @@
 import type { HistoryTraceResponse } from '../../src/lib/domain/history';
 import type { RecordedContact, RecordedDay } from './day';
 import { staffingFromStates } from './recorded-staffing';
-import type { StaffingEstimate } from './staffing';
+import { seenAnswering, type StaffingEstimate } from './staffing';
 
 /**
  * A day trace (`GET /api/history/days/:date/trace`, or a JSONL events trace played through the
@@ -46,6 +46,7 @@ export function historyDay(
 	const used = new Set(contacts.map((c) => c.queue));
 	const queues = trace.queues.filter((q) => used.has(q.id)).map((q) => ({ id: q.id, channel: q.channel }));
 	for (const c of contacts) if (!queues.some((q) => q.id === c.queue)) queues.push({ id: c.queue, channel: c.channel });
-	const staffing = trace.recorded.agentStates && trace.agentStates.length ? staffingFromStates(trace.agentStates, trace.dayStart, horizon, interval) : null;
+	const staffing =
+		trace.recorded.agentStates && trace.agentStates.length ? { ...staffingFromStates(trace.agentStates, trace.dayStart, horizon, interval), seen: seenAnswering(contacts, horizon, interval) } : null;
 	return { day: { date: trace.date, queues, contacts }, staffing };
 }

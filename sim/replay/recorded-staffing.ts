@@ -1,7 +1,7 @@
-import type { Channel } from '../../src/lib/domain/channels';
 import type { HistoryTraceResponse } from '../../src/lib/domain/history';
 import type { AgentGroupSpec } from '../scenario';
-import type { StaffingEstimate, StaffingStep } from './staffing';
+import type { RecordedDay } from './day';
+import { seenAnswering, type StaffingEstimate, type StaffingStep } from './staffing';
 
 /**
  * Staffing of a day whose agent presence was recorded (a stored day's agent-state rows, which a
@@ -88,7 +88,13 @@ function presenceSteps(states: HistoryTraceResponse['agentStates'], dayStartMs: 
  * on the day's queues, or a queue of the day that no profiled agent serves; the replay then pools
  * the agents.
  */
-export function recordedGroups(trace: HistoryTraceResponse, queues: readonly { readonly id: string; readonly channel: Channel }[], horizon: number, interval: number): RecordedGroups | null {
+export function recordedGroups(
+	trace: HistoryTraceResponse,
+	day: RecordedDay,
+	horizon: number,
+	interval: number
+): RecordedGroups | null {
+	const queues = day.queues;
 	if (!trace.recorded.agentStates || trace.agentStates.length === 0) return null;
 	const ids = new Set(queues.map((q) => q.id));
 	const byKey = new Map<string, { spec: Omit<AgentGroupSpec, 'count' | 'group'>; team: string; agents: Set<string> }>();
@@ -127,7 +133,8 @@ export function recordedGroups(trace: HistoryTraceResponse, queues: readonly { r
 		for (let n = 2; names.has(name); n++) name = `${base} ${n}`;
 		names.add(name);
 		groups.push({ group: name, count, ...g.spec, staffing: steps });
-		staffing[name] = staffingFromStates(states, trace.dayStart, horizon, interval);
+		const answered = day.contacts.filter((c) => c.agent !== null && g.agents.has(c.agent));
+		staffing[name] = { ...staffingFromStates(states, trace.dayStart, horizon, interval), seen: seenAnswering(answered, horizon, interval) };
 	}
 	return groups.length ? { groups, staffing } : null;
 }

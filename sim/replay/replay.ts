@@ -51,7 +51,7 @@ export function traceReplay(trace: HistoryTraceResponse, options: PrepareOptions
 	const { day, staffing } = historyDay(trace, horizon, INTERVAL);
 	const base = { name: options.name ?? `replay ${trace.date}`, interval: INTERVAL, priorityCredit: options.priorityCredit ?? 0 };
 	// Own pools asked for: pool the agents by queue, as for a call log.
-	const groups = options.ownPools?.length ? null : recordedGroups(trace, day.queues, horizon, INTERVAL);
+	const groups = options.ownPools?.length ? null : recordedGroups(trace, day, horizon, INTERVAL);
 	const built = groups
 		? dayScenario(day, { ...base, groups: groups.groups, staffing: { ...(staffing ? { '*': staffing } : {}), ...groups.staffing } })
 		: dayScenario(day, { ...base, ownPools: options.ownPools ?? [], ...(staffing ? { staffing: { '*': staffing } } : {}) });

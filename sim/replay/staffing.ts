@@ -43,15 +43,25 @@ interface Change {
 	waiting: number;
 }
 
+/** Distinct agents seen answering in each interval (by answer time; an unrecorded agent counts as one). */
+export function seenAnswering(contacts: readonly RecordedContact[], horizon: number, interval: number): number[] {
+	const I = Math.ceil(horizon / interval);
+	const sets = Array.from({ length: I }, () => new Set<string>());
+	for (const c of contacts) {
+		if (c.outcome !== 'answered') continue;
+		const iv = Math.min(I - 1, Math.max(0, Math.floor((c.at + c.wait) / interval)));
+		sets[iv]?.add(c.agent ?? '?');
+	}
+	return sets.map((s) => s.size);
+}
+
 /**
  * Estimates staffing over `[0, horizon)` from the contacts' answer times, handle (+ wrap-up) and
  * waits. Contacts whose handle is unknown count as busy for no time.
  */
 export function estimateStaffing(contacts: readonly RecordedContact[], horizon: number, interval: number): StaffingEstimate {
 	const changes: Change[] = [];
-	const seenSets: Set<string>[] = [];
 	const I = Math.ceil(horizon / interval);
-	for (let i = 0; i < I; i++) seenSets.push(new Set());
 	// Times summed from parts (offer + wait + handle) are rounded to the record's millisecond, so an
 	// agent's end and next start coincide instead of overlapping by a float's last bit (which
 	// would count one agent twice at that instant).
@@ -64,8 +74,6 @@ export function estimateStaffing(contacts: readonly RecordedContact[], horizon: 
 		const start = ms(c.at + c.wait);
 		const dur = (c.handle ?? 0) + (c.wrapup ?? 0);
 		if (dur > 0) changes.push({ t: start, busy: 1, waiting: 0 }, { t: ms(start + dur), busy: -1, waiting: 0 });
-		const iv = Math.min(I - 1, Math.max(0, Math.floor(start / interval)));
-		seenSets[iv]?.add(c.agent ?? '?');
 	}
 	changes.sort((a, b) => a.t - b.t);
 
@@ -139,7 +147,7 @@ export function estimateStaffing(contacts: readonly RecordedContact[], horizon: 
 		method: EFFECTIVE_AVAILABILITY,
 		interval,
 		available: available.map((x, i) => x / len(i)),
-		seen: seenSets.map((s) => s.size),
+		seen: seenAnswering(contacts, horizon, interval),
 		waitingShare: waitTime.map((x, i) => x / len(i)),
 		steps
 	};

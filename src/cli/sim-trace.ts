@@ -160,5 +160,7 @@ export async function traceMain(argv: string[], fail: (message: string) => never
 		`per-interval fit (${calibration.intervalMae.intervals} intervals with ≥ 10 offered): abandon rate MAE ${pct(calibration.intervalMae.abandonRate)}, ASA MAE ${secs(calibration.intervalMae.asa)}`,
 		`staffing: ${main?.method ?? ''}; ${(sum((iv) => iv.available) / Math.max(1, busy.length)).toFixed(1)} available on average over the ${busy.length} intervals with answers, against ${(sum((iv) => iv.seen) / Math.max(1, busy.length)).toFixed(1)} agents seen answering`
 	];
+	const groups = replay.scenario.agents;
+	if (groups.length > 1) lines.push(`agent groups: ${groups.map((g) => `${g.group} ${g.count} (${Object.keys(g.skills).join(', ')}${g.reserve ? `; reserve ${Object.entries(g.reserve).map(([q, t]) => `${q} after ${t} s`).join(', ')}` : ''})`).join('; ')}`);
 	process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -260,6 +260,11 @@ describe('reserve rules of the live plan in force on a stored day', () => {
 			const held = trace.agents.filter((a) => a.reserve);
 			expect(held.length).toBe(center.agents.find((g) => g.group === 'voice-support')!.count);
 			expect(held.every((a) => a.team === 'voice-support' && JSON.stringify(a.reserve) === '{"sales":20}')).toBe(true);
+			// The CSV of the agents says it too.
+			const csv = await (await fetch(`${server.url}/api/history/days/2026-12-01/trace?source=backfill&format=csv&part=agents`, { headers: { authorization: `Bearer ${server.createdTokens!.supervisor}` } })).text();
+			const lines = csv.trim().split(/\r?\n/);
+			expect(lines[0]).toBe('agent,name,team,skills,capacity,reserve');
+			expect(lines.filter((l) => l.endsWith(',"{""sales"":20}"')).length).toBe(held.length);
 			const replay = traceReplay(trace);
 			expect(replay.scenario.agents.filter((g) => g.reserve)).toEqual([expect.objectContaining({ group: 'voice-support', reserve: { sales: 20 } })]);
 		} finally {

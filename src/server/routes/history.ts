@@ -116,7 +116,7 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 				return csv(
 					ctx,
 					`trace-${date}-agents.csv`,
-					trace.agents.map((a) => ({ agent: a.agent, name: a.name, team: a.team, skills: JSON.stringify(a.skills), capacity: JSON.stringify(a.capacity) }))
+					trace.agents.map((a) => ({ agent: a.agent, name: a.name, team: a.team, skills: JSON.stringify(a.skills), capacity: JSON.stringify(a.capacity), reserve: a.reserve ? JSON.stringify(a.reserve) : '' }))
 				);
 			if (part === 'states') return csv(ctx, `trace-${date}-states.csv`, trace.agentStates.map((s) => ({ ...s, ts: iso(s.ts) })));
 			throw new HttpError(400, 'part must be contacts, agents or states');
