@@ -246,7 +246,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		const r = auth.check(bearerToken(ctx.req.authorization), role);
 		if (!r.ok) throw new HttpError(r.status, r.message);
 	};
-	const deps: RouteDeps = { floor, floors, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history, ...(cluster ? { shareDayDeleted: cluster.shareDayDeleted.bind(cluster) } : {}) };
+	const deps: RouteDeps = { floor, floors, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history, ...(cluster ? { shareDayDeleted: cluster.shareDayDeleted.bind(cluster), shareImport: cluster.importHere.bind(cluster) } : {}) };
 	registerHealthRoutes(router, deps);
 	registerEventRoutes(router, deps);
 	registerBoardRoutes(router, deps);

@@ -124,6 +124,38 @@ describe('cluster log: history and large plan versions', () => {
 		expect(await listed(c)).toEqual(daysA);
 	});
 
+	it('POST /api/history/import on one instance: every instance imports the day, the answer comes once it is applied there', async () => {
+		const csv = readFileSync(ONE_DAY, 'utf8');
+		const post = (s: { url: string; tokens: Readonly<Record<string, string>> }, query: string, role = 'admin') =>
+			fetch(`${s.url}/api/history/import${query}`, { method: 'POST', headers: { authorization: `Bearer ${s.tokens[role]}`, 'content-type': 'text/csv' }, body: csv });
+		expect((await post(b, '?date=2010-08-12', 'supervisor')).status).toBe(403);
+		const bad = await post(b, '?format=xml');
+		expect(bad.status).toBe(400);
+		expect(((await bad.json()) as { error: string }).error).toMatch(/^format must be anonymous-bank or sightline, got "xml"/);
+		const r = await post(b, '?date=2010-08-12');
+		expect(r.status).toBe(200);
+		const body = (await r.json()) as { records: number; badRows: number; days: unknown[] };
+		const figures = { date: '2010-08-12', source: 'import', offered: 2239, answered: 1511, abandoned: 728 };
+		expect(body.days).toEqual([expect.objectContaining(figures)]);
+		expect(body.badRows).toBe(0);
+		const onB = await get(b, '/api/history/days/2010-08-12?source=import');
+		expect(onB.status).toBe(200);
+		await until('the day imported on b, on a', async () => (await get(a, '/api/history/days/2010-08-12?source=import')).status === 200);
+		expect((await get(a, '/api/history/days/2010-08-12?source=import')).body).toEqual(onB.body);
+		const audit = (await get(a, '/api/audit', 'admin')).body.audit as { action: string; target: string; actor: string }[];
+		expect(audit.find((l) => l.action === 'history.import' && l.target === '2010-08-12')?.actor).toBe('admin (bootstrap token)');
+
+		// Without --nats the route writes this store alone, with the same figures.
+		const single = await startTestServer({ timeZone: 'UTC' });
+		try {
+			const s = await post(single, '?date=2010-08-12');
+			expect(s.status).toBe(200);
+			expect(((await s.json()) as { days: unknown[] }).days).toEqual([expect.objectContaining(figures)]);
+		} finally {
+			await single.stop();
+		}
+	});
+
 	it('NATS unreachable: the import fails with a clear error (exit 3) and nothing is applied anywhere', async () => {
 		const err = sink();
 		expect(await importMain([ONE_DAY, '--date', '2010-08-09', '--time-zone', 'UTC', '--nats', 'nats://127.0.0.1:1'], sink().stream, err.stream)).toBe(3);
@@ -213,6 +245,14 @@ describe('cluster log: history and large plan versions', () => {
 		const err = sink();
 		expect(await importMain([ONE_DAY, '--date', '2010-08-11', '--time-zone', 'UTC', '--nats', nats.url], sink().stream, err.stream)).toBe(3);
 		expect(err.text()).toMatch(/^import: NATS unreachable at nats:\/\/127\.0\.0\.1:\d+/);
+		const viaRoute = await fetch(`${a.url}/api/history/import?date=2010-08-11`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${a.tokens.admin}`, 'content-type': 'text/csv' },
+			body: readFileSync(ONE_DAY, 'utf8')
+		});
+		expect(viaRoute.status).toBe(503);
+		expect(((await viaRoute.json()) as { error: string }).error).toMatch(/nothing was imported$/);
+		expect((await get(a, '/api/history/days/2010-08-11?source=import')).status).toBe(404);
 
 		await nats.start();
 		await until('a saves plans again', async () => (await postPlan(a)).status === 201, 20_000);

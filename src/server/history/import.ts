@@ -128,6 +128,11 @@ export function writeImport(
 	return { events: result.events, anomalies: result.anomalies, days };
 }
 
+/** Audit target of an import: its day, or its first and last day. */
+export function importAuditTarget(dates: readonly string[]): string {
+	return dates.length <= 1 ? (dates[0] ?? '') : `${dates[0]}..${dates.at(-1)}`;
+}
+
 /** Imports `text` into `store`. Throws ImportError when the file is not of the format at all. */
 export function importText(store: Store, text: string, options: ImportOptions): ImportResult {
 	const prepared = prepareImport(text, { ...options, config: importConfig(store, options.config) });

@@ -141,9 +141,10 @@ export class ClusterLog {
 	/**
 	 * Appends a record and resolves once JetStream stored it (all its parts, then the commit). The
 	 * message id names the record, so a retry of the same append within the duplicate window is
-	 * stored once. Rejects when NATS does not take it: then no instance applies it.
+	 * stored once. Rejects when NATS does not take it: then no instance applies it. Resolves to the
+	 * sequence followers apply it at.
 	 */
-	async append(record: ClusterLogRecord): Promise<void> {
+	async append(record: ClusterLogRecord): Promise<number> {
 		const id =
 			record.op === 'config'
 				? `cfg:${record.origin}:${record.kind}:${record.key}:${record.version}`
@@ -153,10 +154,7 @@ export class ClusterLog {
 		const json = Buffer.from(JSON.stringify(record), 'utf8');
 		const publish = (subject: string, body: string | Uint8Array, msgID: string) =>
 			this.#js.publish(`${this.#opts.subjectPrefix}.${subject}`, body, { msgID: msgID.slice(0, 256), timeout: 5000 });
-		if (json.byteLength <= this.#inlineMax()) {
-			await publish(record.op, json, id);
-			return;
-		}
+		if (json.byteLength <= this.#inlineMax()) return (await publish(record.op, json, id)).seq;
 		const gz = gzipSync(json);
 		const partId = randomUUID();
 		const seqs: number[] = [];
@@ -166,7 +164,7 @@ export class ClusterLog {
 			seqs.push((await publish('part', JSON.stringify(part), `part:${partId}:${index}`)).seq);
 		}
 		const commit: ChunkedMessage = { op: 'chunked', id: partId, seqs, sha256: createHash('sha256').update(gz).digest('hex'), bytes: gz.byteLength };
-		await publish('chunked', JSON.stringify(commit), id);
+		return (await publish('chunked', JSON.stringify(commit), id)).seq;
 	}
 
 	/** Largest record sent whole: INLINE_MAX_BYTES, or less on a server configured with a smaller payload limit. */

@@ -12,7 +12,7 @@ import type { EventSink, Intake } from '../intake';
 import type { LiveHub } from '../live-hub';
 import type { Store } from '../store';
 import type { LiveHistory } from '../history/live';
-import { writeImport, type PreparedImport } from '../history/import';
+import { importAuditTarget, writeImport, type PreparedImport } from '../history/import';
 import { ClusterLog, clusterLogOptions, LOGGED_CONFIG_KINDS, type ClusterLogRecord } from './cluster-log';
 import { NatsEventStream, type StreamBatch } from './event-stream';
 import { SharedConfig, type SharedConfigVersion } from './shared-config';
@@ -73,6 +73,9 @@ export class Cluster {
 	#applyingRemote = false;
 	/** Sequence of the last stream message applied here. */
 	#applied = 0;
+	/** Sequence of the last cluster log record applied here, and who waits for one. */
+	#logApplied = 0;
+	readonly #logWaiters = new Set<{ seq: number; done: () => void }>();
 
 	private constructor(stream: NatsEventStream, config: SharedConfig, log: ClusterLog, deps: ClusterDeps, instance: string) {
 		this.#stream = stream;
@@ -100,7 +103,7 @@ export class Cluster {
 		const cluster = new Cluster(stream, config, log, deps, opts.instance);
 		deps.store.onConfigSaved((v) => cluster.#published(v));
 		await log.follow(
-			cluster.#logApplied(),
+			cluster.#logSeqOnDisk(),
 			(r, seq) => cluster.#applyLogRecord(r, seq),
 			(e) => deps.log(`cluster: a cluster log record could not be applied here: ${(e as Error)?.message ?? String(e)}`)
 		);
@@ -176,12 +179,24 @@ export class Cluster {
 		await this.#log.append({ op: 'delete-day', date, source, actor, ts, origin: this.#instance });
 	}
 
+	/**
+	 * An admin imports a file on this instance (`POST /api/history/import`): appended to the cluster
+	 * log (rejects when NATS did not store it: then no instance imports it), then resolves once this
+	 * instance applied it in log order, as every other instance does, so an import of the same day
+	 * from elsewhere ends the same way everywhere.
+	 */
+	async importHere(prepared: PreparedImport, what: string, actor: string): Promise<void> {
+		const seq = await this.#log.append(importRecord(prepared, what, actor, this.#instance));
+		if (this.#logApplied >= seq) return;
+		await new Promise<void>((done) => this.#logWaiters.add({ seq, done }));
+	}
+
 	/** File in the data dir holding the sequence of the last cluster log record applied here. */
 	get #logSeqFile(): string {
 		return join(this.#deps.store.dataDir, 'cluster-log.seq');
 	}
 
-	#logApplied(): number {
+	#logSeqOnDisk(): number {
 		try {
 			const n = Number(readFileSync(this.#logSeqFile, 'utf8'));
 			return Number.isSafeInteger(n) && n > 0 ? n : 0;
@@ -190,10 +205,13 @@ export class Cluster {
 		}
 	}
 
-	/** Applies a cluster log record written by another instance (its own are already applied here). */
+	/**
+	 * Applies a cluster log record: another instance's (its own configs and deletes are already
+	 * applied here), and every import, in log order.
+	 */
 	#applyLogRecord(r: ClusterLogRecord, seq: number): void {
 		const { store, history, log } = this.#deps;
-		if (r.origin !== this.#instance) {
+		if (r.origin !== this.#instance || r.op === 'import') {
 			if (r.op === 'config') {
 				const done = store.importConfigVersion(r, r.origin);
 				if (done === 'conflict') log(`cluster: ${r.kind} ${r.key} version ${r.version} from ${r.origin} differs from the one saved here; kept this one`);
@@ -205,13 +223,19 @@ export class Cluster {
 				const t0 = performance.now();
 				const days = store.transaction(() => {
 					const w = writeImport(store, r);
-					store.audit(r.actor, 'history.import', importTarget(r.dates), { what: r.what, events: w.events, days: w.days, via: r.origin }, r.ts);
+					store.audit(r.actor, 'history.import', importAuditTarget(r.dates), { what: r.what, events: w.events, days: w.days, via: r.origin }, r.ts);
 					return w.days;
 				});
 				log(`cluster: imported ${days.length} day(s) of history (${r.events.length} events) from ${r.origin} (${r.what}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 			}
 		}
 		writeFileSync(this.#logSeqFile, String(seq), { mode: 0o600 });
+		this.#logApplied = seq;
+		for (const w of this.#logWaiters) {
+			if (w.seq > seq) continue;
+			this.#logWaiters.delete(w);
+			w.done();
+		}
 	}
 
 	/** A config version was saved on this instance: share it, unless it came from another instance. */
@@ -256,10 +280,11 @@ export class Cluster {
 	}
 }
 
-/** Audit target of an import: its day, or its first and last day. */
-function importTarget(dates: readonly string[]): string {
-	return dates.length <= 1 ? (dates[0] ?? '') : `${dates[0]}..${dates.at(-1)}`;
+/** The cluster log record of an import. */
+function importRecord(prepared: PreparedImport, what: string, actor: string, origin: string): ClusterLogRecord {
+	return { op: 'import', id: randomUUID(), events: prepared.events, config: prepared.config, dates: prepared.dates, what, ts: Date.now(), actor, origin };
 }
+
 
 /**
  * The cluster log as `npm run import -- FILE --nats URL` uses it: no instance of its own, it reads
@@ -308,19 +333,8 @@ export class ClusterImporter {
 	 * did not: a record whose commit was not stored is applied by no instance.
 	 */
 	async publish(prepared: PreparedImport, what: string, actor: string): Promise<void> {
-		const record: ClusterLogRecord = {
-			op: 'import',
-			id: randomUUID(),
-			events: prepared.events,
-			config: prepared.config,
-			dates: prepared.dates,
-			what,
-			ts: Date.now(),
-			actor,
-			origin: `import:${hostname()}:${process.pid}`
-		};
 		try {
-			await this.#log.append(record);
+			await this.#log.append(importRecord(prepared, what, actor, `import:${hostname()}:${process.pid}`));
 		} catch (e) {
 			throw new Error(`NATS at ${this.#url} did not store the import (no instance applies it): ${(e as Error).message}`);
 		}

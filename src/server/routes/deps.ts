@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics';
 import type { Source } from '../sources/source';
 import type { StaticFiles } from '../static-files';
 import type { Store } from '../store';
+import type { PreparedImport } from '../history/import';
 
 /**
  * What route modules get from the composition root. Each area of the API exports
@@ -49,4 +50,6 @@ export interface RouteDeps {
 	readonly history: LiveHistory;
 	/** In a cluster (`--nats`): shares a deleted day with the other instances before it is deleted here. */
 	readonly shareDayDeleted?: (date: string, source: HistorySource, actor: string, ts: number) => Promise<void>;
+	/** In a cluster: imports on every instance through the cluster log, resolving once applied here. */
+	readonly shareImport?: (prepared: PreparedImport, what: string, actor: string) => Promise<void>;
 }

@@ -3,6 +3,7 @@ import { HISTORY_SOURCES, isHistorySource, type HistoryDeleteResponse, type Hist
 import { computeKpis } from '../../lib/domain/kpi';
 import { bearerToken } from '../auth';
 import { HttpError, type HttpContext, type HttpRouter } from '../http-router';
+import { IMPORT_FORMATS, ImportError, importAuditTarget, prepareImport, writeImport, type ImportFormat, type PreparedImport } from '../history/import';
 import type { RouteDeps } from './deps';
 import { withPlanInForce } from '../history/plan-in-force';
 import { PlanStore } from '../plans/plan-store';
@@ -12,12 +13,15 @@ import { actorOf } from './plans';
  * The history API (DESIGN.md, HTTP): the stored days, one day's intervals and snapshot, and its
  * trace; each as JSON or, with `?format=csv`, as CSV. Shapes are in src/lib/domain/history.ts.
  * KPIs are what the wall shows anyway, so days are for viewers; per-agent figures and traces
- * are for supervisors; deleting a day is for admins.
+ * are for supervisors; deleting a day and importing a file are for admins.
  */
 
-/** Registers GET /api/history/days, GET/DELETE /api/history/days/:date and GET /api/history/days/:date/trace. */
-export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'history' | 'auth' | 'store' | 'shareDayDeleted'>): void {
-	const { history, auth, store, shareDayDeleted } = deps;
+/**
+ * Registers GET /api/history/days, GET/DELETE /api/history/days/:date, GET /api/history/days/:date/trace
+ * and POST /api/history/import.
+ */
+export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'history' | 'auth' | 'store' | 'floor' | 'shareDayDeleted' | 'shareImport'>): void {
+	const { history, auth, store, shareDayDeleted, shareImport } = deps;
 	const isSupervisor = (ctx: HttpContext) => auth.check(bearerToken(ctx.req.authorization), 'supervisor').ok;
 	router
 		.route('get', '/api/history/days', (ctx) => {
@@ -139,6 +143,44 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 			store.audit(actor, 'history.delete', date, { source, deleted }, now);
 			const body: HistoryDeleteResponse = { date, source, deleted };
 			ctx.json(200, body);
+		}, { role: 'admin' })
+		.route('post', '/api/history/import', async (ctx) => {
+			const format = (ctx.req.query.get('format') ?? 'anonymous-bank') as ImportFormat;
+			if (!IMPORT_FORMATS.includes(format)) throw new HttpError(400, `format must be ${IMPORT_FORMATS.join(' or ')}, got ${quote(format)}`);
+			const date = ctx.req.query.get('date');
+			if (date !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))) throw new HttpError(400, `date must be YYYY-MM-DD, got ${quote(date)}`);
+			const text = (await ctx.body()).toString('utf8');
+			const actor = actorOf(auth, ctx);
+			let prepared: PreparedImport;
+			try {
+				// The live floor's clock: its time zone and reset, as the day reports read them.
+				prepared = prepareImport(text, { format, ...(date ? { date } : {}), config: deps.floor.config });
+			} catch (e) {
+				if (e instanceof ImportError) throw new HttpError(400, e.message.slice(0, 300));
+				throw e;
+			}
+			const what = `POST /api/history/import (${format})`;
+			if (shareImport) {
+				// In a cluster every instance imports it from the log, this one included, in log order.
+				try {
+					await shareImport(prepared, what, actor);
+				} catch (e) {
+					throw new HttpError(503, `the import could not be shared with the other instances (NATS): ${(e as Error).message.slice(0, 200)}; nothing was imported`);
+				}
+			} else {
+				store.transaction(() => {
+					const w = writeImport(store, prepared);
+					store.audit(actor, 'history.import', importAuditTarget(prepared.dates), { what, events: w.events, days: w.days }, Date.now());
+				});
+			}
+			const dates = new Set(prepared.dates);
+			ctx.json(200, {
+				records: prepared.records,
+				events: prepared.events.length,
+				badRows: prepared.errors.length,
+				errors: prepared.errors.slice(0, 20),
+				days: history.queries.days().filter((d) => d.source === 'import' && dates.has(d.date))
+			});
 		}, { role: 'admin' });
 }
 
