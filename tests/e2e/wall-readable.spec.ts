@@ -61,6 +61,48 @@ test('1280x720 keeps every column, and nothing in the table is cut', async ({ pa
 	await saveScreenshot(page, 'wall-1280x720.png');
 });
 
+/** Each queue row: whether it is shown (not left out) and whether it lies wholly inside its panel. */
+function queueRows(page: Page): Promise<{ id: string; shown: boolean; inside: boolean }[]> {
+	return page.getByTestId('queue-table').evaluate((table) => {
+		const box = table.closest('section')!.getBoundingClientRect();
+		return [...table.querySelectorAll<HTMLElement>('[data-testid="queue-row"]')].map((tr) => {
+			const r = tr.getBoundingClientRect();
+			return { id: tr.dataset.queue ?? '', shown: getComputedStyle(tr).visibility === 'visible', inside: r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.bottom <= innerHeight };
+		});
+	});
+}
+
+test('kiosk at 1280x720: every queue row on screen, whole; a shorter screen names the rows it leaves out', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await page.goto(`${server.url}/wall/kiosk?kiosk=1`);
+	await waitLive(page);
+	await expect(page.getByTestId('wall')).toHaveClass(/density-kiosk/);
+	// The bundled center: 8 queues and the voice and chat roll-ups.
+	await expect(page.getByTestId('queue-row')).toHaveCount(10);
+	await page.waitForTimeout(1000);
+	expect(await queueRows(page)).toEqual((await queueRows(page)).map((r) => ({ ...r, shown: true, inside: true })));
+	await expect(page.getByTestId('queues-hidden')).toHaveCount(0);
+	await saveScreenshot(page, 'wall-kiosk-1280x720.png');
+
+	// Less room than rows: no row is drawn in part; the rows left out are counted and named.
+	await page.setViewportSize({ width: 1280, height: 560 });
+	const note = page.getByTestId('queues-hidden');
+	await expect(note).toBeVisible();
+	const rows = await queueRows(page);
+	const left = rows.filter((r) => !r.shown);
+	expect(left.length).toBeGreaterThan(0);
+	for (const r of rows.filter((x) => x.shown)) expect(r, r.id).toMatchObject({ inside: true });
+	const names = await page.getByTestId('queue-row').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-queue'), e.querySelector('.qname')?.textContent?.trim() ?? ''])));
+	await expect(note).toHaveText(`+${left.length} ${left.length === 1 ? 'row' : 'rows'} not shown (no room): ${left.map((r) => names[r.id]).join(', ')}`);
+	const noteBox = (await note.boundingBox())!;
+	const lastShown = await page.locator(`[data-queue="${rows.filter((x) => x.shown).at(-1)!.id}"]`).boundingBox();
+	expect(noteBox.y).toBeGreaterThanOrEqual(lastShown!.y + lastShown!.height - 1);
+	await saveScreenshot(page, 'wall-kiosk-1280x560.png');
+	// Room again: every row is back.
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await expect(note).toHaveCount(0);
+});
+
 test('portrait 1080x1920: tiles in two rows, the agents below the table, nothing cut', async ({ page }) => {
 	await page.setViewportSize({ width: 1080, height: 1920 });
 	await page.goto(`${server.url}/wall/default`);
@@ -181,7 +223,8 @@ for (const [w, h, board, kiosk] of [
 	[1280, 720, 'default', false],
 	[1080, 1920, 'default', false],
 	[1920, 1080, 'kiosk', true],
-	[3840, 2160, 'kiosk', true]
+	[3840, 2160, 'kiosk', true],
+	[1280, 720, 'kiosk', true]
 ] as const) {
 	test(`no text cut or broken mid-word at ${w}x${h}, ${board} board${kiosk ? ' in kiosk mode' : ''}`, async ({ page }) => {
 		await page.setViewportSize({ width: w, height: h });
