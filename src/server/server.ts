@@ -176,7 +176,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	// Ingest commits once per tick, just before the flush (a cluster's stream is applied message by message: at once).
 	const commitWaitMs = options.nats ? 0 : Math.min(o.flushMs + 10, 100);
 	const intake = new Intake(floors, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs }, commitWaitMs);
-	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log);
+	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) await runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log);
 	/** Due playback events into the floor, validated like ingest. */
 	function playDue(due: readonly FloorEvent[]): void {
 		if (!due.length) return;

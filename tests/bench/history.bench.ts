@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { traceEvents } from '../../sim/trace';
@@ -14,14 +14,16 @@ import { DB_FILE, Store } from '../../src/server/store';
 import { sharedDataPath } from '../shared-data';
 
 /**
- * `npm run bench:history [-- --days N] [--file ANONYMOUS_BANK_CSV]`: import speed of the 24-day Anonymous Bank file (calls/s),
- * seconds to backfill N days of the emulated center, and store size per day. Each figure is shown
+ * `npm run bench:history [-- --days N] [--helpers N] [--file ANONYMOUS_BANK_CSV]`: import speed of the 24-day Anonymous
+ * Bank file (calls/s), seconds to backfill N days of the emulated center in one thread and with
+ * worker threads helping (default one per core but the main thread's), and store size per day. Each figure is shown
  * beside a baseline measured in the same run (parsing alone; simulating alone), so a slow machine
  * shows as slow baselines rather than as a regression.
  */
 
-const { values } = parseArgs({ options: { days: { type: 'string' }, file: { type: 'string' } } });
+const { values } = parseArgs({ options: { days: { type: 'string' }, file: { type: 'string' }, helpers: { type: 'string' } } });
 const DAYS = Number(values.days ?? 28);
+const HELPERS = Number(values.helpers ?? availableParallelism() - 1);
 const DATA = values.file ? resolve(values.file) : sharedDataPath('anonymous-bank-1999-08-01-to-24.csv');
 const config = { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' };
 
@@ -61,12 +63,23 @@ const [, simS] = time(() => {
 	for (let k = 0; k < DAYS; k++) traceEvents(scaleArrivals(scenario, 1), { seed: k + 1, startTs: Date.UTC(2026, 0, 1 + k, 8) });
 });
 const simCpu = cpu();
-const dir2 = mkdtempSync(join(tmpdir(), 'sightline-bench-backfill-'));
-const s2 = new Store(dir2);
-const [bf, bfS] = time(() => backfill(s2, { scenario, config: withQueues(config, scenarioQueues(scenario)), days: DAYS, now: Date.now(), seed: 1 }));
-s2.db.pragma('wal_checkpoint(TRUNCATE)');
-s2.close();
-const bfSize = sizeOf(dir2);
-console.log(`backfill ${DAYS} days (${bf?.contacts ?? 0} contacts) in ${bfS.toFixed(2)} s (${cpu()})  (baseline: simulating alone ${simS.toFixed(2)} s, ${simCpu})`);
-console.log(`         store ${mb(bfSize)} = ${mb(bfSize / DAYS)} per day`);
-rmSync(dir2, { recursive: true, force: true });
+/** One backfill into a fresh store: its result, wall seconds, CPU seconds of all threads, store bytes. */
+const backfillOnce = async (helpers: number) => {
+	const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-backfill-'));
+	const store = new Store(dir);
+	const t0 = performance.now();
+	const c0 = process.cpuUsage();
+	const r = await backfill(store, { scenario, config: withQueues(config, scenarioQueues(scenario)), days: DAYS, now: Date.now(), seed: 1, helpers });
+	const cpuS = cpuSince(c0);
+	const wallS = (performance.now() - t0) / 1000;
+	store.db.pragma('wal_checkpoint(TRUNCATE)');
+	store.close();
+	const size = sizeOf(dir);
+	rmSync(dir, { recursive: true, force: true });
+	return { r, wallS, cpuS, size };
+};
+const seq = await backfillOnce(0);
+const par = await backfillOnce(HELPERS);
+console.log(`backfill ${DAYS} days (${seq.r?.contacts ?? 0} contacts) in one thread in ${seq.wallS.toFixed(2)} s (cpu ${seq.cpuS.toFixed(2)} s)  (baseline: simulating alone ${simS.toFixed(2)} s, ${simCpu})`);
+console.log(`backfill ${DAYS} days (${par.r?.contacts ?? 0} contacts) with ${par.r?.helpers ?? 0} worker threads helping in ${par.wallS.toFixed(2)} s (cpu ${par.cpuS.toFixed(2)} s, incl. starting the threads)`);
+console.log(`         store ${mb(par.size)} = ${mb(par.size / DAYS)} per day`);

@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryDaysResponse } from '../../src/lib/domain/history';
+import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
 import { parseCliArgs } from '../../src/server/cli-args';
+import { withQueues } from '../../src/server/floor-config';
+import { backfill } from '../../src/server/history/backfill';
 import { startServer, type RunningServer } from '../../src/server/server';
+import { DEFAULT_SCENARIO, loadScenario, scenarioQueues } from '../../src/server/sources/emulator';
+import { Store } from '../../src/server/store';
 
 /** A fresh install with the emulator: past days are there from the first start, once. */
 
@@ -39,6 +44,42 @@ describe('backfill of the emulated center', () => {
 		server = await start();
 		expect(JSON.stringify(await days(server))).toBe(before);
 	});
+
+	it('days computed in worker threads are stored exactly as days computed in the main thread', async () => {
+		const scenario = loadScenario(DEFAULT_SCENARIO);
+		const config = withQueues({ ...DEFAULT_FLOOR_CONFIG, timeZone: 'Europe/Berlin' }, scenarioQueues(scenario));
+		const now = Date.UTC(2026, 2, 31, 10); // the days before cross the change to summer time
+		const dump = async (helpers: number, computeHere: boolean) => {
+			const dir = mkdtempSync(join(tmpdir(), 'sightline-backfill-threads-'));
+			const store = new Store(dir);
+			try {
+				const r = await backfill(store, { scenario, config, days: 3, now, seed: 7, helpers, computeHere });
+				const all = (sql: string) => store.db.prepare(sql).all();
+				return {
+					r,
+					rows: {
+						days: all('SELECT * FROM h_days ORDER BY source, date'),
+						counts: all('SELECT * FROM h_counts ORDER BY source, date, event, part'),
+						legs: all('SELECT * FROM h_legs ORDER BY source, date, leg'),
+						// n orders an agent's rows of equal time; its base is the writer's clock, so compare the order it gives.
+						agentStates: all('SELECT source, date, event, agent, ts, cause, activity, presence, reason, busy_slots, offered_slots FROM h_agent_states ORDER BY source, date, agent, ts, n'),
+						agents: all('SELECT * FROM h_agents ORDER BY source, date, agent'),
+						agentTime: all('SELECT * FROM h_agent_time ORDER BY source, date, agent')
+					}
+				};
+			} finally {
+				store.close();
+				rmSync(dir, { recursive: true, force: true });
+			}
+		};
+		const here = await dump(0, true);
+		const threads = await dump(2, false);
+		expect(here.r).toMatchObject({ days: 3, helpers: 0, helperDays: 0 });
+		expect(threads.r).toMatchObject({ days: 3, helpers: 2, helperDays: 3, contacts: here.r!.contacts });
+		expect(here.rows.days.map((d) => (d as { date: string }).date)).toEqual(['2026-03-28', '2026-03-29', '2026-03-30']);
+		for (const [table, rows] of Object.entries(here.rows)) expect([table, rows.length > 0]).toEqual([table, true]);
+		expect(threads.rows).toEqual(here.rows);
+	}, 120_000);
 
 	it('npm start backfills 28 days by default; --backfill 0 turns it off; other sources never', () => {
 		expect(parseCliArgs([]).backfillDays).toBe(28);

@@ -163,4 +163,19 @@ describe('roll-ups', () => {
 		mergeCounts(a, counts([['answered', 30]]));
 		expect(a.longestWait).toBe(100);
 	});
+
+	it('merge sums every field of the counts (a field added to KpiCounts must be merged too)', () => {
+		const keys = Object.keys(emptyCounts()) as (keyof KpiCounts)[];
+		const into = emptyCounts();
+		const from = emptyCounts();
+		keys.forEach((k, i) => {
+			into[k] = 1000 * (i + 1);
+			from[k] = i + 1;
+		});
+		mergeCounts(into, from);
+		for (const [i, k] of keys.entries()) expect([k, into[k]]).toEqual([k, k === 'longestWait' ? 1000 * (i + 1) : 1001 * (i + 1)]);
+		const bigger = emptyCounts();
+		bigger.longestWait = 1e9;
+		expect(mergeCounts(into, bigger).longestWait).toBe(1e9);
+	});
 });

@@ -134,12 +134,29 @@ export function countAgentTime(
 	c.offeredSlotTime += offeredSlots;
 }
 
-const SUMMED_KEYS = (Object.keys(emptyCounts()) as (keyof KpiCounts)[]).filter((k) => k !== 'longestWait');
-
-/** Adds `from` into `into` (sums, and the max of longest waits). */
+/**
+ * Adds `from` into `into` (sums, and the max of longest waits). Spelled out field by field: a
+ * loop over the keys cost 1.0 of 13 s CPU of a 28-day backfill (bench:history), where history
+ * merges one contact's counts at a time; kpi.test.ts checks every field of KpiCounts is summed.
+ */
 export function mergeCounts(into: KpiCounts, from: Readonly<KpiCounts>): KpiCounts {
-	for (const k of SUMMED_KEYS) into[k] += from[k];
+	into.offered += from.offered;
+	into.answered += from.answered;
+	into.abandoned += from.abandoned;
+	into.shortAbandoned += from.shortAbandoned;
+	into.transferred += from.transferred;
+	into.answeredWithinT += from.answeredWithinT;
+	into.abandonedWithinT += from.abandonedWithinT;
+	into.answeredWaitSum += from.answeredWaitSum;
+	into.handled += from.handled;
+	into.handleSum += from.handleSum;
 	if (from.longestWait > into.longestWait) into.longestWait = from.longestWait;
+	into.busyTime += from.busyTime;
+	into.idleTime += from.idleTime;
+	into.busySlotTime += from.busySlotTime;
+	into.offeredSlotTime += from.offeredSlotTime;
+	into.csatAnswers += from.csatAnswers;
+	into.csatPositive += from.csatPositive;
 	return into;
 }
 

@@ -1,17 +1,24 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { wrap } from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Scenario } from '../../../sim/scenario';
-import { traceEvents } from '../../../sim/trace';
 import type { FloorConfig } from '../../lib/domain/floor';
 import { dayKey, dayStart } from '../../lib/domain/time';
-import { emulatedDay } from '../sources/emulated-day';
 import type { Store } from '../store';
-import { deriveHistory } from './rederive';
+import { backfillDay, type BackfillDay, type BackfillDayJob, type BackfillWorkerApi } from './backfill-day';
+import { HistoryRowWriter } from './writer';
 
 /**
  * A fresh install's past: the emulated center's last N days, simulated and written as days of
  * source `backfill`, so reports, the forecast and the planner have honest history from the first
  * start. Each day is the emulator's scenario with its arrivals scaled by a weekly pattern and a
- * seeded day-to-day variation, run through a Floor of its own like an import; the raw events are
- * not kept in the event log, the history rows the Floor derives from them are.
+ * seeded day-to-day variation, run through a Floor of its own like an import (backfill-day.ts);
+ * the raw events are not kept in the event log, the history rows the Floor derives from them are.
+ *
+ * Days are independent, so worker threads compute days beside this thread (one per spare core),
+ * and this thread writes each day's rows in one transaction as they arrive: the same rows as
+ * computing every day here (history-backfill.test.ts compares both).
  */
 
 /** What a backfill did. */
@@ -19,45 +26,104 @@ export interface BackfillResult {
 	readonly days: number;
 	readonly contacts: number;
 	readonly seconds: number;
+	/** Worker threads that helped this thread compute days (and did not fail), and the days they computed. */
+	readonly helpers: number;
+	readonly helperDays: number;
+}
+
+/** Settings of a backfill. */
+export interface BackfillOptions {
+	readonly scenario: Scenario;
+	readonly config: FloorConfig;
+	readonly days: number;
+	readonly now: number;
+	readonly seed: number;
+	/** Worker threads computing days beside this one (default: one per core but this thread's); 0: none. */
+	readonly helpers?: number;
+	/** False: this thread only writes, the helpers compute every day (a test compares their rows with this thread's). */
+	readonly computeHere?: boolean;
+	readonly progress?: (done: number, total: number) => void;
+	/** Told when a worker thread failed (its days are computed in this thread). */
+	readonly log?: (line: string) => void;
 }
 
 /**
  * Writes the `days` days before today (the center's day holding `now`) unless the store already
  * holds any history or events (backfill is for an empty data directory). The emulated day starts
- * at 08:00 local. Returns null when it did nothing.
+ * at 08:00 local. Resolves to null when it did nothing.
  */
-export function backfill(
-	store: Store,
-	options: { scenario: Scenario; config: FloorConfig; days: number; now: number; seed: number; progress?: (done: number, total: number) => void }
-): BackfillResult | null {
+export async function backfill(store: Store, options: BackfillOptions): Promise<BackfillResult | null> {
 	const { scenario, config, days } = options;
 	if (days <= 0) return null;
 	const had = store.db.prepare('SELECT (SELECT count(*) FROM h_days) + (SELECT count(*) FROM events) AS n').get() as { n: number };
 	if (had.n > 0) return null;
 	const t0 = performance.now();
 	const today = dayStart(options.now, config.timeZone, config.resetTime);
-	let contacts = 0;
+	const jobs: BackfillDayJob[] = [];
 	for (let k = days; k >= 1; k--) {
 		// Noon k days back, to step over DST changes, then that day's date.
 		const date = dayKey(dayStart(today - k * 86_400_000 + 12 * 3600_000, config.timeZone, config.resetTime), config.timeZone);
-		const day = emulatedDay(scenario, date, options.seed, config.timeZone);
-		const events = traceEvents(day.scenario, { seed: day.seed, startTs: day.startTs });
-		for (const e of events) if (e.type === 'contact.queued') contacts++;
-		store.transaction(() => deriveHistory(store, config, 'backfill', [events], 'bulk', undefined, new Set([date])));
-		options.progress?.(days - k + 1, days);
+		jobs.push({ scenario, config, date, seed: options.seed });
 	}
-	return { days, contacts, seconds: (performance.now() - t0) / 1000 };
+	const rowWriter = new HistoryRowWriter(store.db, 'bulk');
+	const written = new Set<string>();
+	let contacts = 0;
+	const write = (day: BackfillDay) => {
+		if (day.rows) rowWriter.write(day.rows);
+		written.add(day.date);
+		contacts += day.contacts;
+		options.progress?.(written.size, days);
+	};
+	const helpers = Math.min(days - 1, Math.max(0, options.helpers ?? availableParallelism() - 1));
+	// Days are dealt from one list: this thread and each helper take the next one when free.
+	let next = 0;
+	const threads = Array.from({ length: helpers }, () => new Worker(new URL('../../../workers/backfill-bootstrap.cjs', import.meta.url), { execArgv: [] }));
+	let failed = 0;
+	let helperDays = 0;
+	try {
+		const helping = Promise.allSettled(
+			threads.map(async (thread) => {
+				// comlink never settles a call whose thread died: race each call against the thread's end.
+				const died = new Promise<never>((_, reject) => {
+					thread.once('error', reject);
+					thread.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+				});
+				died.catch(() => {});
+				const remote = wrap<BackfillWorkerApi>(nodeEndpoint(thread));
+				while (next < jobs.length) {
+					write(await Promise.race([remote.day(jobs[next++]!), died]));
+					helperDays++;
+				}
+			})
+		);
+		while ((options.computeHere ?? true) && next < jobs.length) {
+			write(backfillDay(jobs[next++]!));
+			// Let the helpers' finished days in between this thread's own.
+			await new Promise((r) => setImmediate(r));
+		}
+		for (const r of await helping) {
+			if (r.status === 'fulfilled') continue;
+			failed++;
+			options.log?.(`backfill: a worker thread failed (${r.reason instanceof Error ? r.reason.message : String(r.reason)}); its day is computed here`);
+		}
+	} finally {
+		await Promise.all(threads.map((t) => t.terminate()));
+	}
+	// A helper that died costs speed, never days.
+	for (const job of jobs) if (!written.has(job.date)) write(backfillDay(job));
+	return { days, contacts, seconds: (performance.now() - t0) / 1000, helpers: helpers - failed, helperDays };
 }
 
 /** Backfill at server start, with a progress line (rewritten in place on a terminal). */
-export function runBackfill(store: Store, scenario: Scenario, config: FloorConfig, days: number, log: (line: string) => void): void {
+export async function runBackfill(store: Store, scenario: Scenario, config: FloorConfig, days: number, log: (line: string) => void): Promise<void> {
 	const tty = process.stdout.isTTY === true;
-	const r = backfill(store, {
+	const r = await backfill(store, {
 		scenario,
 		config,
 		days,
 		now: Date.now(),
 		seed: 1,
+		log,
 		progress: (done, total) => {
 			if (tty) process.stdout.write(`\rbackfill: day ${done}/${total} of the emulated center`);
 		}

@@ -1,8 +1,9 @@
+import type Database from 'better-sqlite3';
 import type { FloorEvent } from '../../lib/domain/events';
 import { Floor, type FloorConfig } from '../../lib/domain/floor';
 import type { HistorySource } from '../../lib/domain/history';
 import { describeFloor } from './live';
-import { HistoryWriter } from './writer';
+import { HistoryWriter, type HistoryRows } from './writer';
 import type { Store } from '../store';
 
 /**
@@ -34,6 +35,41 @@ export function deriveHistory(
 	onPage?: (events: number) => void,
 	onlyDates: ReadonlySet<string> | null = null
 ): DeriveResult {
+	const r = play(store.db, config, source, pages, mode, onlyDates, (w, events) => {
+		w?.flush();
+		onPage?.(events);
+	});
+	r.writer?.finish();
+	r.writer?.flush();
+	return resultOf(r);
+}
+
+/**
+ * Like deriveHistory in 'bulk' mode, but returns the rows instead of writing them: a worker
+ * thread derives a day without the store, and the main thread writes the rows (HistoryRowWriter).
+ */
+export function deriveHistoryRows(
+	config: FloorConfig,
+	source: HistorySource,
+	events: readonly FloorEvent[],
+	onlyDates: ReadonlySet<string> | null = null
+): DeriveResult & { readonly rows: HistoryRows | null } {
+	const r = play(null, config, source, [events], 'bulk', onlyDates, () => {});
+	r.writer?.finish();
+	const rows = r.writer?.take() ?? null;
+	return { ...resultOf(r), rows };
+}
+
+/** Plays the pages through a Floor observed by a HistoryWriter made on the first event. */
+function play(
+	db: Database.Database | null,
+	config: FloorConfig,
+	source: HistorySource,
+	pages: Iterable<readonly FloorEvent[]>,
+	mode: 'live' | 'bulk',
+	onlyDates: ReadonlySet<string> | null,
+	afterPage: (writer: HistoryWriter | null, events: number) => void
+): Played {
 	let floor = null as Floor | null;
 	let writer = null as HistoryWriter | null;
 	let events = 0;
@@ -43,7 +79,7 @@ export function deriveHistory(
 		for (const e of page) {
 			if (!floor) {
 				const f = new Floor(config, e.ts, { rollDayOnEventTime: true });
-				writer = new HistoryWriter(store.db, source, () => describeFloor(f), mode, onlyDates);
+				writer = new HistoryWriter(db, source, () => describeFloor(f), mode, onlyDates);
 				f.observe(writer);
 				floor = f;
 			}
@@ -52,11 +88,20 @@ export function deriveHistory(
 			else if (out.kind === 'duplicate') duplicates++;
 		}
 		events += page.length;
-		writer?.flush();
-		onPage?.(events);
+		afterPage(writer, events);
 	}
-	writer?.finish();
-	writer?.flush();
+	return { writer, events, anomalies, duplicates };
+}
+
+interface Played {
+	readonly writer: HistoryWriter | null;
+	readonly events: number;
+	readonly anomalies: number;
+	readonly duplicates: number;
+}
+
+/** What a play did, once its writer's rows are written or taken (dates are known then). */
+function resultOf({ writer, events, anomalies, duplicates }: Played): DeriveResult {
 	return { events, anomalies, duplicates, dates: [...(writer?.datesWritten ?? [])].sort() };
 }
 

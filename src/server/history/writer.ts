@@ -3,7 +3,7 @@ import type { Channel } from '../../lib/domain/channels';
 import type { AgentChange, CountsChange, FloorObserver, LegChange } from '../../lib/domain/floor';
 import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
 import { capacityRecord } from '../../lib/domain/history-trace';
-import { emptyCounts, mergeCounts, type KpiCounts } from '../../lib/domain/kpi';
+import { mergeCounts, type KpiCounts } from '../../lib/domain/kpi';
 import { dayKey, dayStart as dayStartOf } from '../../lib/domain/time';
 import { agentTimes } from './agent-time';
 import { KPI_COLUMNS } from './columns';
@@ -40,6 +40,8 @@ export interface FloorDescription {
 export type WriterMode = 'live' | 'bulk';
 
 interface DayInfo {
+	/** `source|date`, made once per day rather than per change. */
+	readonly key: string;
 	readonly source: HistorySource;
 	readonly date: string;
 	readonly dayStart: number;
@@ -47,6 +49,18 @@ interface DayInfo {
 	agentStates: boolean;
 	acw: boolean;
 	csat: boolean;
+	/** Latest change of each stay (by leg id) since the last flush. */
+	readonly legs: Map<string, LegChange>;
+	/** Bulk mode: counts summed per queue, agent ('' for none) and interval start, since the last flush. */
+	readonly sums: Map<string, Map<string, Map<number, CountsRow>>>;
+}
+
+/** Bulk mode: a day's agent rows per agent, in the order the Floor reported them. */
+interface BulkAgentRows {
+	readonly source: HistorySource;
+	readonly date: string;
+	readonly dayStart: number;
+	readonly byAgent: Map<string, AgentRow[]>;
 }
 
 interface CountsRow {
@@ -95,50 +109,54 @@ interface AgentTimeRow {
 	readonly intervals: string;
 }
 
-/** Profiles already written per day, kept at most this many (then forgotten and rewritten: harmless). */
-const MAX_PROFILES_REMEMBERED = 100_000;
+/** One day's h_days row as a flush writes it. */
+interface DayRow {
+	readonly source: HistorySource;
+	readonly date: string;
+	readonly timeZone: string;
+	readonly dayStart: number;
+	readonly dayEnd: number;
+	readonly intervalMs: number;
+	readonly queues: string;
+	readonly status: 'open' | 'closing' | 'final';
+	readonly clock: number;
+	readonly agentStates: number;
+	readonly acw: number;
+	readonly csat: number;
+}
 
-/** Buffers and writes the history rows of one source. */
-export class HistoryWriter implements FloorObserver {
-	#counts: CountsRow[] = [];
-	readonly #bulkCounts = new Map<string, CountsRow>();
-	readonly #legs = new Map<string, { readonly source: HistorySource; readonly date: string; readonly leg: LegChange }>();
-	#agents: AgentRow[] = [];
-	readonly #profiles = new Map<string, ProfileRow>();
-	readonly #profilesWritten = new Set<string>();
-	/** Bulk mode: every agent row of each day, summed into agent time per interval by finish(). */
-	readonly #bulkAgentRows = new Map<string, { readonly source: HistorySource; readonly date: string; readonly dayStart: number; readonly rows: AgentRow[] }>();
-	#agentTime: AgentTimeRow[] = [];
-	readonly #days = new Map<string, DayInfo>();
-	readonly #dateOf = new Map<number, string>();
-	readonly #dayEnds = new Map<string, number>();
-	/** The day of the last change (a shortcut for #day()); cleared with #days. */
-	#lastDay: DayInfo | null = null;
-	/** Source of the changes reported now (set while a batch is applied); null: this writer's own source. */
-	#current: HistorySource | null = null;
-	/** Source of each agent's last change, for changes no event caused (its state carried into a new day). */
-	readonly #agentSource = new Map<string, HistorySource>();
-	/** Orders agent rows of equal time: later writers (a restart) sort after earlier ones. */
-	#n = Date.now() * 1000;
+/**
+ * The rows of one flush, ready to write, as plain data (structured-clonable): what a backfill
+ * worker thread hands the main thread, which writes them with HistoryRowWriter.
+ */
+export interface HistoryRows {
+	readonly days: readonly DayRow[];
+	/**
+	 * h_counts and h_legs rows as the inserts' positional parameters: a worker thread posts a day's
+	 * ~10,000 of them, and arrays of plain values clone and bind far cheaper than objects.
+	 */
+	readonly counts: readonly SqlValue[][];
+	readonly legs: readonly SqlValue[][];
+	readonly agents: readonly AgentRow[];
+	readonly profiles: readonly ProfileRow[];
+	readonly agentTime: readonly AgentTimeRow[];
+}
+
+type SqlValue = string | number | null;
+
+/** Writes HistoryRows to a store's history tables (prepared once per writer). */
+export class HistoryRowWriter {
 	readonly #insertCounts: Database.Statement;
 	readonly #insertLeg: Database.Statement;
 	readonly #insertAgentState: Database.Statement;
 	readonly #insertProfile: Database.Statement;
 	readonly #upsertDay: Database.Statement;
 	readonly #insertAgentTime: Database.Statement;
-	/** Dates that received rows from this writer. */
-	readonly datesWritten = new Set<string>();
-	/** Rows written so far, and flushes that failed (their rows were kept and retried). */
-	readonly stats = { rows: 0, failedFlushes: 0 };
 
 	constructor(
 		private readonly db: Database.Database,
-		/** Source of changes not attributed otherwise (see attribute()). */
-		readonly source: HistorySource,
-		private readonly describe: () => FloorDescription,
-		readonly mode: WriterMode = 'live',
-		/** Dates rows may go to (an import writes only the days it replaced); null: any. */
-		private readonly onlyDates: ReadonlySet<string> | null = null
+		/** `live` keeps rows already there; `bulk` adds counts to the interval's row. */
+		mode: WriterMode
 	) {
 		const cols = KPI_COLUMNS.map((k) => `"${k}"`).join(', ');
 		const vals = KPI_COLUMNS.map(() => '?').join(', ');
@@ -180,6 +198,65 @@ export class HistoryWriter implements FloorObserver {
 		);
 	}
 
+	/** Writes `rows` in one transaction: all of them or, when it throws, none. */
+	write(rows: HistoryRows): void {
+		this.db.transaction(() => {
+			for (const d of rows.days) this.#upsertDay.run(d);
+			// Positional parameters: binding an object of ~25 named keys costs several times the insert itself.
+			for (const r of rows.counts) this.#insertCounts.run(r);
+			for (const r of rows.legs) this.#insertLeg.run(r);
+			for (const r of rows.agents) this.#insertAgentState.run(r);
+			for (const p of rows.profiles) this.#insertProfile.run(p);
+			for (const r of rows.agentTime) this.#insertAgentTime.run(r);
+		})();
+	}
+}
+
+/** Profiles already written per day, kept at most this many (then forgotten and rewritten: harmless). */
+const MAX_PROFILES_REMEMBERED = 100_000;
+
+/** Buffers and writes the history rows of one source. */
+export class HistoryWriter implements FloorObserver {
+	#counts: CountsRow[] = [];
+	/** Summed counts rows held by the days (bulk mode). */
+	#sumRows = 0;
+	#agents: AgentRow[] = [];
+	readonly #profiles = new Map<string, ProfileRow>();
+	/** Agents whose profile row was written, per `source|date` (kept across flushes). */
+	readonly #profilesWritten = new Map<string, Set<string>>();
+	#profilesRemembered = 0;
+	/** Bulk mode: every agent row of each day, summed into agent time per interval by finish(). */
+	readonly #bulkAgentRows = new Map<string, BulkAgentRows>();
+	#agentTime: AgentTimeRow[] = [];
+	readonly #days = new Map<string, DayInfo>();
+	readonly #dateOf = new Map<number, string>();
+	readonly #dayEnds = new Map<string, number>();
+	/** The day of the last change (a shortcut for #day()); cleared with #days. */
+	#lastDay: DayInfo | null = null;
+	/** Source of the changes reported now (set while a batch is applied); null: this writer's own source. */
+	#current: HistorySource | null = null;
+	/** Source of each agent's last change, for changes no event caused (its state carried into a new day). */
+	readonly #agentSource = new Map<string, HistorySource>();
+	/** Orders agent rows of equal time: later writers (a restart) sort after earlier ones. */
+	#n = Date.now() * 1000;
+	/** Writes the rows; made on the first flush (a writer without a database only collects, see take()). */
+	#rowWriter: HistoryRowWriter | null = null;
+	/** Dates that received rows from this writer. */
+	readonly datesWritten = new Set<string>();
+	/** Rows written so far, and flushes that failed (their rows were kept and retried). */
+	readonly stats = { rows: 0, failedFlushes: 0 };
+
+	constructor(
+		/** Where flush() writes; null for a writer whose rows are taken with take() (a worker thread). */
+		private readonly db: Database.Database | null,
+		/** Source of changes not attributed otherwise (see attribute()). */
+		readonly source: HistorySource,
+		private readonly describe: () => FloorDescription,
+		readonly mode: WriterMode = 'live',
+		/** Dates rows may go to (an import writes only the days it replaced); null: any. */
+		private readonly onlyDates: ReadonlySet<string> | null = null
+	) {}
+
 	/**
 	 * Runs `fn`, which applies events to the floor, with the rows of what it changed marked as coming
 	 * from `source`: one live floor hears the emulator and ingest at once, and each keeps its own rows.
@@ -196,7 +273,9 @@ export class HistoryWriter implements FloorObserver {
 
 	/** Rows waiting for flush(). */
 	get pending(): number {
-		return this.#counts.length + this.#bulkCounts.size + this.#legs.size + this.#agents.length + this.#profiles.size + this.#agentTime.length;
+		let legs = 0;
+		for (const d of this.#days.values()) legs += d.legs.size;
+		return this.#counts.length + this.#sumRows + legs + this.#agents.length + this.#profiles.size + this.#agentTime.length;
 	}
 
 	/**
@@ -209,8 +288,9 @@ export class HistoryWriter implements FloorObserver {
 		const desc = this.describe();
 		for (const d of this.#bulkAgentRows.values()) {
 			const dayEnd = this.#dayEnd(d.dayStart, desc);
-			// Stable sort: rows of equal time keep the order the Floor reported them in.
-			const rows = d.rows.sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : a.ts - b.ts));
+			// By agent, then time; a stable sort, so rows of equal time keep the order the Floor reported them in.
+			const rows: AgentRow[] = [];
+			for (const agent of [...d.byAgent.keys()].sort(byCodeUnits)) for (const r of d.byAgent.get(agent)!.sort((a, b) => a.ts - b.ts)) rows.push(r);
 			for (const [agent, perInterval] of agentTimes(rows, d.dayStart, dayEnd, desc.intervalMs)) {
 				const intervals = [...perInterval].sort(([a], [b]) => a - b).map(([start, t]) => ({ start, ...t }));
 				this.#agentTime.push({ source: d.source, date: d.date, agent, intervals: JSON.stringify(intervals) });
@@ -227,11 +307,16 @@ export class HistoryWriter implements FloorObserver {
 			this.#counts.push({ source: day.source, date: day.date, event: c.event, part: c.part, queue: c.queue, channel: c.channel, start: c.start, agent: c.agent, counts: c.delta });
 			return;
 		}
-		const key = `${day.source}|${day.date}|${c.start}|${c.queue}|${c.agent ?? ''}`;
-		const row = this.#bulkCounts.get(key);
+		// Nested maps of the ids the change carries: no key string per change (bench:history, backfill).
+		let byAgent = day.sums.get(c.queue);
+		if (!byAgent) day.sums.set(c.queue, (byAgent = new Map()));
+		let byStart = byAgent.get(c.agent ?? '');
+		if (!byStart) byAgent.set(c.agent ?? '', (byStart = new Map()));
+		const row = byStart.get(c.start);
 		if (row) mergeCounts(row.counts, c.delta);
-		else
-			this.#bulkCounts.set(key, {
+		else {
+			this.#sumRows++;
+			byStart.set(c.start, {
 				source: day.source,
 				date: day.date,
 				event: `sum:${c.start}:${c.queue}:${c.agent ?? ''}`,
@@ -240,8 +325,10 @@ export class HistoryWriter implements FloorObserver {
 				channel: c.channel,
 				start: c.start,
 				agent: c.agent,
-				counts: mergeCounts(emptyCounts(), c.delta)
+				// The Floor hands over a fresh delta (FloorObserver): it becomes the row's sum.
+				counts: c.delta
 			});
+		}
 	}
 
 	leg(l: LegChange): void {
@@ -249,7 +336,7 @@ export class HistoryWriter implements FloorObserver {
 		if (!day) return;
 		if (l.wrapup !== null) day.acw = true;
 		// Later changes of the same stay carry everything earlier ones did: keep the last.
-		this.#legs.set(`${day.source}|${day.date}|${l.leg}`, { source: day.source, date: day.date, leg: l });
+		day.legs.set(l.leg, l);
 	}
 
 	agent(a: AgentChange): void {
@@ -276,17 +363,26 @@ export class HistoryWriter implements FloorObserver {
 			offeredSlots: a.offeredSlots
 		};
 		if (this.mode === 'bulk') {
-			const dayOf = `${source}|${day.date}`;
-			const held = this.#bulkAgentRows.get(dayOf) ?? { source, date: day.date, dayStart: day.dayStart, rows: [] };
-			if (held.rows.length === 0) this.#bulkAgentRows.set(dayOf, held);
-			held.rows.push(row);
+			let held = this.#bulkAgentRows.get(day.key);
+			if (!held) this.#bulkAgentRows.set(day.key, (held = { source, date: day.date, dayStart: day.dayStart, byAgent: new Map() }));
+			const rows = held.byAgent.get(s.id);
+			if (rows) rows.push(row);
+			else held.byAgent.set(s.id, [row]);
 			if (a.cause !== 'contact') this.#agents.push(row);
 		} else this.#agents.push(row);
-		const key = `${source}|${day.date}|${s.id}`;
-		if (a.cause === 'profile' || !this.#profilesWritten.has(key)) {
-			if (this.#profilesWritten.size > MAX_PROFILES_REMEMBERED) this.#profilesWritten.clear();
-			this.#profilesWritten.add(key);
-			this.#profiles.set(key, {
+		let written = this.#profilesWritten.get(day.key);
+		if (a.cause === 'profile' || !written?.has(s.id)) {
+			if (this.#profilesRemembered > MAX_PROFILES_REMEMBERED) {
+				this.#profilesWritten.clear();
+				this.#profilesRemembered = 0;
+				written = undefined;
+			}
+			if (!written) this.#profilesWritten.set(day.key, (written = new Set()));
+			if (!written.has(s.id)) {
+				written.add(s.id);
+				this.#profilesRemembered++;
+			}
+			this.#profiles.set(`${day.key}|${s.id}`, {
 				source,
 				date: day.date,
 				agent: s.id,
@@ -305,44 +401,61 @@ export class HistoryWriter implements FloorObserver {
 	flush(): number {
 		const n = this.pending;
 		if (n === 0 && this.#days.size === 0) return 0;
-		const desc = this.describe();
-		const queues = JSON.stringify(desc.queues);
+		if (!this.db) throw new Error('this history writer has no database: take() its rows');
+		this.#rowWriter ??= new HistoryRowWriter(this.db, this.mode);
 		try {
-			this.db.transaction(() => {
-				for (const d of this.#days.values()) {
-					const dayEnd = this.#dayEnd(d.dayStart, desc);
-					this.#upsertDay.run({
-						source: d.source,
-						date: d.date,
-						timeZone: desc.timeZone,
-						dayStart: d.dayStart,
-						dayEnd,
-						intervalMs: desc.intervalMs,
-						queues,
-						status: this.mode === 'bulk' ? 'final' : Math.max(d.clock, desc.clock) >= dayEnd ? 'closing' : 'open',
-						clock: Math.min(d.clock, dayEnd),
-						agentStates: d.agentStates ? 1 : 0,
-						acw: d.acw ? 1 : 0,
-						csat: d.csat ? 1 : 0
-					});
-				}
-				// Positional parameters: binding an object of ~25 named keys costs several times the insert itself.
-				const insertCounts = (r: CountsRow) => this.#insertCounts.run(r.source, r.date, r.event, r.part, r.queue, r.channel, r.start, r.agent, ...KPI_COLUMNS.map((k) => r.counts[k]));
-				for (const r of this.#counts) insertCounts(r);
-				for (const r of this.#bulkCounts.values()) insertCounts(r);
-				for (const { source, date, leg: l } of this.#legs.values())
-					this.#insertLeg.run(source, date, l.leg, l.contact, l.queue, l.channel, l.priority, l.offered, l.left, l.answered, l.wrapup, l.ended, l.outcome, l.agent, l.transferredTo, l.csat);
-				for (const r of this.#agents) this.#insertAgentState.run(r);
-				for (const p of this.#profiles.values()) this.#insertProfile.run(p);
-				for (const r of this.#agentTime) this.#insertAgentTime.run(r);
-			})();
+			this.#rowWriter.write(this.#rows());
 		} catch (e) {
 			this.stats.failedFlushes++;
 			throw e;
 		}
+		this.#written(n);
+		return n;
+	}
+
+	/** Hands over every buffered row instead of writing it (a worker thread's writer; the caller writes them). */
+	take(): HistoryRows {
+		const n = this.pending;
+		const rows = this.#rows();
+		this.#written(n);
+		return rows;
+	}
+
+	/** The buffered rows, with each day's h_days row as it stands now. */
+	#rows(): HistoryRows {
+		const desc = this.describe();
+		const queues = JSON.stringify(desc.queues);
+		const days = [...this.#days.values()].map((d): DayRow => {
+			const dayEnd = this.#dayEnd(d.dayStart, desc);
+			return {
+				source: d.source,
+				date: d.date,
+				timeZone: desc.timeZone,
+				dayStart: d.dayStart,
+				dayEnd,
+				intervalMs: desc.intervalMs,
+				queues,
+				status: this.mode === 'bulk' ? 'final' : Math.max(d.clock, desc.clock) >= dayEnd ? 'closing' : 'open',
+				clock: Math.min(d.clock, dayEnd),
+				agentStates: d.agentStates ? 1 : 0,
+				acw: d.acw ? 1 : 0,
+				csat: d.csat ? 1 : 0
+			};
+		});
+		const counts = this.#counts.map(countsParams);
+		const legs: SqlValue[][] = [];
+		for (const d of this.#days.values()) {
+			for (const byAgent of d.sums.values()) for (const byStart of byAgent.values()) for (const r of byStart.values()) counts.push(countsParams(r));
+			for (const l of d.legs.values())
+				legs.push([d.source, d.date, l.leg, l.contact, l.queue, l.channel, l.priority, l.offered, l.left, l.answered, l.wrapup, l.ended, l.outcome, l.agent, l.transferredTo, l.csat]);
+		}
+		return { days, counts, legs, agents: this.#agents, profiles: [...this.#profiles.values()], agentTime: this.#agentTime };
+	}
+
+	/** Forgets the rows just written (or taken). */
+	#written(n: number): void {
 		this.#counts = [];
-		this.#bulkCounts.clear();
-		this.#legs.clear();
+		this.#sumRows = 0;
 		this.#agents = [];
 		this.#profiles.clear();
 		this.#agentTime = [];
@@ -350,14 +463,12 @@ export class HistoryWriter implements FloorObserver {
 		this.#days.clear();
 		this.#lastDay = null;
 		this.stats.rows += n;
-		return n;
 	}
 
 	/** Forgets every buffered row (a bulk import that failed half-way is retried from its start). */
 	discard(): void {
 		this.#counts = [];
-		this.#bulkCounts.clear();
-		this.#legs.clear();
+		this.#sumRows = 0;
 		this.#agents = [];
 		this.#profiles.clear();
 		this.#bulkAgentRows.clear();
@@ -395,10 +506,23 @@ export class HistoryWriter implements FloorObserver {
 		const key = `${source}|${date}`;
 		let d = this.#days.get(key);
 		if (!d) {
-			d = { source, date, dayStart, clock: ts, agentStates: false, acw: false, csat: false };
+			d = { key, source, date, dayStart, clock: ts, agentStates: false, acw: false, csat: false, legs: new Map(), sums: new Map() };
 			this.#days.set(key, d);
 		} else if (ts > d.clock) d.clock = ts;
 		this.#lastDay = d;
 		return d;
 	}
 }
+
+/** The h_counts insert's parameters of a row. */
+function countsParams(r: CountsRow): SqlValue[] {
+	const p: SqlValue[] = [r.source, r.date, r.event, r.part, r.queue, r.channel, r.start, r.agent];
+	for (const k of KPI_COLUMNS) p.push(r.counts[k]);
+	return p;
+}
+
+/** Orders strings by UTF-16 code units, like `<` (localeCompare would not). */
+function byCodeUnits(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
