@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryDaysResponse } from '../../src/lib/domain/history';
 import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
@@ -79,6 +80,71 @@ describe('backfill of the emulated center', () => {
 		expect(here.rows.days.map((d) => (d as { date: string }).date)).toEqual(['2026-03-28', '2026-03-29', '2026-03-30']);
 		for (const [table, rows] of Object.entries(here.rows)) expect([table, rows.length > 0]).toEqual([table, true]);
 		expect(threads.rows).toEqual(here.rows);
+	}, 120_000);
+
+	it('a backfill killed half-way is redone whole at the next start: the same rows as one never interrupted', async () => {
+		const scenario = loadScenario(DEFAULT_SCENARIO);
+		const config = withQueues({ ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' }, scenarioQueues(scenario));
+		const now = Date.UTC(2026, 4, 20, 10);
+		const options = { scenario, config, days: 4, now, seed: 3, helpers: 0 };
+		const rowsOf = (store: Store) => {
+			const all = (sql: string) => store.db.prepare(sql).all();
+			return {
+				days: all('SELECT * FROM h_days ORDER BY source, date'),
+				counts: all('SELECT * FROM h_counts ORDER BY source, date, event, part'),
+				legs: all('SELECT * FROM h_legs ORDER BY source, date, leg'),
+				agentStates: all('SELECT source, date, event, agent, ts, cause, activity, presence, reason, busy_slots, offered_slots FROM h_agent_states ORDER BY source, date, agent, ts, n'),
+				agents: all('SELECT * FROM h_agents ORDER BY source, date, agent'),
+				agentTime: all('SELECT * FROM h_agent_time ORDER BY source, date, agent'),
+				meta: all('SELECT * FROM meta ORDER BY key')
+			};
+		};
+		const whole = mkdtempSync(join(tmpdir(), 'sightline-backfill-whole-'));
+		const cut = mkdtempSync(join(tmpdir(), 'sightline-backfill-cut-'));
+		try {
+			const wholeStore = new Store(whole);
+			expect(await backfill(wholeStore, options)).toMatchObject({ days: 4 });
+			const expected = rowsOf(wholeStore);
+			wholeStore.close();
+
+			// A process that SIGKILLs itself once two of the four days are written.
+			const root = resolve(import.meta.dirname, '../..');
+			const child = spawnSync(
+				process.execPath,
+				[
+					'--import',
+					'tsx',
+					'--input-type=module',
+					'-e',
+					`const { backfill } = await import(${JSON.stringify(join(root, 'src/server/history/backfill.ts'))});
+					const { Store } = await import(${JSON.stringify(join(root, 'src/server/store.ts'))});
+					const { loadScenario, DEFAULT_SCENARIO, scenarioQueues } = await import(${JSON.stringify(join(root, 'src/server/sources/emulator.ts'))});
+					const { withQueues } = await import(${JSON.stringify(join(root, 'src/server/floor-config.ts'))});
+					const { DEFAULT_FLOOR_CONFIG } = await import(${JSON.stringify(join(root, 'src/lib/domain/floor.ts'))});
+					const scenario = loadScenario(DEFAULT_SCENARIO);
+					const config = withQueues({ ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' }, scenarioQueues(scenario));
+					await backfill(new Store(${JSON.stringify(cut)}), { scenario, config, days: 4, now: ${now}, seed: 3, helpers: 0, progress: (done) => { if (done === 2) process.kill(process.pid, 'SIGKILL'); } });`
+				],
+				{ cwd: root, encoding: 'utf8' }
+			);
+			expect([child.signal, child.stderr]).toEqual(['SIGKILL', '']);
+			let store = new Store(cut);
+			const left = rowsOf(store);
+			expect(left.days.length).toBe(2);
+			expect(left.meta).toEqual([{ key: 'backfill', value: '1' }]);
+			store.close();
+
+			store = new Store(cut);
+			const logged: string[] = [];
+			expect(await backfill(store, { ...options, log: (l) => logged.push(l) })).toMatchObject({ days: 4 });
+			expect(logged).toEqual(['backfill: the last backfill was cut short; its days are dropped and backfilled again']);
+			expect(rowsOf(store)).toEqual(expected);
+			expect(await backfill(store, options)).toBeNull();
+			store.close();
+		} finally {
+			rmSync(whole, { recursive: true, force: true });
+			rmSync(cut, { recursive: true, force: true });
+		}
 	}, 120_000);
 
 	it('npm start backfills 28 days by default; --backfill 0 turns it off; other sources never', () => {
