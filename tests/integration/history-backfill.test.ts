@@ -8,6 +8,7 @@ import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
 import { parseCliArgs } from '../../src/server/cli-args';
 import { withQueues } from '../../src/server/floor-config';
 import { backfill } from '../../src/server/history/backfill';
+import { HistoryQueries } from '../../src/server/history/queries';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { DEFAULT_SCENARIO, loadScenario, scenarioQueues } from '../../src/server/sources/emulator';
 import { Store } from '../../src/server/store';
@@ -80,6 +81,30 @@ describe('backfill of the emulated center', () => {
 		expect(here.rows.days.map((d) => (d as { date: string }).date)).toEqual(['2026-03-28', '2026-03-29', '2026-03-30']);
 		for (const [table, rows] of Object.entries(here.rows)) expect([table, rows.length > 0]).toEqual([table, true]);
 		expect(threads.rows).toEqual(here.rows);
+	}, 120_000);
+
+	it('stores each day with its summary, the same as computed from the rows when asked for', async () => {
+		const scenario = loadScenario(DEFAULT_SCENARIO);
+		const config = withQueues({ ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' }, scenarioQueues(scenario));
+		const dir = mkdtempSync(join(tmpdir(), 'sightline-backfill-summary-'));
+		const store = new Store(dir);
+		try {
+			await backfill(store, { scenario, config, days: 2, now: Date.UTC(2026, 4, 20, 10), seed: 5, helpers: 0 });
+			const stored = store.db.prepare('SELECT date, summary FROM h_days ORDER BY date').all() as { date: string; summary: string | null }[];
+			expect(stored.map((d) => [d.date, d.summary !== null])).toEqual([
+				['2026-05-18', true],
+				['2026-05-19', true]
+			]);
+			const queries = new HistoryQueries(store.db);
+			const asStored = queries.days();
+			store.db.prepare('UPDATE h_days SET summary = NULL').run();
+			const computed = queries.days();
+			expect(computed.every((d) => d.offered > 1000 && d.agents > 0 && d.occupancy !== null)).toBe(true);
+			expect(asStored).toEqual(computed);
+		} finally {
+			store.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
 	}, 120_000);
 
 	it('a backfill killed half-way is redone whole at the next start: the same rows as one never interrupted', async () => {

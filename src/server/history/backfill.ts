@@ -7,6 +7,7 @@ import type { FloorConfig } from '../../lib/domain/floor';
 import { dayKey, dayStart } from '../../lib/domain/time';
 import type { Store } from '../store';
 import { backfillDay, type BackfillDay, type BackfillDayJob, type BackfillWorkerApi } from './backfill-day';
+import { HistoryQueries } from './queries';
 import { HistoryRowWriter } from './writer';
 
 /**
@@ -84,10 +85,14 @@ export async function backfill(store: Store, options: BackfillOptions): Promise<
 	}
 	store.transaction(() => store.db.prepare(`INSERT INTO meta (key, value) VALUES (${MARK}, '1')`).run());
 	const rowWriter = new HistoryRowWriter(store.db, 'bulk');
+	const queries = new HistoryQueries(store.db);
 	const written = new Set<string>();
 	let contacts = 0;
 	const write = (day: BackfillDay) => {
-		if (day.rows) rowWriter.write(day.rows);
+		if (day.rows) {
+			rowWriter.write(day.rows);
+			queries.storeSummary('backfill', day.date);
+		}
 		written.add(day.date);
 		contacts += day.contacts;
 		options.progress?.(written.size, days);
