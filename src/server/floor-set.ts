@@ -13,6 +13,7 @@ import { DEFAULT_SITE, siteFloorConfig, siteOf, type CenterConfig, type SiteConf
  */
 export class FloorSet {
 	readonly #floors = new Map<string, Floor>();
+	readonly #onFloor: ((site: string, floor: Floor) => void)[] = [];
 	#center: CenterConfig;
 
 	constructor(
@@ -42,7 +43,14 @@ export class FloorSet {
 		if (!config) return undefined;
 		const floor = this.create(siteFloorConfig(this.#center, config), config);
 		this.#floors.set(site, floor);
+		for (const fn of this.#onFloor) fn(site, floor);
 		return floor;
+	}
+
+	/** Calls `fn` for every floor now and for each one made later, before it applies anything (history observes them). */
+	onFloor(fn: (site: string, floor: Floor) => void): void {
+		this.#onFloor.push(fn);
+		for (const [site, floor] of this.#floors) fn(site, floor);
 	}
 
 	/**

@@ -169,8 +169,36 @@ CREATE TABLE h_agent_time (
 	intervals TEXT NOT NULL,
 	PRIMARY KEY (source, date, agent)
 ) WITHOUT ROWID;`)
+	},
+	{
+		version: 5,
+		description: "history per site: every history table gets a site column, first in its key; the rows already stored are the default site's ('main')",
+		up: (db) => {
+			for (const table of SITE_TABLES) addSiteToKey(db, table);
+		}
 	}
 ];
+
+/** The history tables, all keyed by (source, date, …) before version 5 and by (site, source, date, …) since. */
+const SITE_TABLES = ['h_days', 'h_counts', 'h_legs', 'h_agent_states', 'h_agents', 'h_agent_time'] as const;
+
+/**
+ * Rebuilds `table` with `site` as the first column and first part of its primary key (SQLite
+ * cannot change a key in place): the new table is the old definition with the site put in front,
+ * every row is copied as the default site's, then it takes the old one's name.
+ */
+function addSiteToKey(db: Database.Database, table: string): void {
+	const { sql } = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) as { sql: string };
+	const rebuilt = sql
+		.replace(/^CREATE TABLE "?\w+"?\s*\(/, `CREATE TABLE ${table}_v5 (\n\tsite TEXT NOT NULL DEFAULT 'main',`)
+		.replace(/PRIMARY KEY \(source,/, 'PRIMARY KEY (site, source,');
+	if (rebuilt === sql || !rebuilt.includes('PRIMARY KEY (site, source,')) throw new Error(`schema 5: unexpected definition of ${table}`);
+	const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => `"${c.name}"`).join(', ');
+	db.exec(`${rebuilt};
+INSERT INTO ${table}_v5 (site, ${columns}) SELECT 'main', ${columns} FROM ${table};
+DROP TABLE ${table};
+ALTER TABLE ${table}_v5 RENAME TO ${table};`);
+}
 
 /** The schema version this release writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

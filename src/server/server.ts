@@ -173,6 +173,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const floor = floors.main;
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
 	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, graceMs: options.finalAfterHours === undefined ? undefined : options.finalAfterHours * 3600_000, log });
+	// Every site's floor writes its own history (its days in its own time zone and reset).
+	floors.onFloor((site, f) => history.addSite(site, f));
 	// Ingest commits once per tick, just before the flush (a cluster's stream is applied message by message: at once).
 	const commitWaitMs = options.nats ? 0 : Math.min(o.flushMs + 10, 100);
 	const intake = new Intake(floors, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs }, commitWaitMs);
@@ -253,7 +255,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerConfigRoutes(router, deps);
 	registerHistoryRoutes(router, deps);
 	const reports = new ReportService({ store, floorConfig: () => currentConfig(floors) });
-	registerReportRoutes(router, { reports, require: deps.require });
+	registerReportRoutes(router, { reports, require: deps.require, sites: () => floors.center.sites });
 	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floors), require: deps.require, auth: deps.auth });
 	const member = cluster;
 	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}), ...(member ? { clusterReachable: () => member.connected } : {}) });

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { HistoryQueries } from '../../src/server/history/queries';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -281,22 +282,11 @@ describe('days written whole (backfill, import) read back like days written live
 
 describe('schema step 4 (PRAGMA user_version)', () => {
 	it('opens a store of schema 3 with its days, adds the snapshot columns and agent-time table, and stores the snapshot', () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sightline-v2-'));
-		dirs.push(dir);
-		const old = new Database(join(dir, DB_FILE));
-		migrate(old, MIGRATIONS.slice(0, 3));
-		expect(old.pragma('user_version', { simple: true })).toBe(3);
-		old.prepare(
-			`INSERT INTO h_days (source, date, time_zone, day_start, day_end, interval_ms, queues, status, clock) VALUES ('ingest', ?, 'UTC', ?, ?, 900000, '[]', 'final', ?)`
-		).run(D, at('00:00'), midnight, midnight);
-		old.prepare(
-			`INSERT INTO h_counts (source, date, event, part, queue, channel, start, agent, offered, answered) VALUES ('ingest', ?, 'e1', 0, 'billing', 'voice', ?, NULL, 3, 2)`
-		).run(D, at('09:00'));
+		const { dir, old } = storeOfSchema(3);
 		old.close();
 
 		const store = openStore(dir);
-		expect(SCHEMA_VERSION).toBe(4);
-		expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+		expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
 		const cols = (store.db.prepare(`SELECT name FROM pragma_table_info('h_days')`).all() as { name: string }[]).map((c) => c.name);
 		expect(cols).toEqual(expect.arrayContaining(['snapshot', 'changed']));
 		expect(store.db.prepare(`SELECT count(*) AS n FROM h_agent_time`).get()).toEqual({ n: 0 });
@@ -308,6 +298,55 @@ describe('schema step 4 (PRAGMA user_version)', () => {
 		expect(h.queries.day(D, undefined, { agents: false })!.snapshot).toMatchObject({ status: 'final', total: { counts: { offered: 3, answered: 2 } } });
 	});
 });
+
+describe('schema step 5 (history per site)', () => {
+	it('opens a store of schema 4: its rows become the default site\'s, the site leads every history key, and each site reads only its own days', () => {
+		const { dir, old } = storeOfSchema(4);
+		old.prepare(
+			`INSERT INTO h_legs (source, date, leg, contact, queue, channel, priority, offered, outcome) VALUES ('ingest', ?, 'l1', 'c1', 'billing', 'voice', 0, ?, 'answered')`
+		).run(D, at('09:00'));
+		old.prepare(`INSERT INTO h_agents (source, date, agent, name, team, skills, capacity) VALUES ('ingest', ?, 'a1', 'A', 'T', '{}', '{}')`).run(D);
+		old.prepare(
+			`INSERT INTO h_agent_states (source, date, event, agent, ts, n, cause, activity, presence, busy_slots, offered_slots) VALUES ('ingest', ?, 's1', 'a1', ?, 1, 'state', 'idle', 'available', 0, 1)`
+		).run(D, at('09:00'));
+		old.prepare(`INSERT INTO h_agent_time (source, date, agent, intervals) VALUES ('ingest', ?, 'a1', '[]')`).run(D);
+		old.close();
+
+		const store = openStore(dir);
+		expect(SCHEMA_VERSION).toBe(5);
+		expect(store.db.pragma('user_version', { simple: true })).toBe(5);
+		for (const table of ['h_days', 'h_counts', 'h_legs', 'h_agents', 'h_agent_states', 'h_agent_time']) {
+			// Every row kept, as the default site's; the site is the first key column.
+			expect(store.db.prepare(`SELECT site, count(*) AS n FROM ${table} GROUP BY site`).all(), table).toEqual([{ site: 'main', n: 1 }]);
+			const key = (store.db.prepare(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`).all(table) as { name: string }[]).map((c) => c.name);
+			expect(key.slice(0, 3), table).toEqual(['site', 'source', 'date']);
+		}
+		// The same source and date of another site is a row of its own, not a conflict.
+		store.db
+			.prepare(`INSERT INTO h_days (site, source, date, time_zone, day_start, day_end, interval_ms, queues, status, clock) VALUES ('ny', 'ingest', ?, 'America/New_York', ?, ?, 900000, '[]', 'final', ?)`)
+			.run(D, at('05:00'), midnight + 5 * 3600_000, midnight + 5 * 3600_000);
+		expect(new HistoryQueries(store.db).day(D, undefined, { agents: false })!.snapshot.total.counts).toMatchObject({ offered: 3, answered: 2 });
+		expect(new HistoryQueries(store.db, 'ny').day(D, undefined, { agents: false })!.snapshot.total.counts).toMatchObject({ offered: 0, answered: 0 });
+		expect(new HistoryQueries(store.db, 'ny').days().map((d) => d.timeZone)).toEqual(['America/New_York']);
+		expect(new HistoryQueries(store.db, 'paris').days()).toEqual([]);
+	});
+});
+
+/** A store file as release `version` of the schema wrote it, holding one day of 3 offered and 2 answered (left open). */
+function storeOfSchema(version: number): { dir: string; old: Database.Database } {
+	const dir = mkdtempSync(join(tmpdir(), `sightline-v${version}-`));
+	dirs.push(dir);
+	const old = new Database(join(dir, DB_FILE));
+	migrate(old, MIGRATIONS.slice(0, version));
+	expect(old.pragma('user_version', { simple: true })).toBe(version);
+	old.prepare(
+		`INSERT INTO h_days (source, date, time_zone, day_start, day_end, interval_ms, queues, status, clock) VALUES ('ingest', ?, 'UTC', ?, ?, 900000, '[]', 'final', ?)`
+	).run(D, at('00:00'), midnight, midnight);
+	old.prepare(
+		`INSERT INTO h_counts (source, date, event, part, queue, channel, start, agent, offered, answered) VALUES ('ingest', ?, 'e1', 0, 'billing', 'voice', ?, NULL, 3, 2)`
+	).run(D, at('09:00'));
+	return { dir, old };
+}
 
 function history(store: Store) {
 	return new LiveHistory(store, new Floor(config, at('00:00'), { rollDayOnEventTime: false }), { source: 'ingest', log: () => {} }).queries;

@@ -1,6 +1,7 @@
 import type { FloorEvent } from '../../lib/domain/events';
 import type { Floor } from '../../lib/domain/floor';
 import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
+import { DEFAULT_SITE } from '../../lib/domain/sites';
 import { dayKey } from '../../lib/domain/time';
 import type { Store } from '../store';
 import { HistoryQueries } from './queries';
@@ -8,10 +9,18 @@ import { deleteDay, pruneBefore } from './retention';
 import { HistoryWriter, type FloorDescription } from './writer';
 
 /**
- * History of the live floor: the writer observes the Floor, rows are flushed after each applied
- * batch (after the event commit, so a failed commit leaves nothing behind), retried on the next
- * tick when a flush fails, and days move from open to closing to final as time passes.
+ * History of the live floors: a writer observes each site's Floor (rows carry the site, days are
+ * that site's own local days), rows are flushed after each applied batch (after the event commit,
+ * so a failed commit leaves nothing behind), retried on the next tick when a flush fails, and
+ * days move from open to closing to final as each site's clock passes their end.
  */
+
+/** One site's floor and what writes and reads its history. */
+interface SiteHistory {
+	readonly floor: Floor;
+	readonly writer: HistoryWriter;
+	readonly queries: HistoryQueries;
+}
 
 /** Settings of live history. */
 export interface LiveHistoryOptions {
@@ -45,10 +54,12 @@ export function describeFloor(floor: Floor): FloorDescription {
 	return { timeZone: c.timeZone, resetTime: c.resetTime, intervalMs: c.intervalMs, queues, clock: floor.clock };
 }
 
-/** Live history of one floor. */
+/** Live history of the default site's floor and of every other site's added with addSite(). */
 export class LiveHistory {
+	/** The default site's writer and queries. */
 	readonly writer: HistoryWriter;
 	readonly queries: HistoryQueries;
+	readonly #sites = new Map<string, SiteHistory>();
 	readonly #graceMs: number;
 	readonly #retentionDays: number;
 	readonly #log: (line: string) => void;
@@ -63,6 +74,7 @@ export class LiveHistory {
 	) {
 		this.writer = new HistoryWriter(store.db, options.source, () => describeFloor(floor), 'live');
 		this.queries = new HistoryQueries(store.db);
+		this.#sites.set(DEFAULT_SITE, { floor, writer: this.writer, queries: this.queries });
 		this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
 		this.#retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
 		this.#log = options.log ?? ((line) => console.log(line));
@@ -73,6 +85,30 @@ export class LiveHistory {
 		return this.writer.source;
 	}
 
+	/**
+	 * Writes the history of another site's floor from now on (call it when the floor is made,
+	 * before it applies anything). Its rows are ingested traffic: a playback source feeds the
+	 * default site only, so no attribution is needed.
+	 */
+	addSite(site: string, floor: Floor): void {
+		if (this.#sites.has(site)) return;
+		const writer = new HistoryWriter(this.store.db, 'ingest', () => describeFloor(floor), 'live', null, site);
+		floor.observe(writer);
+		this.#sites.set(site, { floor, writer, queries: new HistoryQueries(this.store.db, site) });
+	}
+
+	/** Queries of one site's days; undefined for a site this history does not write. */
+	queriesOf(site: string): HistoryQueries | undefined {
+		return this.#sites.get(site)?.queries;
+	}
+
+	/** Rows buffered and not yet written, over every site. */
+	get pending(): number {
+		let n = 0;
+		for (const s of this.#sites.values()) n += s.writer.pending;
+		return n;
+	}
+
 	/** Runs `fn` (applying events) with the rows of what it changed marked as ingested traffic. */
 	asIngest<T>(fn: () => T): T {
 		return this.writer.attribute('ingest', fn);
@@ -81,7 +117,7 @@ export class LiveHistory {
 	/** Writes the rows of what the floor just applied. A failure is logged once and retried by tick(); returns whether all was written. */
 	flush(): boolean {
 		try {
-			this.writer.flush();
+			for (const s of this.#sites.values()) s.writer.flush();
 			if (this.#failing) this.#log('history rows written again after a failed write');
 			this.#failing = false;
 			return true;
@@ -116,18 +152,18 @@ export class LiveHistory {
 			this.flush();
 		}
 		// Days that ended while the server was down get their snapshot now, not at the first tick.
-		if (this.writer.pending === 0) this.#updateStatus(this.floor.clock);
+		if (this.pending === 0) for (const [site, s] of this.#sites) this.#updateStatus(site, s);
 		return { events, anomalies };
 	}
 
 	/** Called on every hub tick: retries unwritten rows, moves days along (every 10 s), applies retention (hourly). */
 	tick(now: number): void {
-		if (this.writer.pending > 0) this.flush();
+		if (this.pending > 0) this.flush();
 		// Never judge a day final while some of its rows are still unwritten.
-		if (now - this.#statusAt >= STATUS_EVERY_MS && this.writer.pending === 0) {
+		if (now - this.#statusAt >= STATUS_EVERY_MS && this.pending === 0) {
 			this.#statusAt = now;
 			try {
-				this.#updateStatus(this.floor.clock);
+				for (const [site, s] of this.#sites) this.#updateStatus(site, s);
 			} catch (e) {
 				this.#log(`history day status not updated: ${(e as Error).message}`);
 			}
@@ -155,13 +191,14 @@ export class LiveHistory {
 	 * The stored snapshot is rewritten whenever the day's rows changed (a late outcome) until final,
 	 * then frozen.
 	 */
-	#updateStatus(clock: number): void {
+	#updateStatus(site: string, { floor, queries }: SiteHistory): void {
 		const db = this.store.db;
-		db.prepare(`UPDATE h_days SET clock = max(clock, min(?, day_end)) WHERE status = 'open' AND day_start <= ?`).run(clock, clock);
-		db.prepare(`UPDATE h_days SET status = 'closing', changed = 1 WHERE status = 'open' AND day_end <= ?`).run(clock);
+		const clock = floor.clock;
+		db.prepare(`UPDATE h_days SET clock = max(clock, min(?, day_end)) WHERE site = ? AND status = 'open' AND day_start <= ?`).run(clock, site, clock);
+		db.prepare(`UPDATE h_days SET status = 'closing', changed = 1 WHERE site = ? AND status = 'open' AND day_end <= ?`).run(site, clock);
 		// Snapshots first, so a day that becomes final below keeps every outcome written so far.
-		this.queries.storeSnapshots(SNAPSHOTS_PER_TICK);
-		const closing = db.prepare(`SELECT source, date, day_start, day_end, open_contacts FROM h_days WHERE status = 'closing'`).all() as {
+		queries.storeSnapshots(SNAPSHOTS_PER_TICK);
+		const closing = db.prepare(`SELECT source, date, day_start, day_end, open_contacts FROM h_days WHERE site = ? AND status = 'closing'`).all(site) as {
 			source: HistorySource;
 			date: string;
 			day_start: number;
@@ -169,11 +206,11 @@ export class LiveHistory {
 			open_contacts: number;
 		}[];
 		for (const d of closing) {
-			const open = this.floor.openContactsOfferedIn(d.day_start, d.day_end);
+			const open = floor.openContactsOfferedIn(d.day_start, d.day_end);
 			if (open === 0 || clock >= d.day_end + this.#graceMs) {
-				db.prepare(`UPDATE h_days SET status = 'final', final_at = ?, open_contacts = ?, summary = NULL WHERE source = ? AND date = ?`).run(clock, open, d.source, d.date);
+				db.prepare(`UPDATE h_days SET status = 'final', final_at = ?, open_contacts = ?, summary = NULL WHERE site = ? AND source = ? AND date = ?`).run(clock, open, site, d.source, d.date);
 			} else if (open !== d.open_contacts) {
-				db.prepare('UPDATE h_days SET open_contacts = ? WHERE source = ? AND date = ?').run(open, d.source, d.date);
+				db.prepare('UPDATE h_days SET open_contacts = ? WHERE site = ? AND source = ? AND date = ?').run(open, site, d.source, d.date);
 			}
 		}
 	}

@@ -21,6 +21,7 @@ import {
 	type HistoryTraceContact,
 	type HistoryTraceResponse
 } from '../../lib/domain/history';
+import { DEFAULT_SITE } from '../../lib/domain/sites';
 import { traceContact } from '../../lib/domain/history-trace';
 import { computeKpis, emptyCounts, mergeCounts, occupancy, type KpiCounts } from '../../lib/domain/kpi';
 import type { SlFormula } from '../../lib/domain/service-level';
@@ -59,13 +60,17 @@ interface DayRow {
 /** Figures of a day summary that are computed from its rows (cached in h_days.summary). */
 type SummaryFigures = Omit<HistoryDaySummary, 'date' | 'source' | 'timeZone' | 'dayStart' | 'dayEnd' | 'status' | 'recorded'>;
 
-/** Queries over the history tables. */
+/** Queries over the history tables, of one site's days (DESIGN.md, "Sites"). */
 export class HistoryQueries {
-	constructor(private readonly db: Database.Database) {}
+	constructor(
+		private readonly db: Database.Database,
+		/** The site whose days are read (default: the default site). */
+		readonly site: string = DEFAULT_SITE
+	) {}
 
 	/** Every stored day, newest first (summaries computed once and cached until the day changes). */
 	days(): HistoryDaySummary[] {
-		const rows = this.db.prepare('SELECT * FROM h_days ORDER BY date DESC, source').all() as DayRow[];
+		const rows = this.db.prepare('SELECT * FROM h_days WHERE site = ? ORDER BY date DESC, source').all(this.site) as DayRow[];
 		return rows.map((d) => {
 			const figures = d.summary ? (JSON.parse(d.summary) as SummaryFigures) : this.#storeSummary(d);
 			return { date: d.date, source: d.source, timeZone: d.time_zone, dayStart: d.day_start, dayEnd: d.day_end, status: d.status, ...figures, recorded: recordedOf(d) };
@@ -77,19 +82,19 @@ export class HistoryQueries {
 	 * written), so the first days() after a fresh start does not compute 28 of them (~0.6 s).
 	 */
 	storeSummary(source: HistorySource, date: string): void {
-		const d = this.db.prepare('SELECT * FROM h_days WHERE source = ? AND date = ?').get(source, date) as DayRow | undefined;
+		const d = this.db.prepare('SELECT * FROM h_days WHERE site = ? AND source = ? AND date = ?').get(this.site, source, date) as DayRow | undefined;
 		if (d) this.#storeSummary(d);
 	}
 
 	#storeSummary(d: DayRow): SummaryFigures {
 		const figures = this.#summarize(d);
-		this.db.prepare('UPDATE h_days SET summary = ? WHERE source = ? AND date = ?').run(JSON.stringify(figures), d.source, d.date);
+		this.db.prepare('UPDATE h_days SET summary = ? WHERE site = ? AND source = ? AND date = ?').run(JSON.stringify(figures), this.site, d.source, d.date);
 		return figures;
 	}
 
 	/** The sources that hold `date`, in SOURCE_PREFERENCE order. */
 	sourcesOf(date: string): HistorySource[] {
-		const have = new Set((this.db.prepare('SELECT source FROM h_days WHERE date = ?').all(date) as { source: HistorySource }[]).map((r) => r.source));
+		const have = new Set((this.db.prepare('SELECT source FROM h_days WHERE site = ? AND date = ?').all(this.site, date) as { source: HistorySource }[]).map((r) => r.source));
 		return SOURCE_PREFERENCE.filter((s) => have.has(s));
 	}
 
@@ -175,15 +180,15 @@ export class HistoryQueries {
 	 */
 	storeSnapshots(limit: number): number {
 		const due = this.db
-			.prepare(`SELECT source, date FROM h_days WHERE (status = 'closing' AND (changed = 1 OR snapshot IS NULL)) OR (status = 'final' AND snapshot IS NULL) ORDER BY date LIMIT ?`)
-			.all(limit) as { source: HistorySource; date: string }[];
-		const save = this.db.prepare('UPDATE h_days SET snapshot = ?, changed = 0 WHERE source = ? AND date = ?');
+			.prepare(`SELECT source, date FROM h_days WHERE site = ? AND ((status = 'closing' AND (changed = 1 OR snapshot IS NULL)) OR (status = 'final' AND snapshot IS NULL)) ORDER BY date LIMIT ?`)
+			.all(this.site, limit) as { source: HistorySource; date: string }[];
+		const save = this.db.prepare('UPDATE h_days SET snapshot = ?, changed = 0 WHERE site = ? AND source = ? AND date = ?');
 		for (const { source, date } of due) {
 			const day = this.day(date, source, { agents: true, fresh: true, snapshotOnly: true });
 			if (!day) continue;
 			// Status, final time and open contacts live in h_days and are added when read.
 			const { total, channels, queues, agents } = day.snapshot;
-			save.run(JSON.stringify({ total, channels, queues, agents }), source, date);
+			save.run(JSON.stringify({ total, channels, queues, agents }), this.site, source, date);
 		}
 		return due.length;
 	}
@@ -194,11 +199,11 @@ export class HistoryQueries {
 		if (!d) return null;
 		const recorded = recordedOf(d);
 		const legs = this.db
-			.prepare('SELECT * FROM h_legs WHERE source = ? AND date = ? ORDER BY offered, contact, leg')
-			.all(d.source, d.date) as LegRow[];
+			.prepare('SELECT * FROM h_legs WHERE site = ? AND source = ? AND date = ? ORDER BY offered, contact, leg')
+			.all(this.site, d.source, d.date) as LegRow[];
 		const contacts: HistoryTraceContact[] = legs.map((l) => traceContact({ ...l, left: l.left_at, transferredTo: l.transferred_to }, recorded.afterContactWork));
 		const agents: HistoryTraceAgent[] = (
-			this.db.prepare('SELECT agent, name, team, skills, capacity FROM h_agents WHERE source = ? AND date = ? ORDER BY agent').all(d.source, d.date) as {
+			this.db.prepare('SELECT agent, name, team, skills, capacity FROM h_agents WHERE site = ? AND source = ? AND date = ? ORDER BY agent').all(this.site, d.source, d.date) as {
 				agent: string;
 				name: string;
 				team: string;
@@ -209,8 +214,8 @@ export class HistoryQueries {
 		const agentStates = recorded.agentStates
 			? (
 					this.db
-						.prepare(`SELECT agent, ts, presence, reason FROM h_agent_states WHERE source = ? AND date = ? AND cause IN ('state', 'day') ORDER BY ts, n`)
-						.all(d.source, d.date) as { agent: string; ts: number; presence: AgentPresence; reason: string | null }[]
+						.prepare(`SELECT agent, ts, presence, reason FROM h_agent_states WHERE site = ? AND source = ? AND date = ? AND cause IN ('state', 'day') ORDER BY ts, n`)
+						.all(this.site, d.source, d.date) as { agent: string; ts: number; presence: AgentPresence; reason: string | null }[]
 				).map((r) => ({ agent: r.agent, ts: r.ts, state: r.presence, reason: r.presence === 'not-ready' ? r.reason : null }))
 			: [];
 		return {
@@ -230,20 +235,20 @@ export class HistoryQueries {
 	#dayRow(date: string, source: HistorySource | undefined): DayRow | null {
 		const pick = source ?? this.sourcesOf(date)[0];
 		if (!pick) return null;
-		return (this.db.prepare('SELECT * FROM h_days WHERE source = ? AND date = ?').get(pick, date) as DayRow | undefined) ?? null;
+		return (this.db.prepare('SELECT * FROM h_days WHERE site = ? AND source = ? AND date = ?').get(this.site, pick, date) as DayRow | undefined) ?? null;
 	}
 
 	#intervalCounts(d: DayRow): { start: number; queue: string; channel: Channel; counts: KpiCounts }[] {
 		const rows = this.db
-			.prepare(`SELECT start, queue, channel, ${SUM_COUNTS_SQL} FROM h_counts WHERE source = ? AND date = ? GROUP BY start, queue, channel ORDER BY start, queue`)
-			.all(d.source, d.date) as ({ start: number; queue: string; channel: Channel } & Record<string, number>)[];
+			.prepare(`SELECT start, queue, channel, ${SUM_COUNTS_SQL} FROM h_counts WHERE site = ? AND source = ? AND date = ? GROUP BY start, queue, channel ORDER BY start, queue`)
+			.all(this.site, d.source, d.date) as ({ start: number; queue: string; channel: Channel } & Record<string, number>)[];
 		return rows.map((r) => ({ start: r.start, queue: r.queue, channel: r.channel, counts: countsOf(r) }));
 	}
 
 	/** Agent → interval → time, over the day up to what was recorded of it. */
 	#agentTimes(d: DayRow): Map<string, Map<number, AgentTime>> {
 		// Days written whole (backfill, import) store agent time per interval; live days their rows.
-		const summed = this.db.prepare('SELECT agent, intervals FROM h_agent_time WHERE source = ? AND date = ?').all(d.source, d.date) as { agent: string; intervals: string }[];
+		const summed = this.db.prepare('SELECT agent, intervals FROM h_agent_time WHERE site = ? AND source = ? AND date = ?').all(this.site, d.source, d.date) as { agent: string; intervals: string }[];
 		if (summed.length) {
 			const out = new Map<string, Map<number, AgentTime>>();
 			for (const { agent, intervals } of summed) out.set(agent, new Map((JSON.parse(intervals) as (AgentTime & { start: number })[]).map(({ start, ...t }) => [start, t])));
@@ -252,9 +257,9 @@ export class HistoryQueries {
 		const rows = this.db
 			.prepare(
 				`SELECT agent, ts, activity, reason, busy_slots AS busySlots, offered_slots AS offeredSlots FROM h_agent_states
-				 WHERE source = ? AND date = ? ORDER BY agent, ts, n`
+				 WHERE site = ? AND source = ? AND date = ? ORDER BY agent, ts, n`
 			)
-			.all(d.source, d.date) as AgentStateRow[];
+			.all(this.site, d.source, d.date) as AgentStateRow[];
 		// A day still running counts agent time up to the last moment recorded; a past day to its end.
 		return agentTimes(rows, d.day_start, d.status === 'open' ? Math.min(d.day_end, d.clock) : d.day_end, d.interval_ms);
 	}
@@ -264,9 +269,9 @@ export class HistoryQueries {
 		const rows = this.db
 			.prepare(
 				`SELECT agent, start, sum(handled) AS handled, sum(handleSum) AS handleSum FROM h_counts
-				 WHERE source = ? AND date = ? AND agent IS NOT NULL GROUP BY agent, start`
+				 WHERE site = ? AND source = ? AND date = ? AND agent IS NOT NULL GROUP BY agent, start`
 			)
-			.all(d.source, d.date) as { agent: string; start: number; handled: number; handleSum: number }[];
+			.all(this.site, d.source, d.date) as { agent: string; start: number; handled: number; handleSum: number }[];
 		const out = new Map<string, Map<number, { handled: number; handleSum: number }>>();
 		for (const r of rows) (out.get(r.agent) ?? setGet(out, r.agent, new Map())).set(r.start, { handled: r.handled, handleSum: r.handleSum });
 		return out;
@@ -315,7 +320,7 @@ export class HistoryQueries {
 		recorded: HistoryRecorded
 	): HistoryAgentDayRow[] {
 		const profiles = new Map(
-			(this.db.prepare('SELECT agent, name, team FROM h_agents WHERE source = ? AND date = ?').all(d.source, d.date) as { agent: string; name: string; team: string }[]).map((p) => [p.agent, p])
+			(this.db.prepare('SELECT agent, name, team FROM h_agents WHERE site = ? AND source = ? AND date = ?').all(this.site, d.source, d.date) as { agent: string; name: string; team: string }[]).map((p) => [p.agent, p])
 		);
 		const ids = [...new Set([...times.keys(), ...handled.keys()])].sort();
 		return ids.map((agent) => {
@@ -343,7 +348,7 @@ export class HistoryQueries {
 
 	#summarize(d: DayRow): SummaryFigures {
 		const c = countsOf(
-			this.db.prepare(`SELECT ${SUM_COUNTS_SQL} FROM h_counts WHERE source = ? AND date = ?`).get(d.source, d.date) as Record<string, unknown>
+			this.db.prepare(`SELECT ${SUM_COUNTS_SQL} FROM h_counts WHERE site = ? AND source = ? AND date = ?`).get(this.site, d.source, d.date) as Record<string, unknown>
 		);
 		const recorded = recordedOf(d);
 		let occ: number | null = null;
@@ -355,11 +360,11 @@ export class HistoryQueries {
 		const agents = (
 			this.db
 				.prepare(
-					`SELECT count(*) AS n FROM (SELECT agent FROM h_agent_states WHERE source = ? AND date = ? AND cause != 'day'
-					 UNION SELECT agent FROM h_agent_time WHERE source = ? AND date = ?
-					 UNION SELECT agent FROM h_counts WHERE source = ? AND date = ? AND agent IS NOT NULL)`
+					`SELECT count(*) AS n FROM (SELECT agent FROM h_agent_states WHERE site = ? AND source = ? AND date = ? AND cause != 'day'
+					 UNION SELECT agent FROM h_agent_time WHERE site = ? AND source = ? AND date = ?
+					 UNION SELECT agent FROM h_counts WHERE site = ? AND source = ? AND date = ? AND agent IS NOT NULL)`
 				)
-				.get(d.source, d.date, d.source, d.date, d.source, d.date) as { n: number }
+				.get(this.site, d.source, d.date, this.site, d.source, d.date, this.site, d.source, d.date) as { n: number }
 		).n;
 		const { offered, answered, abandoned, shortAbandoned, transferred, serviceLevel, asa, aht, abandonRate } = computeKpis(c, ROLLUP_FORMULA);
 		return { offered, answered, abandoned, shortAbandoned, transferred, serviceLevel, slFormula: ROLLUP_FORMULA, asa, aht, abandonRate, occupancy: occ, agents };

@@ -1,14 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { HistorySource } from '../../lib/domain/history';
+import { DEFAULT_SITE } from '../../lib/domain/sites';
 
-/** Every history table keyed by (source, date). */
+/** Every history table keyed by (site, source, date). */
 const TABLES = ['h_counts', 'h_legs', 'h_agent_states', 'h_agent_time', 'h_agents', 'h_days'] as const;
 
-/** Deletes one day of one source from every history table, in one transaction; returns the rows removed. */
-export function deleteDay(db: Database.Database, date: string, source: HistorySource): number {
+/** Deletes one day of one source of one site (default: the default site) from every history table, in one transaction; returns the rows removed. */
+export function deleteDay(db: Database.Database, date: string, source: HistorySource, site: string = DEFAULT_SITE): number {
 	return db.transaction(() => {
 		let n = 0;
-		for (const t of TABLES) n += db.prepare(`DELETE FROM ${t} WHERE source = ? AND date = ?`).run(source, date).changes;
+		for (const t of TABLES) n += db.prepare(`DELETE FROM ${t} WHERE site = ? AND source = ? AND date = ?`).run(site, source, date).changes;
 		return n;
 	})();
 }

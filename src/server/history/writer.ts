@@ -4,6 +4,7 @@ import type { AgentChange, CountsChange, FloorObserver, LegChange } from '../../
 import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
 import { capacityRecord } from '../../lib/domain/history-trace';
 import { mergeCounts, type KpiCounts } from '../../lib/domain/kpi';
+import { DEFAULT_SITE } from '../../lib/domain/sites';
 import { dayKey, dayStart as dayStartOf } from '../../lib/domain/time';
 import { agentTimes } from './agent-time';
 import { KPI_COLUMNS } from './columns';
@@ -156,7 +157,9 @@ export class HistoryRowWriter {
 	constructor(
 		private readonly db: Database.Database,
 		/** `live` keeps rows already there; `bulk` adds counts to the interval's row. */
-		mode: WriterMode
+		mode: WriterMode,
+		/** The site every row is written under (its first key column; DESIGN.md, "Sites"). */
+		private readonly site: string = DEFAULT_SITE
 	) {
 		const cols = KPI_COLUMNS.map((k) => `"${k}"`).join(', ');
 		const vals = KPI_COLUMNS.map(() => '?').join(', ');
@@ -165,13 +168,13 @@ export class HistoryRowWriter {
 				? 'ON CONFLICT DO NOTHING'
 				: `ON CONFLICT DO UPDATE SET ${KPI_COLUMNS.map((k) => (k === 'longestWait' ? `"${k}" = max("${k}", excluded."${k}")` : `"${k}" = "${k}" + excluded."${k}"`)).join(', ')}`;
 		this.#insertCounts = db.prepare(
-			`INSERT INTO h_counts (source, date, event, part, queue, channel, start, agent, ${cols})
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${vals}) ${conflict}`
+			`INSERT INTO h_counts (site, source, date, event, part, queue, channel, start, agent, ${cols})
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${vals}) ${conflict}`
 		);
 		// A stay's row is rewritten as it progresses; times only fill in and an outcome never reverts to open.
 		this.#insertLeg = db.prepare(
-			`INSERT INTO h_legs (source, date, leg, contact, queue, channel, priority, offered, left_at, answered, wrapup, ended, outcome, agent, transferred_to, csat)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			`INSERT INTO h_legs (site, source, date, leg, contact, queue, channel, priority, offered, left_at, answered, wrapup, ended, outcome, agent, transferred_to, csat)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT DO UPDATE SET
 			   left_at = coalesce(excluded.left_at, left_at), answered = coalesce(excluded.answered, answered),
 			   wrapup = coalesce(excluded.wrapup, wrapup), ended = coalesce(excluded.ended, ended),
@@ -180,18 +183,18 @@ export class HistoryRowWriter {
 			   csat = coalesce(excluded.csat, csat)`
 		);
 		this.#insertAgentState = db.prepare(
-			`INSERT OR IGNORE INTO h_agent_states (source, date, event, agent, ts, n, cause, activity, presence, reason, busy_slots, offered_slots)
-			 VALUES (@source, @date, @event, @agent, @ts, @n, @cause, @activity, @presence, @reason, @busySlots, @offeredSlots)`
+			`INSERT OR IGNORE INTO h_agent_states (site, source, date, event, agent, ts, n, cause, activity, presence, reason, busy_slots, offered_slots)
+			 VALUES (?, @source, @date, @event, @agent, @ts, @n, @cause, @activity, @presence, @reason, @busySlots, @offeredSlots)`
 		);
 		this.#insertProfile = db.prepare(
-			`INSERT OR REPLACE INTO h_agents (source, date, agent, name, team, skills, capacity) VALUES (@source, @date, @agent, @name, @team, @skills, @capacity)`
+			`INSERT OR REPLACE INTO h_agents (site, source, date, agent, name, team, skills, capacity) VALUES (?, @source, @date, @agent, @name, @team, @skills, @capacity)`
 		);
 		this.#insertAgentTime = db.prepare(
-			'INSERT OR REPLACE INTO h_agent_time (source, date, agent, intervals) VALUES (@source, @date, @agent, @intervals)'
+			'INSERT OR REPLACE INTO h_agent_time (site, source, date, agent, intervals) VALUES (?, @source, @date, @agent, @intervals)'
 		);
 		this.#upsertDay = db.prepare(
-			`INSERT INTO h_days (source, date, time_zone, day_start, day_end, interval_ms, queues, status, clock, rec_agent_states, rec_acw, rec_csat)
-			 VALUES (@source, @date, @timeZone, @dayStart, @dayEnd, @intervalMs, @queues, @status, @clock, @agentStates, @acw, @csat)
+			`INSERT INTO h_days (site, source, date, time_zone, day_start, day_end, interval_ms, queues, status, clock, rec_agent_states, rec_acw, rec_csat)
+			 VALUES (?, @source, @date, @timeZone, @dayStart, @dayEnd, @intervalMs, @queues, @status, @clock, @agentStates, @acw, @csat)
 			 ON CONFLICT DO UPDATE SET clock = max(clock, excluded.clock), queues = excluded.queues, summary = NULL, changed = 1,
 			   rec_agent_states = max(rec_agent_states, excluded.rec_agent_states), rec_acw = max(rec_acw, excluded.rec_acw),
 			   rec_csat = max(rec_csat, excluded.rec_csat)`
@@ -200,14 +203,15 @@ export class HistoryRowWriter {
 
 	/** Writes `rows` in one transaction: all of them or, when it throws, none. */
 	write(rows: HistoryRows): void {
+		const site = this.site;
 		this.db.transaction(() => {
-			for (const d of rows.days) this.#upsertDay.run(d);
+			for (const d of rows.days) this.#upsertDay.run(site, d);
 			// Positional parameters: binding an object of ~25 named keys costs several times the insert itself.
-			for (const r of rows.counts) this.#insertCounts.run(r);
-			for (const r of rows.legs) this.#insertLeg.run(r);
-			for (const r of rows.agents) this.#insertAgentState.run(r);
-			for (const p of rows.profiles) this.#insertProfile.run(p);
-			for (const r of rows.agentTime) this.#insertAgentTime.run(r);
+			for (const r of rows.counts) this.#insertCounts.run(site, r);
+			for (const r of rows.legs) this.#insertLeg.run(site, r);
+			for (const r of rows.agents) this.#insertAgentState.run(site, r);
+			for (const p of rows.profiles) this.#insertProfile.run(site, p);
+			for (const r of rows.agentTime) this.#insertAgentTime.run(site, r);
 		})();
 	}
 }
@@ -254,7 +258,9 @@ export class HistoryWriter implements FloorObserver {
 		private readonly describe: () => FloorDescription,
 		readonly mode: WriterMode = 'live',
 		/** Dates rows may go to (an import writes only the days it replaced); null: any. */
-		private readonly onlyDates: ReadonlySet<string> | null = null
+		private readonly onlyDates: ReadonlySet<string> | null = null,
+		/** The site of the floor it follows: every row is written under it. */
+		readonly site: string = DEFAULT_SITE
 	) {}
 
 	/**
@@ -402,7 +408,7 @@ export class HistoryWriter implements FloorObserver {
 		const n = this.pending;
 		if (n === 0 && this.#days.size === 0) return 0;
 		if (!this.db) throw new Error('this history writer has no database: take() its rows');
-		this.#rowWriter ??= new HistoryRowWriter(this.db, this.mode);
+		this.#rowWriter ??= new HistoryRowWriter(this.db, this.mode, this.site);
 		try {
 			this.#rowWriter.write(this.#rows());
 		} catch (e) {

@@ -6,6 +6,7 @@ import { buildDayReport, type DayReport } from '../../lib/reports/day';
 import type { DayInput, IntervalInput } from '../../lib/reports/input';
 import { buildRange, type RangeReport } from '../../lib/reports/range';
 import { DEFAULT_REPORT_SETTINGS, parseReportSettings, versionInForce, type ReportSettings } from '../../lib/reports/settings';
+import { DEFAULT_SITE, type SiteConfig } from '../../lib/domain/sites';
 import { HistoryQueries } from '../history/queries';
 import type { Store } from '../store';
 
@@ -24,8 +25,8 @@ const SETTINGS_KEY = 'default';
 /** What the service reads. */
 export interface ReportServiceDeps {
 	readonly store: Store;
-	/** The live floor's config (time zone, reset, interval length, queues including those events added). */
-	readonly floorConfig: () => FloorConfig;
+	/** The live center's config (time zone, reset, interval length, queues including those events added, sites). */
+	readonly floorConfig: () => FloorConfig & { readonly sites?: readonly SiteConfig[] };
 }
 
 /** Day, range and comparison reports from the store. */
@@ -46,16 +47,17 @@ export class ReportService {
 		return { ok: true, version, settings: r.settings };
 	}
 
-	/** What the day's report is built from; null when the store holds nothing for that day. */
-	dayInput(date: string): DayInput | null {
-		const live = this.deps.floorConfig();
-		// The day's bounds come from the live time zone; the config in force that day is then read back.
+	/** What the day's report of `site` (default: the default site) is built from; null when the store holds nothing for that day. */
+	dayInput(date: string, site: string = DEFAULT_SITE): DayInput | null {
+		const center = this.deps.floorConfig();
+		const live = onSite(center, site, center);
+		// The day's bounds come from the site's live time zone; the config in force that day is then read back.
 		const approx = dayBounds(date, live.timeZone, live.resetTime);
-		const floorV = versionInForce(this.deps.store.configVersions<FloorConfig>('floor', 'default'), approx.end);
-		const cfg: FloorConfig = floorV ? { ...live, ...floorV.body } : live;
+		const floorV = versionInForce(this.deps.store.configVersions<FloorConfig & { readonly sites?: readonly SiteConfig[] }>('floor', 'default'), approx.end);
+		const cfg: FloorConfig = floorV ? onSite({ ...center, ...floorV.body }, site, live) : live;
 		const { start, end } = dayBounds(date, cfg.timeZone, cfg.resetTime);
-		// The history API's day (what the Floor decided), from the preferred source of that date.
-		const day = new HistoryQueries(this.deps.store.db).day(date, undefined, { agents: true });
+		// The history API's day (what the site's Floor decided), from the preferred source of that date.
+		const day = new HistoryQueries(this.deps.store.db, site).day(date, undefined, { agents: true });
 		if (!day || day.intervals.length === 0) return null;
 		// Queues as the history recorded them that day, then the config in force, then the live floor's.
 		const queues = mergeQueues(mergeQueues(day.queues, cfg.queues), live.queues);
@@ -80,28 +82,38 @@ export class ReportService {
 		};
 	}
 
-	/** A day's report, or null when the store holds nothing for it. */
-	day(date: string): DayReport | null {
-		const input = this.dayInput(date);
+	/** A day's report of `site`, or null when the store holds nothing for it. */
+	day(date: string, site: string = DEFAULT_SITE): DayReport | null {
+		const input = this.dayInput(date, site);
 		return input ? buildDayReport(input) : null;
 	}
 
-	/** Daily figures from `from` to `to` inclusive. */
-	range(from: string, to: string): RangeReport {
+	/** Daily figures of `site` from `from` to `to` inclusive. */
+	range(from: string, to: string, site: string = DEFAULT_SITE): RangeReport {
 		const reports = datesBetween(from, to)
-			.map((d) => this.day(d))
+			.map((d) => this.day(d, site))
 			.filter((r): r is DayReport => r !== null);
 		return buildRange(from, to, reports);
 	}
 
 	/** `day` against `other`; null (with which one) when either has no history. */
-	compare(day: string, other: string): { ok: true; comparison: Comparison } | { ok: false; missing: string } {
-		const a = this.day(day);
+	compare(day: string, other: string, site: string = DEFAULT_SITE): { ok: true; comparison: Comparison } | { ok: false; missing: string } {
+		const a = this.day(day, site);
 		if (!a) return { ok: false, missing: day };
-		const b = this.day(other);
+		const b = this.day(other, site);
 		if (!b) return { ok: false, missing: other };
 		return { ok: true, comparison: compareDays(a, b) };
 	}
+}
+
+/**
+ * `config` on the clock of `site`: its own time zone and reset as that config lists them; when it
+ * does not list the site (a version stored before the site was added), `fallback`'s.
+ */
+function onSite<C extends FloorConfig & { readonly sites?: readonly SiteConfig[] }>(config: C, site: string, fallback: FloorConfig): FloorConfig {
+	if (site === DEFAULT_SITE) return config;
+	const s = config.sites?.find((x) => x.id === site);
+	return { ...config, timeZone: s?.timeZone ?? fallback.timeZone, resetTime: s?.resetTime ?? fallback.resetTime };
 }
 
 /** Queues of the config in force, then any the live floor knows that it did not name. */

@@ -8,24 +8,32 @@ import type { RouteDeps } from './deps';
 import { withPlanInForce } from '../history/plan-in-force';
 import { PlanStore } from '../plans/plan-store';
 import { actorOf } from './plans';
+import { HistoryQueries } from '../history/queries';
+import { siteParam } from './site-param';
 
 /**
  * The history API (DESIGN.md, HTTP): the stored days, one day's intervals and snapshot, and its
  * trace; each as JSON or, with `?format=csv`, as CSV. Shapes are in src/lib/domain/history.ts.
  * KPIs are what the wall shows anyway, so days are for viewers; per-agent figures and traces
- * are for supervisors; deleting a day and importing a file are for admins.
+ * are for supervisors; deleting a day and importing a file are for admins. Reads take `?site=`
+ * (default: the default site); deletes and imports are the default site's.
  */
 
 /**
  * Registers GET /api/history/days, GET/DELETE /api/history/days/:date, GET /api/history/days/:date/trace
  * and POST /api/history/import.
  */
-export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'history' | 'auth' | 'store' | 'floor' | 'shareDayDeleted' | 'shareImport'>): void {
+export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'history' | 'auth' | 'store' | 'floor' | 'floors' | 'shareDayDeleted' | 'shareImport'>): void {
 	const { history, auth, store, shareDayDeleted, shareImport } = deps;
 	const isSupervisor = (ctx: HttpContext) => auth.check(bearerToken(ctx.req.authorization), 'supervisor').ok;
+	/** The days of the request's `?site=` (default: the default site's). */
+	const queriesOf = (ctx: HttpContext): HistoryQueries => {
+		const site = siteParam(ctx, deps.floors.center.sites);
+		return history.queriesOf(site) ?? new HistoryQueries(store.db, site);
+	};
 	router
 		.route('get', '/api/history/days', (ctx) => {
-			const days = history.queries.days();
+			const days = queriesOf(ctx).days();
 			if (!wantsCsv(ctx)) return ctx.json(200, { days });
 			csv(
 				ctx,
@@ -53,7 +61,7 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 			const date = dateParam(ctx);
 			// KPIs are what the wall shows anyway; per-agent rows only for supervisors.
 			const agents = isSupervisor(ctx);
-			const day = history.queries.day(date, sourceParam(ctx), { agents });
+			const day = queriesOf(ctx).day(date, sourceParam(ctx), { agents });
 			if (!day) throw notStored(date, ctx);
 			if (!wantsCsv(ctx)) return ctx.json(200, day);
 			const part = ctx.req.query.get('part') ?? 'intervals';
@@ -105,7 +113,7 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 		}, { role: 'viewer' })
 		.route('get', '/api/history/days/:date/trace', (ctx) => {
 			const date = dateParam(ctx);
-			const stored = history.queries.trace(date, sourceParam(ctx));
+			const stored = queriesOf(ctx).trace(date, sourceParam(ctx));
 			if (!stored) throw notStored(date, ctx);
 			const trace = withPlanInForce(stored, new PlanStore(store).liveVersions());
 			if (!wantsCsv(ctx)) return ctx.json(200, trace);

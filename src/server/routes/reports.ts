@@ -2,6 +2,8 @@ import { SL_FORMULA_LABEL } from '../../lib/domain/service-level';
 import { csvFileName, tableCsv } from '../../lib/reports/csv';
 import { compareDate, daysBetween, isDate } from '../../lib/reports/dates';
 import type { DayReport } from '../../lib/reports/day';
+import type { SiteConfig } from '../../lib/domain/sites';
+import { siteParam } from './site-param';
 import { MET_RULE_LABEL } from '../../lib/reports/settings';
 import { agentTable, channelGroupTable, channelTable, comparedIntervalTable, comparisonTable, intervalTable, queueTable, rangeTable, type Table } from '../../lib/reports/tables';
 import type { Role } from '../auth';
@@ -17,6 +19,8 @@ import { MAX_RANGE_DAYS, type ReportService } from '../reports/report-service';
 /** What the report routes need from the composition root. */
 export interface ReportRouteDeps {
 	readonly reports: ReportService;
+	/** The configured sites (a report is of one, `?site=`, default the default site). */
+	readonly sites: () => readonly SiteConfig[];
 	/** Throws a 401/403 HttpError unless the request carries `role`. */
 	readonly require: (ctx: HttpContext, role: Role) => void;
 }
@@ -59,8 +63,9 @@ function dayJson(r: DayReport) {
 /** Registers the report routes. */
 export function registerReportRoutes(router: HttpRouter, deps: ReportRouteDeps): void {
 	const { reports, require } = deps;
-	const dayOr404 = (date: string) => {
-		const r = reports.day(date);
+	const site = (ctx: HttpContext) => siteParam(ctx, deps.sites());
+	const dayOr404 = (date: string, ctx: HttpContext) => {
+		const r = reports.day(date, site(ctx));
 		if (!r) throw new HttpError(404, `no history for ${date}`);
 		return r;
 	};
@@ -80,7 +85,7 @@ export function registerReportRoutes(router: HttpRouter, deps: ReportRouteDeps):
 			require(ctx, 'supervisor');
 			const date = dateParam(ctx.req.params[0] ?? '', 'date');
 			const csv = wantsCsv(ctx);
-			const r = dayOr404(date);
+			const r = dayOr404(date, ctx);
 			if (!r.agents) throw new HttpError(404, `${date} has no agent figures: its source (${r.source}) did not record agent states`);
 			if (csv) sendCsv(ctx, agentTable(r, r.agents), date);
 			else ctx.json(200, { date, agents: r.agents });
@@ -90,7 +95,7 @@ export function registerReportRoutes(router: HttpRouter, deps: ReportRouteDeps):
 			const date = dateParam(ctx.req.params[0] ?? '', 'date');
 			const csv = wantsCsv(ctx);
 			const table = csv ? pick(ctx, 'table', ['intervals', 'queues', 'channels', 'groups'] as const) : null;
-			const r = dayOr404(date);
+			const r = dayOr404(date, ctx);
 			if (table === 'intervals') sendCsv(ctx, intervalTable(r), date);
 			else if (table === 'queues') sendCsv(ctx, queueTable(r), date);
 			else if (table === 'channels') sendCsv(ctx, channelTable(r), date);
@@ -105,7 +110,7 @@ export function registerReportRoutes(router: HttpRouter, deps: ReportRouteDeps):
 			if (span < 1) throw new HttpError(400, `from (${from}) must not be after to (${to})`);
 			if (span > MAX_RANGE_DAYS) throw new HttpError(400, `a range spans at most ${MAX_RANGE_DAYS} days, asked for ${span}`);
 			const csv = wantsCsv(ctx);
-			const r = reports.range(from, to);
+			const r = reports.range(from, to, site(ctx));
 			if (csv) sendCsv(ctx, rangeTable(r), `${from}_${to}`);
 			else ctx.json(200, r);
 		})
@@ -117,7 +122,7 @@ export function registerReportRoutes(router: HttpRouter, deps: ReportRouteDeps):
 			if (!other) throw new HttpError(400, `with must be previous, last-week or a date YYYY-MM-DD, got ${shown(w)}`);
 			const csv = wantsCsv(ctx);
 			const table = csv ? pick(ctx, 'table', ['headline', 'intervals'] as const) : null;
-			const r = reports.compare(day, other);
+			const r = reports.compare(day, other, site(ctx));
 			if (!r.ok) throw new HttpError(404, `no history for ${r.missing}`);
 			const c = r.comparison;
 			if (table === 'headline') sendCsv(ctx, comparisonTable(c), `${day}_vs_${other}`);
