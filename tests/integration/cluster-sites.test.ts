@@ -9,7 +9,7 @@ import { spawnServer, type ServerProcess } from '../helpers/server-process';
 import { LiveClient } from './helpers/live-client';
 import { startNats, type TestNats } from './helpers/nats';
 
-/** Sites in a cluster: events of two sites ingested on one instance show on the other's boards of each site (real nats-server). */
+/** Sites in a cluster: events of two sites ingested on one instance show on the other's boards of each site, and in its history of each site (real nats-server). */
 
 let nats: TestNats;
 const dirs: string[] = [];
@@ -97,6 +97,14 @@ describe('sites in a cluster', () => {
 		// Applied in order on b: no answered-before-queued anomaly however the runs were cut by site.
 		const anomalies = /^sightline_anomalies_total (\S+)$/m.exec(await (await fetch(`${b.url}/metrics`)).text());
 		expect(Number(anomalies?.[1])).toBe(0);
+
+		// b writes each site's history from the stream: its New York days hold New York's contacts only.
+		const historyOn = async (s: ServerProcess, site: string) =>
+			((await (await fetch(`${s.url}/api/history/days?site=${site}`, { headers: { authorization: `Bearer ${s.tokens.admin}` } })).json()) as { days: { offered: number; answered: number; timeZone: string }[] }).days;
+		await until('b: ny history holds 3', async () => (await historyOn(b, 'ny')).some((d) => d.offered === 3));
+		expect((await historyOn(b, 'ny')).map((d) => [d.timeZone, d.offered, d.answered])).toEqual([['America/New_York', 3, 3]]);
+		await until('b: main history holds 2', async () => (await historyOn(b, 'main')).some((d) => d.offered === 2));
+		expect((await historyOn(b, 'main')).map((d) => [d.timeZone, d.offered, d.answered])).toEqual([['Europe/Berlin', 2, 2]]);
 
 		// An event of a site not configured is refused by the instance it reaches, before the stream.
 		const bad = await fetch(`${a.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.tokens.ingest}` }, body: JSON.stringify(handled(now + 50, 'paris')) });
