@@ -108,6 +108,19 @@ test('opens on yesterday; calendar marks days; pick, step, compare, export, prin
 	await expect(chart.getByRole('status')).toContainText('Offered');
 	await saveScreenshot(page, 'reports-hover.png');
 
+	// The ASA chart of all channels mixes seconds and hours, so it has no target line; one group's chart has that group's.
+	const asaChart = page.getByTestId('interval-chart').filter({ hasText: 'Average speed of answer' });
+	await expect(asaChart).toContainText('all channels');
+	await expect(asaChart.locator('.key', { hasText: 'target' })).toHaveCount(0);
+	const hms = (s: number) => `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+	await page.getByTestId('chart-scope').getByLabel('Email').check();
+	await expect(asaChart).toContainText('Email');
+	await expect(asaChart.locator('.key', { hasText: 'target' })).toHaveText(`target ${hms(asaTarget('email'))}`);
+	await page.getByTestId('chart-scope').getByLabel('Voice').check();
+	await expect(asaChart.locator('.key', { hasText: 'target' })).toContainText(`target 0:${String(asaTarget('voice')).padStart(2, '0')}`);
+	await saveScreenshot(page, 'reports-charts-voice.png');
+	await page.getByTestId('chart-scope').getByLabel('All channels').check();
+
 	// Step back a day with the keyboard, then pick a day in the calendar (the month shown is the day's).
 	const before = shift(yesterday, -1);
 	await page.locator('h1').click();

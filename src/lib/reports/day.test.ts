@@ -249,6 +249,30 @@ describe('channel groups', () => {
 		expect(lines[2]).toContain(',14400,');
 	});
 
+	it("each group's interval figures come from its own contacts of that interval, and add up to the floor's", () => {
+		const slotOf = (c: Raw) => Math.floor((c.at * 1000) / IV);
+		for (const [g, list] of [['voice', voice], ['email', email]] as const) {
+			const rowsOf = groupOf(g)?.intervals ?? [];
+			expect(rowsOf).toHaveLength(96);
+			const busy = [...new Set(list.map(slotOf))];
+			expect(busy.length).toBeGreaterThan(20);
+			for (const i of busy) {
+				const want = expected(list.filter((c) => slotOf(c) === i));
+				const got = rowsOf[i]?.kpis;
+				expect(got?.offered).toBe(want.offered);
+				expect(got?.abandoned).toBe(want.abandoned);
+				if (want.answered > 0) expect(got?.asa).toBeCloseTo(want.asa, 9);
+				else expect(got?.asa).toBeNull();
+				// A group's interval carries no occupancy: an agent's time is not one channel group's.
+				expect(got?.occupancy).toBeNull();
+			}
+		}
+		r.intervals.forEach((row, i) => {
+			expect(r.groups.reduce((s, g) => s + (g.intervals[i]?.counts.offered ?? 0), 0)).toBe(row.counts.offered);
+			expect(r.groups.reduce((s, g) => s + (g.intervals[i]?.counts.answered ?? 0), 0)).toBe(row.counts.answered);
+		});
+	});
+
 	it('a comparison has per-group differences', () => {
 		const c = compareDays(r, buildDayReport(input(voice)));
 		expect(c.groups.find((g) => g.key === 'voice')?.diffs.asa.diff).toBeCloseTo(0, 9);

@@ -62,6 +62,8 @@ export interface ChannelGroupRow extends GroupRow {
 	readonly targets: GroupTargets;
 	/** GROUP_TARGETS order. */
 	readonly judgements: readonly Judgement[];
+	/** The group's own interval figures (its channels' interval counts summed), for charts judged against its targets. */
+	readonly intervals: readonly IntervalRow[];
 }
 
 /** One interval of the day (all queues together). */
@@ -130,6 +132,12 @@ export function buildDayReport(input: DayInput): DayReport {
 	const perInterval = Array.from({ length: n }, emptyCounts);
 	const perQueue = new Map<string, { channel: Channel; counts: KpiCounts }>();
 	const perChannel = new Map<Channel, KpiCounts>();
+	const perChannelInterval = new Map<Channel, KpiCounts[]>();
+	const mergeSlot = (ch: Channel, i: number, c: Readonly<KpiCounts>) => {
+		let slots = perChannelInterval.get(ch);
+		if (!slots) perChannelInterval.set(ch, (slots = Array.from({ length: n }, emptyCounts)));
+		mergeCounts(slots[i] ?? emptyCounts(), c);
+	};
 	for (const r of input.intervals) {
 		const i = slot(r.start);
 		if (i < 0 || i >= n) continue;
@@ -138,14 +146,20 @@ export function buildDayReport(input: DayInput): DayReport {
 			const q = perQueue.get(r.queue) ?? { channel: r.channel, counts: emptyCounts() };
 			mergeCounts(q.counts, r.counts);
 			perQueue.set(r.queue, q);
-			if (!hasChannel) mergeInto(perChannel, r.channel, r.counts);
+			if (!hasChannel) {
+				mergeInto(perChannel, r.channel, r.counts);
+				mergeSlot(r.channel, i, r.counts);
+			}
 			if (!hasTotal) mergeCounts(perInterval[i] ?? emptyCounts(), r.counts);
 		} else if (r.channel === '*') {
 			mergeCounts(perInterval[i] ?? emptyCounts(), r.counts);
 		} else {
 			mergeInto(perChannel, r.channel, r.counts);
+			mergeSlot(r.channel, i, r.counts);
 		}
 	}
+	const intervalRows = (slots: readonly KpiCounts[], agentTimeHere: boolean): IntervalRow[] =>
+		slots.map((c, i) => ({ start: input.dayStart + i * input.intervalMs, counts: c, kpis: recordedKpis(c, formula, agentTimeHere) }));
 
 	const totalCounts = sumCounts(perInterval);
 	const agentTime = input.recorded.agentStates;
@@ -180,7 +194,12 @@ export function buildDayReport(input: DayInput): DayReport {
 				...group(g, GROUP_LABEL[g], '*', counts, kpis, formula, null, targets.serviceLevel),
 				group: g,
 				targets,
-				judgements: GROUP_TARGETS.map((kpi) => judgement(kpi, kpis[kpi], targets[kpi]))
+				judgements: GROUP_TARGETS.map((kpi) => judgement(kpi, kpis[kpi], targets[kpi])),
+				// An agent's time is not one group's (blended agents), so group intervals carry no occupancy.
+				intervals: intervalRows(
+					Array.from({ length: n }, (_, i) => sumCounts(chans.map((c) => perChannelInterval.get(c)?.[i] ?? emptyCounts()))),
+					false
+				)
 			}
 		];
 	});
@@ -203,7 +222,7 @@ export function buildDayReport(input: DayInput): DayReport {
 		judgements,
 		groups,
 		met: verdict(input.settings, total, queues, groups),
-		intervals: perInterval.map((c, i) => ({ start: input.dayStart + i * input.intervalMs, counts: c, kpis: recordedKpis(c, formula, agentTime) })),
+		intervals: intervalRows(perInterval, agentTime),
 		queues,
 		channels,
 		agents: input.agents ? input.agents.map(agentRow) : null
