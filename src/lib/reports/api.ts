@@ -40,32 +40,44 @@ async function getJson<T>(path: string, token?: string, absent: readonly number[
 	return JSON.parse(text) as T;
 }
 
-/** A day's report, or null without history. */
-export function fetchDay(date: string): Promise<DayReportJson | null> {
-	return getJson(`/api/reports/day/${date}`);
+/** `path` of `site`: the default site's URLs stay as they were before sites. */
+function ofSite(path: string, site: string): string {
+	return site === 'main' ? path : `${path}${path.includes('?') ? '&' : '?'}site=${encodeURIComponent(site)}`;
 }
 
-/** A range of days. */
-export async function fetchRange(from: string, to: string): Promise<RangeReport> {
-	const r = await getJson<RangeReport>(`/api/reports/range?from=${from}&to=${to}`);
+/** A day's report of `site`, or null without history. */
+export function fetchDay(date: string, site = 'main'): Promise<DayReportJson | null> {
+	return getJson(ofSite(`/api/reports/day/${date}`, site));
+}
+
+/** A range of days of `site`. */
+export async function fetchRange(from: string, to: string, site = 'main'): Promise<RangeReport> {
+	const r = await getJson<RangeReport>(ofSite(`/api/reports/range?from=${from}&to=${to}`, site));
 	if (!r) throw new ReportApiError(404, `no range ${from}..${to}`);
 	return r;
 }
 
 /** A comparison, or null when either day has no history. */
-export function fetchComparison(day: string, other: string): Promise<ComparisonJson | null> {
-	return getJson(`/api/reports/compare?day=${day}&with=${other}`);
+export function fetchComparison(day: string, other: string, site = 'main'): Promise<ComparisonJson | null> {
+	return getJson(ofSite(`/api/reports/compare?day=${day}&with=${other}`, site));
 }
 
 /** Per-agent rows (supervisor token); null when the day's source recorded none. */
-export async function fetchAgents(date: string, token: string): Promise<readonly AgentRow[] | null> {
-	return (await getJson<{ agents: AgentRow[] }>(`/api/reports/day/${date}/agents`, token))?.agents ?? null;
+export async function fetchAgents(date: string, token: string, site = 'main'): Promise<readonly AgentRow[] | null> {
+	return (await getJson<{ agents: AgentRow[] }>(ofSite(`/api/reports/day/${date}/agents`, site), token))?.agents ?? null;
 }
 
-/** The center's time zone (to open on its yesterday). */
-export async function fetchTimeZone(): Promise<string> {
-	const c = await getJson<{ timeZone?: string }>('/api/config');
-	return c?.timeZone ?? 'UTC';
+/** A site as the page offers it: its id, name and time zone. */
+export interface ReportSite {
+	readonly id: string;
+	readonly name: string;
+	readonly timeZone: string;
+}
+
+/** The center's sites (the default one first; to open on a site's yesterday in its time zone). */
+export async function fetchSites(): Promise<readonly ReportSite[]> {
+	const c = await getJson<{ timeZone?: string; sites?: ReportSite[] }>('/api/config');
+	return c?.sites?.length ? c.sites : [{ id: 'main', name: 'Main site', timeZone: c?.timeZone ?? 'UTC' }];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { IssuedAccuracy } from '../forecast/accuracy';
-import { fetchAgents, fetchComparison, fetchDay, fetchForecastAccuracy, fetchRange, fetchTimeZone, ReportApiError, type ComparisonJson, type DayReportJson } from './api';
+import { fetchAgents, fetchComparison, fetchDay, fetchForecastAccuracy, fetchRange, fetchSites, ReportApiError, type ReportSite, type ComparisonJson, type DayReportJson } from './api';
 import type { AgentRow } from './day';
 import { addDays, compareDate, isDate, todayIn } from './dates';
 import type { RangeReport } from './range';
@@ -34,6 +34,9 @@ export function weekEnding(date: string): { from: string; to: string } {
 /** The page's state. */
 export class ReportsState {
 	timeZone = $state('UTC');
+	/** The site whose days are shown (`?site=`), and the center's sites. */
+	site = $state('main');
+	sites = $state.raw<readonly ReportSite[]>([]);
 	date = $state('');
 	view = $state<ReportView>('day');
 	compare = $state<CompareChoice>('none');
@@ -65,10 +68,13 @@ export class ReportsState {
 	async init(params: URLSearchParams): Promise<void> {
 		if (typeof localStorage !== 'undefined') this.token = localStorage.getItem(SUPERVISOR_TOKEN_KEY) ?? '';
 		try {
-			this.timeZone = await fetchTimeZone();
+			this.sites = await fetchSites();
 		} catch {
 			// Viewer data needs no token on loopback; elsewhere the day loads will say what is wrong.
 		}
+		const site = this.sites.find((x) => x.id === params.get('site'));
+		if (site) this.site = site.id;
+		this.timeZone = this.sites.find((x) => x.id === this.site)?.timeZone ?? 'UTC';
 		const d = params.get('date');
 		this.date = d && isDate(d) ? d : addDays(todayIn(this.timeZone), -1);
 		const v = params.get('view');
@@ -85,10 +91,22 @@ export class ReportsState {
 	/** The URL query that reopens this view. */
 	query(): string {
 		const q = new URLSearchParams({ date: this.date });
+		if (this.site !== 'main') q.set('site', this.site);
 		if (this.view !== 'day') q.set('view', this.view);
 		const other = this.compare === 'date' ? this.compareWith : this.compare;
 		if (this.compare !== 'none' && other) q.set('compare', other);
 		return q.toString();
+	}
+
+	/** Shows `site`'s days (the same date, its own local day). */
+	pickSite(site: string): Promise<void> {
+		const s = this.sites.find((x) => x.id === site);
+		if (!s || s.id === this.site) return Promise.resolve();
+		this.site = s.id;
+		this.timeZone = s.timeZone;
+		// The calendar was the other site's.
+		this.calendar = null;
+		return this.load();
 	}
 
 	/** Moves by `n` days (keyboard stepping). */
@@ -110,10 +128,10 @@ export class ReportsState {
 		this.error = '';
 		try {
 			const month = monthOf(this.date);
-			const calendar = month.from === this.calendarMonth && this.calendar ? Promise.resolve(this.calendar) : fetchRange(month.from, month.to);
+			const calendar = month.from === this.calendarMonth && this.calendar ? Promise.resolve(this.calendar) : fetchRange(month.from, month.to, this.site);
 			const other = this.otherDate;
 			if (this.view === 'day') {
-				const [report, comparison, cal] = await Promise.all([fetchDay(this.date), other ? fetchComparison(this.date, other) : Promise.resolve(null), calendar]);
+				const [report, comparison, cal] = await Promise.all([fetchDay(this.date, this.site), other ? fetchComparison(this.date, other, this.site) : Promise.resolve(null), calendar]);
 				if (seq !== this.#seq) return;
 				this.report = report;
 				this.comparison = comparison;
@@ -122,7 +140,7 @@ export class ReportsState {
 				await Promise.all([this.loadAgents(seq), this.loadAccuracy(seq)]);
 			} else {
 				const span = this.view === 'week' ? weekEnding(this.date) : month;
-				const [range, cal] = await Promise.all([fetchRange(span.from, span.to), calendar]);
+				const [range, cal] = await Promise.all([fetchRange(span.from, span.to, this.site), calendar]);
 				if (seq !== this.#seq) return;
 				this.range = range;
 				this.#setCalendar(month.from, cal);
@@ -143,7 +161,8 @@ export class ReportsState {
 	async loadAccuracy(seq: number): Promise<void> {
 		this.accuracy = null;
 		this.accuracyMessage = '';
-		if (!this.report) return;
+		// The forecast is the default site's.
+		if (!this.report || this.site !== 'main') return;
 		try {
 			const a = await fetchForecastAccuracy(this.date);
 			if (seq === this.#seq) this.accuracy = a;
@@ -168,7 +187,7 @@ export class ReportsState {
 		this.agentsMessage = '';
 		if (!this.token || !this.report) return;
 		try {
-			const agents = await fetchAgents(this.date, this.token);
+			const agents = await fetchAgents(this.date, this.token, this.site);
 			if (seq !== this.#seq) return;
 			this.agents = agents;
 			if (!agents) this.agentsMessage = `The source of ${this.date} (${this.report.source}) recorded no agent figures.`;
