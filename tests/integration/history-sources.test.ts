@@ -9,7 +9,7 @@ import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig } from '../../src/lib/dom
 import type { HistorySource } from '../../src/lib/domain/history';
 import { resolveSl } from '../../src/lib/domain/service-level';
 import { LiveHistory } from '../../src/server/history/live';
-import { deriveHistory } from '../../src/server/history/rederive';
+import { deriveHistory, rederiveAfterMigration } from '../../src/server/history/rederive';
 import { Intake } from '../../src/server/intake';
 import { Metrics } from '../../src/server/metrics';
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/server/migrations';
@@ -329,6 +329,30 @@ describe('schema step 5 (history per site)', () => {
 		expect(new HistoryQueries(store.db, 'ny').day(D, undefined, { agents: false })!.snapshot.total.counts).toMatchObject({ offered: 0, answered: 0 });
 		expect(new HistoryQueries(store.db, 'ny').days().map((d) => d.timeZone)).toEqual(['America/New_York']);
 		expect(new HistoryQueries(store.db, 'paris').days()).toEqual([]);
+	});
+});
+
+describe('re-deriving after a migration, per site', () => {
+	it("each site's logged events become that site's days on its own clock", () => {
+		const store = openStore();
+		const queued = (id: string, ts: number, site?: string): FloorEvent => ({ type: 'contact.queued', id, ts, contact: id, queue: 'billing', channel: 'voice', ...(site ? { site } : {}) });
+		// 03:00 UTC on the 11th is still the 10th in New York (22:00).
+		const late = Date.parse('2026-03-11T03:00:00Z');
+		store.appendEvents([queued('m1', at('10:00')), queued('m2', at('11:00')), queued('n1', at('10:30'), 'ny'), queued('n2', late, 'ny'), queued('n3', late + 60_000, 'ny')], at('12:00'));
+		store.db.prepare(`INSERT INTO meta (key, value) VALUES ('rederive', '1')`).run();
+		const center = {
+			...config,
+			timeZone: 'UTC',
+			resetTime: '00:00',
+			sites: [
+				{ id: 'main', name: 'Main', timeZone: 'UTC', resetTime: '00:00' },
+				{ id: 'ny', name: 'New York', timeZone: 'America/New_York', resetTime: '00:00' }
+			]
+		};
+		expect(rederiveAfterMigration(store, center, midnight + 86_400_000, () => {})).toBe(5);
+		const days = (site: string) => new HistoryQueries(store.db, site).days().map((d) => [d.date, d.timeZone, d.offered]);
+		expect(days('main')).toEqual([[D, 'UTC', 2]]);
+		expect(days('ny')).toEqual([[D, 'America/New_York', 3]]);
 	});
 });
 

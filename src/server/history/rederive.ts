@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { FloorEvent } from '../../lib/domain/events';
 import { Floor, type FloorConfig } from '../../lib/domain/floor';
 import type { HistorySource } from '../../lib/domain/history';
+import { DEFAULT_SITE, siteFloorConfig, siteOf, type CenterConfig } from '../../lib/domain/sites';
 import { describeFloor } from './live';
 import { HistoryWriter, type HistoryRows } from './writer';
 import type { Store } from '../store';
@@ -33,12 +34,23 @@ export function deriveHistory(
 	pages: Iterable<readonly FloorEvent[]>,
 	mode: 'live' | 'bulk',
 	onPage?: (events: number) => void,
-	onlyDates: ReadonlySet<string> | null = null
+	onlyDates: ReadonlySet<string> | null = null,
+	/** The site the rows are written under (the events are that site's; `config` is on its clock). */
+	site: string = DEFAULT_SITE
 ): DeriveResult {
-	const r = play(store.db, config, source, pages, mode, onlyDates, (w, events) => {
-		w?.flush();
-		onPage?.(events);
-	});
+	const r = play(
+		store.db,
+		config,
+		source,
+		pages,
+		mode,
+		onlyDates,
+		(w, events) => {
+			w?.flush();
+			onPage?.(events);
+		},
+		site
+	);
 	r.writer?.finish();
 	r.writer?.flush();
 	return resultOf(r);
@@ -54,7 +66,7 @@ export function deriveHistoryRows(
 	events: readonly FloorEvent[],
 	onlyDates: ReadonlySet<string> | null = null
 ): DeriveResult & { readonly rows: HistoryRows | null } {
-	const r = play(null, config, source, [events], 'bulk', onlyDates, () => {});
+	const r = play(null, config, source, [events], 'bulk', onlyDates, () => {}, DEFAULT_SITE);
 	r.writer?.finish();
 	const rows = r.writer?.take() ?? null;
 	return { ...resultOf(r), rows };
@@ -68,7 +80,8 @@ function play(
 	pages: Iterable<readonly FloorEvent[]>,
 	mode: 'live' | 'bulk',
 	onlyDates: ReadonlySet<string> | null,
-	afterPage: (writer: HistoryWriter | null, events: number) => void
+	afterPage: (writer: HistoryWriter | null, events: number) => void,
+	site: string = DEFAULT_SITE
 ): Played {
 	let floor = null as Floor | null;
 	let writer = null as HistoryWriter | null;
@@ -79,7 +92,7 @@ function play(
 		for (const e of page) {
 			if (!floor) {
 				const f = new Floor(config, e.ts, { rollDayOnEventTime: true });
-				writer = new HistoryWriter(db, source, () => describeFloor(f), mode, onlyDates);
+				writer = new HistoryWriter(db, source, () => describeFloor(f), mode, onlyDates, site);
 				f.observe(writer);
 				floor = f;
 			}
@@ -108,13 +121,23 @@ function resultOf({ writer, events, anomalies, duplicates }: Played): DeriveResu
 /**
  * After a migration from a release whose history was a second reading of the events, derives
  * every logged day's history from the event log once (days before `until`; the live floor's
- * restart covers the rest). Returns the number of events read, 0 when nothing was due.
+ * restart covers the rest), each site's events on a Floor of its own on its own clock. Returns
+ * the number of events read, 0 when nothing was due.
  */
-export function rederiveAfterMigration(store: Store, config: FloorConfig, until: number, log: (line: string) => void): number {
+export function rederiveAfterMigration(store: Store, center: CenterConfig, until: number, log: (line: string) => void): number {
 	const due = store.db.prepare(`SELECT value FROM meta WHERE key = 'rederive'`).get() as { value: string } | undefined;
 	if (!due) return 0;
-	const r = deriveHistory(store, config, 'ingest', store.eventPages(0, until), 'live');
+	let events = 0;
+	let days = 0;
+	for (const site of center.sites) {
+		const pages = (function* () {
+			for (const page of store.eventPages(0, until)) yield page.filter((e) => siteOf(e) === site.id);
+		})();
+		const r = deriveHistory(store, siteFloorConfig(center, site), 'ingest', pages, 'live', undefined, null, site.id);
+		events += r.events;
+		days += r.dates.length;
+	}
 	store.db.prepare(`DELETE FROM meta WHERE key = 'rederive'`).run();
-	if (r.events) log(`history re-derived from the event log by the Floor: ${r.events} events, ${r.dates.length} days`);
-	return r.events;
+	if (events) log(`history re-derived from the event log by the Floor: ${events} events, ${days} days`);
+	return events;
 }
