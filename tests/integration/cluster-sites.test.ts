@@ -100,10 +100,17 @@ describe('sites in a cluster', () => {
 
 		// b writes each site's history from the stream: its New York days hold New York's contacts only.
 		const historyOn = async (s: ServerProcess, site: string) =>
-			((await (await fetch(`${s.url}/api/history/days?site=${site}`, { headers: { authorization: `Bearer ${s.tokens.admin}` } })).json()) as { days: { offered: number; answered: number; timeZone: string }[] }).days;
+			((await (await fetch(`${s.url}/api/history/days?site=${site}`, { headers: { authorization: `Bearer ${s.tokens.admin}` } })).json()) as { days: { date: string; offered: number; answered: number; timeZone: string }[] }).days;
 		await until('b: ny history holds 3', async () => (await historyOn(b, 'ny')).some((d) => d.offered === 3));
 		expect((await historyOn(b, 'ny')).map((d) => [d.timeZone, d.offered, d.answered])).toEqual([['America/New_York', 3, 3]]);
 		await until('b: main history holds 2', async () => (await historyOn(b, 'main')).some((d) => d.offered === 2));
+		expect((await historyOn(b, 'main')).map((d) => [d.timeZone, d.offered, d.answered])).toEqual([['Europe/Berlin', 2, 2]]);
+
+		// A New York day deleted on a is deleted on b too, and b's default-site day stays.
+		const nyDate = (await historyOn(b, 'ny'))[0]!.date;
+		const del = await fetch(`${a.url}/api/history/days/${nyDate}?source=ingest&site=ny`, { method: 'DELETE', headers: { authorization: `Bearer ${a.tokens.admin}` } });
+		expect(del.status).toBe(200);
+		await until('b: ny day deleted', async () => (await historyOn(b, 'ny')).length === 0);
 		expect((await historyOn(b, 'main')).map((d) => [d.timeZone, d.offered, d.answered])).toEqual([['Europe/Berlin', 2, 2]]);
 
 		// An event of a site not configured is refused by the instance it reaches, before the stream.

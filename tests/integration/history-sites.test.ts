@@ -182,4 +182,29 @@ describe('history per site', () => {
 		expect(figures(await days('main'))).toEqual(figures(daysBefore.main));
 		expect(figures(await days('ny'))).toEqual(figures(daysBefore.ny));
 	});
+
+	it("deleting a day of one site leaves the other site's day of the same date, and is audited with its site", async () => {
+		// A date both sites have a day of (their days differ: each is its own site's local day).
+		const mainDates = (await days('main')).map((d) => d.date);
+		const date = (await days('ny')).map((d) => d.date).find((d) => mainDates.includes(d));
+		expect(date, 'a date of both sites').toBeDefined();
+		const mainBefore = (await days('main')).find((d) => d.date === date);
+		const del = async (q: string) => {
+			const r = await fetch(`${server.url}/api/history/days/${date}?${q}`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.admin}` } });
+			return { status: r.status, body: await r.json() };
+		};
+		expect((await del('source=ingest&site=paris')).status).toBe(400);
+		expect((await days('ny')).some((d) => d.date === date)).toBe(true);
+		const r = await del('source=ingest&site=ny');
+		expect(r.status).toBe(200);
+		expect(r.body).toMatchObject({ date, source: 'ingest', site: 'ny' });
+		expect(r.body.deleted).toBeGreaterThan(0);
+		expect((await days('ny')).some((d) => d.date === date)).toBe(false);
+		expect((await days('main')).find((d) => d.date === date)).toEqual(mainBefore);
+		const audit = (await get('/api/audit', 'admin')).body.audit as { action: string; target: string; detail: string }[];
+		const deletes = audit.filter((l) => l.action === 'history.delete');
+		expect(deletes).toHaveLength(1);
+		expect(deletes[0]?.target).toBe(date);
+		expect(JSON.stringify(deletes[0]?.detail)).toContain('ny');
+	});
 });

@@ -265,6 +265,8 @@ export interface HistoryTraceResponse {
 export interface HistoryDeleteResponse {
 	readonly date: string;
 	readonly source: HistorySource;
+	/** The site whose day it was (`?site=`, default the default site). */
+	readonly site: string;
 	/** History rows removed (0 when the day was not there). */
 	readonly deleted: number;
 }

@@ -181,8 +181,8 @@ export class LiveHistory {
 	}
 
 	/** Deletes one day of one source; returns the rows removed. */
-	deleteDay(date: string, source: HistorySource): number {
-		return deleteDay(this.store.db, date, source);
+	deleteDay(date: string, source: HistorySource, site?: string): number {
+		return deleteDay(this.store.db, date, source, site);
 	}
 
 	/**

@@ -30,6 +30,8 @@ export type ClusterLogRecord =
 			readonly op: 'delete-day';
 			readonly date: string;
 			readonly source: string;
+			/** Absent in records written before history was kept per site: the default site. */
+			readonly site?: string;
 			readonly ts: number;
 			readonly actor: string;
 			readonly origin: string;
@@ -149,7 +151,7 @@ export class ClusterLog {
 			record.op === 'config'
 				? `cfg:${record.origin}:${record.kind}:${record.key}:${record.version}`
 				: record.op === 'delete-day'
-					? `del:${record.origin}:${record.date}:${record.source}:${record.ts}`
+					? `del:${record.origin}:${record.date}:${record.source}:${record.site ?? ''}:${record.ts}`
 					: `imp:${record.id}`;
 		const json = Buffer.from(JSON.stringify(record), 'utf8');
 		const publish = (subject: string, body: string | Uint8Array, msgID: string) =>

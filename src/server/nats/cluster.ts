@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { FloorConfig } from '../../lib/domain/floor';
-import { toCenterConfig } from '../../lib/domain/sites';
+import { DEFAULT_SITE, toCenterConfig } from '../../lib/domain/sites';
 import type { FloorSet } from '../floor-set';
 import type { HistorySource } from '../../lib/domain/history';
 import type { BoardRegistry } from '../boards';
@@ -175,8 +175,8 @@ export class Cluster {
 	 * NATS did not take is refused (the caller answers 503) rather than done on one instance only.
 	 * Every other instance deletes it when it reads the record.
 	 */
-	async shareDayDeleted(date: string, source: HistorySource, actor: string, ts: number): Promise<void> {
-		await this.#log.append({ op: 'delete-day', date, source, actor, ts, origin: this.#instance });
+	async shareDayDeleted(date: string, source: HistorySource, site: string, actor: string, ts: number): Promise<void> {
+		await this.#log.append({ op: 'delete-day', date, source, site, actor, ts, origin: this.#instance });
 	}
 
 	/**
@@ -216,8 +216,10 @@ export class Cluster {
 				const done = store.importConfigVersion(r, r.origin);
 				if (done === 'conflict') log(`cluster: ${r.kind} ${r.key} version ${r.version} from ${r.origin} differs from the one saved here; kept this one`);
 			} else if (r.op === 'delete-day') {
-				const deleted = history.deleteDay(r.date, r.source as HistorySource);
-				store.audit(r.actor, 'history.delete', r.date, { source: r.source, deleted, via: r.origin }, r.ts);
+				// A record from before sites had history names none: it was the default site's.
+				const site = r.site ?? DEFAULT_SITE;
+				const deleted = history.deleteDay(r.date, r.source as HistorySource, site);
+				store.audit(r.actor, 'history.delete', r.date, { source: r.source, site, deleted, via: r.origin }, r.ts);
 			} else {
 				// Every day of the import replaced, and audited, in one transaction: a record read twice replaces again.
 				const t0 = performance.now();

@@ -49,7 +49,7 @@ export interface RouteDeps {
 	/** The live floor's history (writer, queries, day status). */
 	readonly history: LiveHistory;
 	/** In a cluster (`--nats`): shares a deleted day with the other instances before it is deleted here. */
-	readonly shareDayDeleted?: (date: string, source: HistorySource, actor: string, ts: number) => Promise<void>;
+	readonly shareDayDeleted?: (date: string, source: HistorySource, site: string, actor: string, ts: number) => Promise<void>;
 	/** In a cluster: imports on every instance through the cluster log, resolving once applied here. */
 	readonly shareImport?: (prepared: PreparedImport, what: string, actor: string) => Promise<void>;
 }

@@ -137,19 +137,20 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 			const date = dateParam(ctx);
 			const source = sourceParam(ctx);
 			if (!source) throw new HttpError(400, `source is required: one of ${HISTORY_SOURCES.join(', ')}`);
+			const site = siteParam(ctx, deps.floors.center.sites);
 			const actor = actorOf(auth, ctx);
 			const now = Date.now();
 			// In a cluster the delete is shared first: one NATS did not take is not done here either.
 			if (shareDayDeleted) {
 				try {
-					await shareDayDeleted(date, source, actor, now);
+					await shareDayDeleted(date, source, site, actor, now);
 				} catch (e) {
 					throw new HttpError(503, `the delete could not be shared with the other instances (NATS): ${(e as Error).message.slice(0, 200)}; nothing was deleted`);
 				}
 			}
-			const deleted = history.deleteDay(date, source);
-			store.audit(actor, 'history.delete', date, { source, deleted }, now);
-			const body: HistoryDeleteResponse = { date, source, deleted };
+			const deleted = history.deleteDay(date, source, site);
+			store.audit(actor, 'history.delete', date, { source, site, deleted }, now);
+			const body: HistoryDeleteResponse = { date, source, site, deleted };
 			ctx.json(200, body);
 		}, { role: 'admin' })
 		.route('post', '/api/history/import', async (ctx) => {
