@@ -9,6 +9,7 @@ import { withQueues } from '../../src/server/floor-config';
 import { backfill } from '../../src/server/history/backfill';
 import { scaleArrivals } from '../../src/server/sources/emulated-day';
 import { importText } from '../../src/server/history/import';
+import { HistoryQueries } from '../../src/server/history/queries';
 import { DEFAULT_SCENARIO, loadScenario, scenarioQueues } from '../../src/server/sources/emulator';
 import { DB_FILE, Store } from '../../src/server/store';
 import { sharedDataPath } from '../shared-data';
@@ -16,7 +17,7 @@ import { sharedDataPath } from '../shared-data';
 /**
  * `npm run bench:history [-- --days N] [--helpers N] [--file ANONYMOUS_BANK_CSV]`: import speed of the 24-day Anonymous
  * Bank file (calls/s), seconds to backfill N days of the emulated center in one thread and with
- * worker threads helping (default one per core but the main thread's), and store size per day. Each figure is shown
+ * worker threads helping (default one per core but the main thread's), the first day list after it, and store size per day. Each figure is shown
  * beside a baseline measured in the same run (parsing alone; simulating alone), so a slow machine
  * shows as slow baselines rather than as a regression.
  */
@@ -72,14 +73,19 @@ const backfillOnce = async (helpers: number) => {
 	const r = await backfill(store, { scenario, config: withQueues(config, scenarioQueues(scenario)), days: DAYS, now: Date.now(), seed: 1, helpers });
 	const cpuS = cpuSince(c0);
 	const wallS = (performance.now() - t0) / 1000;
+	// The first /api/history/days after the backfill: what a fresh start waits for beyond the backfill.
+	const t1 = performance.now();
+	const listed = new HistoryQueries(store.db).days().length;
+	const daysS = (performance.now() - t1) / 1000;
 	store.db.pragma('wal_checkpoint(TRUNCATE)');
 	store.close();
 	const size = sizeOf(dir);
 	rmSync(dir, { recursive: true, force: true });
-	return { r, wallS, cpuS, size };
+	return { r, wallS, cpuS, size, listed, daysS };
 };
 const seq = await backfillOnce(0);
 const par = await backfillOnce(HELPERS);
 console.log(`backfill ${DAYS} days (${seq.r?.contacts ?? 0} contacts) in one thread in ${seq.wallS.toFixed(2)} s (cpu ${seq.cpuS.toFixed(2)} s)  (baseline: simulating alone ${simS.toFixed(2)} s, ${simCpu})`);
 console.log(`backfill ${DAYS} days (${par.r?.contacts ?? 0} contacts) with ${par.r?.helpers ?? 0} worker threads helping in ${par.wallS.toFixed(2)} s (cpu ${par.cpuS.toFixed(2)} s, incl. starting the threads)`);
+console.log(`         then the first day list (${par.listed} days, as GET /api/history/days) in ${par.daysS.toFixed(3)} s`);
 console.log(`         store ${mb(par.size)} = ${mb(par.size / DAYS)} per day`);
