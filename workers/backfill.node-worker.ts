@@ -1,7 +1,7 @@
 /**
  * Node worker_threads entry of the backfill (src/server/history/backfill.ts): exposes one day's
  * simulation and history projection over comlink's Node adapter; the main thread writes the rows.
- * Started through node-bootstrap.mjs, so it runs as TypeScript.
+ * Started through backfill-bootstrap.cjs (tsx's CommonJS hook), so it runs as TypeScript.
  */
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
