@@ -186,12 +186,12 @@ describe('reserve rules carried by a JSONL trace', () => {
 });
 
 describe('a backfilled day of the bundled multi-skill emulated center', () => {
-	it('replays with the day’s own agent groups and fits its record (abandon within 3 points, ASA within max(20%, 10 s))', () => {
+	it('replays with the day’s own agent groups and fits its record (abandon within 3 points, ASA within max(20%, 10 s))', async () => {
 		const store = tempStore();
 		const center = loadScenario('sim/scenarios/multichannel-day.json');
 		const config = { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC', queues: scenarioQueues(center) };
 		// A Tuesday: the backfill writes the day before "now".
-		backfill(store, { scenario: center, config, days: 1, now: Date.UTC(2026, 11, 2, 12), seed: 1 });
+		await backfill(store, { scenario: center, config, days: 1, now: Date.UTC(2026, 11, 2, 12), seed: 1 });
 		const trace = new HistoryQueries(store.db).trace('2026-12-01', 'backfill');
 		if (!trace) throw new Error('no backfilled day');
 
@@ -231,7 +231,7 @@ describe('reserve rules of the live plan in force on a stored day', () => {
 		dirs.push(dir);
 		const center = loadScenario('sim/scenarios/multichannel-day.json');
 		const store = new Store(dir);
-		backfill(store, { scenario: center, config: { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC', queues: scenarioQueues(center) }, days: 1, now: Date.UTC(2026, 11, 2, 12), seed: 1 });
+		await backfill(store, { scenario: center, config: { ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC', queues: scenarioQueues(center) }, days: 1, now: Date.UTC(2026, 11, 2, 12), seed: 1 });
 		const plan = (effective: string, reserve: Record<string, number>): LivePlan => ({
 			planId: 'p1',
 			planVersion: 1,
