@@ -13,6 +13,7 @@ import { Store } from '../../src/server/store';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
 import { startNats, type TestNats } from './helpers/nats';
 import { startTestServer, type TestServer } from './helpers/server';
+import { until } from './helpers/until';
 import { sharedData } from './helpers/shared-data';
 
 /**
@@ -49,14 +50,8 @@ async function instance(): Promise<ServerProcess> {
 	return s;
 }
 
-async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
-	const end = Date.now() + ms;
-	while (Date.now() < end) {
-		if (await fn()) return;
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
+/** Waits as long as an import of a month may take an instance to apply. */
+const settled = (what: string, fn: () => Promise<boolean> | boolean, ms = 30_000) => until(what, fn, ms, 100);
 
 async function get(s: { url: string; tokens: Readonly<Record<string, string>> }, path: string, role = 'supervisor'): Promise<{ status: number; body: any }> {
 	const res = await fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${s.tokens[role]}` } });
@@ -86,7 +81,7 @@ describe('cluster log: history and large plan versions', () => {
 		expect(out.text()).toMatch(/published 2\d{3} records \(\d+ events\) for 1 day\(s\) to the cluster log/);
 
 		const day = (s: ServerProcess) => get(s, `/api/history/days/${DAY}?source=import`);
-		await until('the imported day on both instances', async () => (await day(a)).status === 200 && (await day(b)).status === 200);
+		await settled('the imported day on both instances', async () => (await day(a)).status === 200 && (await day(b)).status === 200);
 		const onA = await day(a);
 		const onB = await day(b);
 		expect(onB.body).toEqual(onA.body);
@@ -108,7 +103,7 @@ describe('cluster log: history and large plan versions', () => {
 		expect(await importMain([ONE_DAY, '--date', DAY, '--time-zone', 'UTC', '--nats', nats.url], sink().stream, sink().stream)).toBe(0);
 		const audited = async (s: ServerProcess) =>
 			((await get(s, '/api/audit', 'admin')).body.audit as { action: string; target: string; actor: string; detail: string }[]).filter((l) => l.action === 'history.import');
-		await until('the second import on both instances', async () => (await audited(a)).length === 2 && (await audited(b)).length === 2);
+		await settled('the second import on both instances', async () => (await audited(a)).length === 2 && (await audited(b)).length === 2);
 		expect(await listed(a)).toEqual(daysA);
 		expect(await listed(b)).toEqual(daysA);
 		expect((await day(b)).body).toEqual(onA.body);
@@ -119,7 +114,7 @@ describe('cluster log: history and large plan versions', () => {
 
 		// An instance that joins later reads the log from its start: the same day, once.
 		const c = await instance();
-		await until('the imported day on the late instance', async () => (await get(c, `/api/history/days/${DAY}?source=import`)).status === 200);
+		await settled('the imported day on the late instance', async () => (await get(c, `/api/history/days/${DAY}?source=import`)).status === 200);
 		expect((await get(c, `/api/history/days/${DAY}?source=import`)).body).toEqual(onA.body);
 		expect(await listed(c)).toEqual(daysA);
 	});
@@ -140,7 +135,7 @@ describe('cluster log: history and large plan versions', () => {
 		expect(body.badRows).toBe(0);
 		const onB = await get(b, '/api/history/days/2010-08-12?source=import');
 		expect(onB.status).toBe(200);
-		await until('the day imported on b, on a', async () => (await get(a, '/api/history/days/2010-08-12?source=import')).status === 200);
+		await settled('the day imported on b, on a', async () => (await get(a, '/api/history/days/2010-08-12?source=import')).status === 200);
 		expect((await get(a, '/api/history/days/2010-08-12?source=import')).body).toEqual(onB.body);
 		const audit = (await get(a, '/api/audit', 'admin')).body.audit as { action: string; target: string; actor: string }[];
 		expect(audit.find((l) => l.action === 'history.import' && l.target === '2010-08-12')?.actor).toBe('admin (bootstrap token)');
@@ -182,7 +177,7 @@ describe('cluster log: history and large plan versions', () => {
 		}
 		expect(await importMain([ONE_DAY, '--date', '2010-08-10', '--time-zone', 'UTC', '--nats', nats.url], sink().stream, sink().stream)).toBe(0);
 		for (const s of [a, b]) {
-			await until('the import after the orphan parts', async () => (await get(s, '/api/history/days/2010-08-10?source=import')).status === 200);
+			await settled('the import after the orphan parts', async () => (await get(s, '/api/history/days/2010-08-10?source=import')).status === 200);
 			expect((await get(s, '/api/history/days/2010-08-09?source=import')).status).toBe(404);
 		}
 	});
@@ -213,7 +208,7 @@ describe('cluster log: history and large plan versions', () => {
 		expect(saved.status).toBe(201);
 		const { id, version } = (await saved.json()) as { id: string; version: number };
 		const onB = () => get(b, `/api/plans/${id}?version=${version}`);
-		await until('the 1.5 MB plan version on the other instance', async () => (await onB()).status === 200);
+		await settled('the 1.5 MB plan version on the other instance', async () => (await onB()).status === 200);
 		const here = await get(inProcess, `/api/plans/${id}?version=${version}`);
 		expect(here.status).toBe(200);
 		const there = await onB();
@@ -232,7 +227,7 @@ describe('cluster log: history and large plan versions', () => {
 		// The instance notices the lost connection within moments; a save before that is still shared later.
 		let before = await names(a);
 		let refused: Response | null = null;
-		await until('a refuses a plan save', async () => {
+		await settled('a refuses a plan save', async () => {
 			before = await names(a);
 			const r = await postPlan(a);
 			if (r.status !== 503) return false;
@@ -255,9 +250,9 @@ describe('cluster log: history and large plan versions', () => {
 		expect((await get(a, '/api/history/days/2010-08-11?source=import')).status).toBe(404);
 
 		await nats.start();
-		await until('a saves plans again', async () => (await postPlan(a)).status === 201, 20_000);
-		await until('the plans of a on b', async () => (await names(b)) === (await names(a)), 10_000);
+		await settled('a saves plans again', async () => (await postPlan(a)).status === 201, 20_000);
+		await settled('the plans of a on b', async () => (await names(b)) === (await names(a)), 10_000);
 		expect(await importMain([ONE_DAY, '--date', '2010-08-11', '--time-zone', 'UTC', '--nats', nats.url], sink().stream, sink().stream)).toBe(0);
-		for (const s of [a, b]) await until('the import after NATS returned', async () => (await get(s, '/api/history/days/2010-08-11?source=import')).status === 200);
+		for (const s of [a, b]) await settled('the import after NATS returned', async () => (await get(s, '/api/history/days/2010-08-11?source=import')).status === 200);
 	});
 });

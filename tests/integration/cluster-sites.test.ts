@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorEvent } from '../../src/lib/domain/events';
-import type { BoardChanges, BoardView } from '../../src/lib/domain/views';
-import { applyChanges } from '../../src/lib/live/apply';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
-import { LiveClient } from './helpers/live-client';
+import { boardOf, LiveClient } from './helpers/live-client';
 import { startNats, type TestNats } from './helpers/nats';
+import { until } from './helpers/until';
 
 /** Sites in a cluster: events of two sites ingested on one instance show on the other's boards of each site, and in its history of each site (real nats-server). */
 
@@ -36,24 +35,6 @@ async function instance(): Promise<ServerProcess> {
 
 async function admin(s: ServerProcess, method: string, path: string, body: unknown): Promise<Response> {
 	return fetch(`${s.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${s.tokens.admin}` }, body: JSON.stringify(body) });
-}
-
-async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-	const end = Date.now() + ms;
-	while (Date.now() < end) {
-		if (await fn()) return;
-		await new Promise((r) => setTimeout(r, 50));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
-
-function boardOf(c: LiveClient): BoardView | null {
-	let view: BoardView | null = null;
-	for (const { frame } of c.frames) {
-		if (frame.type === 'snapshot') view = frame.floor;
-		else if (frame.type === 'delta' && view) view = applyChanges(view, frame.changes as BoardChanges);
-	}
-	return view;
 }
 
 let n = 0;

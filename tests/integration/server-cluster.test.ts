@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorEvent } from '../../src/lib/domain/events';
-import type { BoardChanges, BoardView } from '../../src/lib/domain/views';
-import { applyChanges } from '../../src/lib/live/apply';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
-import { LiveClient } from './helpers/live-client';
+import { boardOf, LiveClient } from './helpers/live-client';
 import { startNats, type TestNats } from './helpers/nats';
+import { until } from './helpers/until';
 
 /**
  * Two server instances sharing one JetStream event stream on a real nats-server (`--nats URL`):
@@ -62,25 +61,6 @@ async function metric(s: ServerProcess, name: string): Promise<number> {
 	const text = await (await fetch(`${s.url}/metrics`)).text();
 	const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
 	return m ? Number(m[1]) : NaN;
-}
-
-async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-	const end = Date.now() + ms;
-	while (Date.now() < end) {
-		if (await fn()) return;
-		await new Promise((r) => setTimeout(r, 50));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
-
-/** The board as a wallboard would hold it: the snapshot with every delta applied. */
-function boardOf(c: LiveClient): BoardView | null {
-	let view: BoardView | null = null;
-	for (const { frame } of c.frames) {
-		if (frame.type === 'snapshot') view = frame.floor;
-		else if (frame.type === 'delta' && view) view = applyChanges(view, frame.changes as BoardChanges);
-	}
-	return view;
 }
 
 describe('cluster on NATS JetStream', () => {

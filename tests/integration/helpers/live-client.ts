@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import { createCodec, decodeHello, type Codec } from '../../../src/lib/protocol/codec';
 import type { ClientFrame, HelloFrame, ServerFrame } from '../../../src/lib/protocol/frames';
+import type { BoardChanges, BoardView } from '../../../src/lib/domain/views';
+import { applyChanges } from '../../../src/lib/live/apply';
 
 /**
  * A wallboard client for tests: connects to /live, decodes hello with plain msgpack and every
@@ -80,4 +82,14 @@ export class LiveClient {
 	#wake(): void {
 		for (const w of [...this.#waiters]) w();
 	}
+}
+
+/** The board as a wallboard would hold it: the client's snapshot with every later delta applied. */
+export function boardOf(c: LiveClient): BoardView | null {
+	let view: BoardView | null = null;
+	for (const { frame } of c.frames) {
+		if (frame.type === 'snapshot') view = frame.floor;
+		else if (frame.type === 'delta' && view) view = applyChanges(view, frame.changes as BoardChanges);
+	}
+	return view;
 }
