@@ -7,6 +7,8 @@
  * grows together, so a slot is valid in all of them).
  */
 
+import { grown } from './typed-arrays';
+
 /** Slot states. */
 export const C_FREE = 0;
 export const C_WAITING = 1;
@@ -71,32 +73,20 @@ export class ContactTable {
 
 	private grow(capacity: number): void {
 		const old = this.capacity;
-		const i32 = (a: Int32Array) => {
-			const b = new Int32Array(capacity);
-			b.set(a);
-			return b;
-		};
-		const f64 = (a: Float64Array) => {
-			const b = new Float64Array(capacity);
-			b.set(a);
-			return b;
-		};
-		this.queue = i32(this.queue);
-		this.agent = i32(this.agent);
-		this.serial = i32(this.serial);
-		this.wait = i32(this.wait);
-		this.interval = i32(this.interval);
-		const st = new Uint8Array(capacity);
-		st.set(this.state);
-		this.state = st;
-		this.queuedAt = f64(this.queuedAt);
-		this.handle = f64(this.handle);
-		this.wrap = f64(this.wrap);
-		this.patience = f64(this.patience);
-		this.abandonAt = f64(this.abandonAt);
-		this.abandonSeq = f64(this.abandonSeq);
-		this.priority = f64(this.priority);
-		this.order = f64(this.order);
+		this.queue = grown(this.queue, capacity);
+		this.agent = grown(this.agent, capacity);
+		this.serial = grown(this.serial, capacity);
+		this.wait = grown(this.wait, capacity);
+		this.interval = grown(this.interval, capacity);
+		this.state = grown(this.state, capacity);
+		this.queuedAt = grown(this.queuedAt, capacity);
+		this.handle = grown(this.handle, capacity);
+		this.wrap = grown(this.wrap, capacity);
+		this.patience = grown(this.patience, capacity);
+		this.abandonAt = grown(this.abandonAt, capacity);
+		this.abandonSeq = grown(this.abandonSeq, capacity);
+		this.priority = grown(this.priority, capacity);
+		this.order = grown(this.order, capacity);
 		// New slots go on the stack so that the lowest index is handed out first.
 		const free = new Int32Array(capacity);
 		free.set(this.free.subarray(0, this.freeCount));
