@@ -137,7 +137,7 @@ describe('import of the Anonymous Bank files', () => {
 		const before = new HistoryQueries(store.db).days().filter((d) => d.source === 'import').length;
 		expect(before).toBe(24);
 		// A cutoff after every imported date, as a server started today with 400 days kept would use.
-		pruneBefore(store.db, '2100-01-01');
+		pruneBefore(store.db, new Map([['main', '2100-01-01']]));
 		expect(new HistoryQueries(store.db).days().filter((d) => d.source === 'import')).toHaveLength(24);
 	});
 

@@ -2,10 +2,9 @@ import type { FloorEvent } from '../../lib/domain/events';
 import type { Floor } from '../../lib/domain/floor';
 import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
 import { DEFAULT_SITE } from '../../lib/domain/sites';
-import { dayKey } from '../../lib/domain/time';
 import type { Store } from '../store';
 import { HistoryQueries } from './queries';
-import { deleteDay, pruneBefore } from './retention';
+import { deleteDay, pruneBefore, retentionCutoff } from './retention';
 import { HistoryWriter, type FloorDescription } from './writer';
 
 /**
@@ -171,9 +170,10 @@ export class LiveHistory {
 		if (this.#retentionDays > 0 && now - this.#prunedAt >= PRUNE_EVERY_MS) {
 			this.#prunedAt = now;
 			try {
-				const cutoff = dayKey(this.floor.dayStart - this.#retentionDays * 86_400_000, this.floor.config.timeZone);
-				const n = pruneBefore(this.store.db, cutoff);
-				if (n) this.#log(`history: removed ${n} rows of days before ${cutoff} (retention ${this.#retentionDays} days)`);
+				// Each site's days counted on its own calendar: one many hours ahead is already a day further on.
+				const cutoffs = new Map([...this.#sites].map(([site, s]) => [site, retentionCutoff(s.floor.dayStart, s.floor.config.timeZone, this.#retentionDays)]));
+				const n = pruneBefore(this.store.db, cutoffs);
+				if (n) this.#log(`history: removed ${n} rows of days before ${[...cutoffs].map(([site, d]) => `${d} (${site})`).join(', ')} (retention ${this.#retentionDays} days)`);
 			} catch (e) {
 				this.#log(`history retention not applied: ${(e as Error).message}`);
 			}

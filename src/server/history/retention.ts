@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { HistorySource } from '../../lib/domain/history';
 import { DEFAULT_SITE } from '../../lib/domain/sites';
+import { dayKey } from '../../lib/domain/time';
 
 /** Every history table keyed by (site, source, date). */
 const TABLES = ['h_counts', 'h_legs', 'h_agent_states', 'h_agent_time', 'h_agents', 'h_days'] as const;
@@ -21,12 +22,32 @@ export function deleteDay(db: Database.Database, date: string, source: HistorySo
  */
 export const RETAINED_SOURCES: readonly HistorySource[] = ['emulator', 'replay', 'ingest', 'backfill'];
 
-/** Deletes every day before `date` (YYYY-MM-DD) of the recorded sources; returns the rows removed. */
-export function pruneBefore(db: Database.Database, date: string): number {
-	const marks = RETAINED_SOURCES.map(() => '?').join(', ');
+/**
+ * The first date a site keeps with a retention of `days` days: the date of its current day (the
+ * one that began at `dayStart`, in its own time zone) less `days` calendar days. Counted on the
+ * date, not as `days` × 24 h, so a change to or from summer time between does not move it a day.
+ */
+export function retentionCutoff(dayStart: number, timeZone: string, days: number): string {
+	return new Date(Date.parse(`${dayKey(dayStart, timeZone)}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Deletes every day of the recorded sources before its site's first kept date (`cutoffs`: site →
+ * YYYY-MM-DD, from retentionCutoff on the site's own clock: a site hours ahead is a day further on).
+ * Days of a site not in `cutoffs` (no floor this run) go by the default site's; returns the rows removed.
+ */
+export function pruneBefore(db: Database.Database, cutoffs: ReadonlyMap<string, string>): number {
+	const fallback = cutoffs.get(DEFAULT_SITE);
+	if (fallback === undefined) throw new Error(`retention: no cutoff for the default site ${DEFAULT_SITE}`);
+	const sources = RETAINED_SOURCES.map(() => '?').join(', ');
+	const sites = [...cutoffs.keys()];
 	return db.transaction(() => {
 		let n = 0;
-		for (const t of TABLES) n += db.prepare(`DELETE FROM ${t} WHERE date < ? AND source IN (${marks})`).run(date, ...RETAINED_SOURCES).changes;
+		for (const t of TABLES) {
+			const one = db.prepare(`DELETE FROM ${t} WHERE site = ? AND date < ? AND source IN (${sources})`);
+			for (const [site, date] of cutoffs) n += one.run(site, date, ...RETAINED_SOURCES).changes;
+			n += db.prepare(`DELETE FROM ${t} WHERE site NOT IN (${sites.map(() => '?').join(', ')}) AND date < ? AND source IN (${sources})`).run(...sites, fallback, ...RETAINED_SOURCES).changes;
+		}
 		return n;
 	})();
 }
