@@ -33,6 +33,12 @@ export class BoardRegistry {
 
 	/** Validates and saves a board under `id`; returns the board and its version, or the problems. */
 	put(id: string, body: unknown, actor: string, now: number): { ok: true; board: BoardConfig; version: number } | { ok: false; errors: readonly ValidationError[] } {
+		const checked = this.check(id, body);
+		return checked.ok ? { ok: true, board: checked.board, version: this.save(checked.board, actor, now) } : checked;
+	}
+
+	/** Validates a board to be saved under `id` (its sites must be configured ones); returns it or the problems. */
+	check(id: string, body: unknown): { ok: true; board: BoardConfig } | { ok: false; errors: readonly ValidationError[] } {
 		const withId = body !== null && typeof body === 'object' && !Array.isArray(body) && !('id' in body) ? { ...body, id } : body;
 		const parsed = parseBoardConfig(withId);
 		if (!parsed.ok) return parsed;
@@ -42,8 +48,13 @@ export class BoardRegistry {
 			known.some((k) => k.id === s) ? [] : [{ path: `/sites/${i}`, message: `unknown site ${preview(s)}; configured: ${known.map((k) => preview(k.id)).join(', ')}` }]
 		);
 		if (unknown.length) return { ok: false, errors: unknown };
-		const version = this.store.saveConfig('board', id, parsed.board, actor, now);
-		this.#boards.set(id, parsed.board);
-		return { ok: true, board: parsed.board, version };
+		return { ok: true, board: parsed.board };
+	}
+
+	/** Saves a board check() accepted as a new version; returns the version. */
+	save(board: BoardConfig, actor: string, now: number): number {
+		const version = this.store.saveConfig('board', board.id, board, actor, now);
+		this.#boards.set(board.id, board);
+		return version;
 	}
 }

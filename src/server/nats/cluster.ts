@@ -115,12 +115,16 @@ export class Cluster {
 		return cluster;
 	}
 
-	/** Where ingest submits: the stream, acknowledged by JetStream. */
-	readonly sink: EventSink = {
+	/**
+	 * Where ingest submits: the stream, acknowledged by JetStream. `reachable` tells the routes whether
+	 * NATS is reachable now: config saves (boards, floor config, tokens) are refused while it is not.
+	 */
+	readonly sink: EventSink & { readonly reachable: () => boolean } = {
 		submit: async (events) => {
 			const r = await this.#stream.publish(events);
 			return { accepted: events.length - r.duplicates, duplicates: r.duplicates };
-		}
+		},
+		reachable: () => this.#stream.connected
 	};
 
 	/** True while NATS is reachable. */

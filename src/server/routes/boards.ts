@@ -1,11 +1,11 @@
 import type { BoardSaved, BoardsResponse } from '../../lib/api/types';
 import { preview } from '../../lib/domain/result';
 import { HttpError, parseJsonBody, type HttpRouter } from '../http-router';
-import type { RouteDeps } from './deps';
+import { mustReachCluster, type RouteDeps } from './deps';
 
-/** Board configs: list and read (viewer), save (admin; versioned, audited, applied live). */
-export function registerBoardRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'boards' | 'hub'>): void {
-	const { boards, hub } = deps;
+/** Board configs: list and read (viewer), save (admin; versioned, audited, applied live; in a cluster only while NATS shares it). */
+export function registerBoardRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'boards' | 'hub' | 'sink'>): void {
+	const { boards, hub, sink } = deps;
 	router
 		.route(
 			'get',
@@ -33,10 +33,12 @@ export function registerBoardRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'b
 			async (ctx) => {
 				const id = ctx.req.params[0] ?? '';
 				if (hub.hasFloorBoard(id)) throw new HttpError(409, `board ${preview(id)} is a simulation's; stop it first`);
-				const r = boards.put(id, parseJsonBody(await ctx.body()), 'admin', Date.now());
+				const r = boards.check(id, parseJsonBody(await ctx.body()));
 				if (!r.ok) throw new HttpError(400, 'invalid board config', { errors: r.errors });
+				mustReachCluster(sink.reachable);
+				const version = boards.save(r.board, 'admin', Date.now());
 				hub.setBoard(r.board);
-				const body: BoardSaved = { board: r.board, version: r.version };
+				const body: BoardSaved = { board: r.board, version };
 				ctx.json(200, body);
 			},
 			{ role: 'admin' }

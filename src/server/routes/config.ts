@@ -3,11 +3,11 @@ import type { QueueConfig } from '../../lib/domain/floor';
 import { applyConfigInput } from '../floor-config';
 import type { FloorSet } from '../floor-set';
 import { HttpError, parseJsonBody, type HttpRouter } from '../http-router';
-import type { RouteDeps } from './deps';
+import { mustReachCluster, type RouteDeps } from './deps';
 
-/** The center config (viewer reads, admin changes it live; versioned) and the audit log (admin). */
-export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'floors' | 'store'>): void {
-	const { floors, store } = deps;
+/** The center config (viewer reads, admin changes it live; versioned; in a cluster only while NATS shares it) and the audit log (admin). */
+export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'floors' | 'store' | 'sink'>): void {
+	const { floors, store, sink } = deps;
 	router
 		.route('get', '/api/config', (ctx) => ctx.json(200, currentConfig(floors)), { role: 'viewer' })
 		.route(
@@ -16,6 +16,7 @@ export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, '
 			async (ctx) => {
 				const r = applyConfigInput(currentConfig(floors), parseJsonBody(await ctx.body()));
 				if (!r.ok) throw new HttpError(400, 'invalid config', { errors: r.errors });
+				mustReachCluster(sink.reachable);
 				const version = store.saveConfig('floor', 'default', r.value, 'admin', Date.now());
 				floors.configure(r.value);
 				const body: ConfigSaved = { config: currentConfig(floors), version };

@@ -4,7 +4,7 @@ import type { HistorySource } from '../../lib/domain/history';
 import type { LiveHistory } from '../history/live';
 import type { Auth, Role } from '../auth';
 import type { BoardRegistry } from '../boards';
-import type { HttpContext } from '../http-router';
+import { HttpError, type HttpContext } from '../http-router';
 import type { BatchClock } from '../ingest';
 import type { EventSink, Intake } from '../intake';
 import type { LiveHub } from '../live-hub';
@@ -25,8 +25,11 @@ export interface RouteDeps {
 	readonly floors: FloorSet;
 	readonly store: Store;
 	readonly intake: Intake;
-	/** Where ingested batches go: the intake, or the cluster's event stream (`--nats`). */
-	readonly sink: EventSink;
+	/**
+	 * Where ingested batches go: the intake, or the cluster's event stream (`--nats`), which also
+	 * says whether NATS is reachable now (`reachable`): saves the other instances must get need it.
+	 */
+	readonly sink: EventSink & { readonly reachable?: () => boolean };
 	readonly hub: LiveHub;
 	readonly boards: BoardRegistry;
 	readonly metrics: Metrics;
@@ -52,4 +55,14 @@ export interface RouteDeps {
 	readonly shareDayDeleted?: (date: string, source: HistorySource, site: string, actor: string, ts: number) => Promise<void>;
 	/** In a cluster: imports on every instance through the cluster log, resolving once applied here. */
 	readonly shareImport?: (prepared: PreparedImport, what: string, actor: string) => Promise<void>;
+}
+
+/**
+ * In a cluster, a save the other instances must get is refused (503) while NATS, which shares it,
+ * is unreachable (`reachable` false), rather than kept on this instance only, where it would part
+ * from the others' for good. Call it right before saving, after the body was read and checked
+ * (NATS may have gone meanwhile). Without a cluster (`reachable` undefined) it does nothing.
+ */
+export function mustReachCluster(reachable: (() => boolean) | undefined): void {
+	if (reachable && !reachable()) throw new HttpError(503, 'the other instances cannot be reached (NATS is unreachable): nothing was saved; retry when it is back');
 }

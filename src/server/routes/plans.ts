@@ -7,7 +7,7 @@ import { HttpError, parseJsonBody, type HttpContext, type HttpRouter } from '../
 import { baselineOf, checkApply, isPlanFollower, livePlanOf } from '../plans/apply';
 import type { LivePlan, PlanStore } from '../plans/plan-store';
 import { deliver, type RetryPolicy } from '../plans/webhooks';
-import type { RouteDeps } from './deps';
+import { mustReachCluster as refuseUnshared, type RouteDeps } from './deps';
 
 /**
  * Plans (save versions, load, list: the planner), the live plan (apply with confirmation, versions,
@@ -46,9 +46,7 @@ function planId(ctx: HttpContext): string {
 export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): void {
 	const { plans, store, auth, log } = deps;
 	/** Checked right before each save, after the body was read (NATS may have gone meanwhile). */
-	const mustReachCluster = () => {
-		if (deps.clusterReachable && !deps.clusterReachable()) throw new HttpError(503, 'the other instances cannot be reached (NATS is unreachable): nothing was saved; retry when it is back');
-	};
+	const mustReachCluster = () => refuseUnshared(deps.clusterReachable);
 
 	const publish = (plan: LivePlan, actor: string, action: string): number => {
 		mustReachCluster();

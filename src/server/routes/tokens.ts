@@ -1,16 +1,21 @@
 import { ROLES, issuePersonToken, type Auth, type Role } from '../auth';
 import { HttpError, parseJsonBody, type HttpRouter } from '../http-router';
 import type { PlanStore } from '../plans/plan-store';
-import type { RouteDeps } from './deps';
+import { mustReachCluster, type RouteDeps } from './deps';
 import { actorOf } from './plans';
 
 /**
  * Tokens per person (admin): create a named token with a role (its plaintext shown once), list
- * them (names, roles, dates; never hashes), revoke. The first-start tokens stay as the bootstrap.
+ * them (names, roles, dates; never hashes), revoke. The first-start tokens stay as the bootstrap. In a cluster a change is
+ * refused (503) while NATS, which gives it to the other instances, is unreachable.
  */
-export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'store'> & { auth: Auth; plans: PlanStore }): void {
-	const { auth, plans, store } = deps;
+export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'store' | 'sink'> & { auth: Auth; plans: PlanStore }): void {
+	const { auth, plans, store, sink } = deps;
 	const listed = () => plans.people().map(({ sha256: _h, ...rest }) => rest);
+	// Every saved list is the one in force: this instance's saves, and in a cluster the other instances' as they arrive.
+	store.onConfigSaved((v) => {
+		if (v.kind === 'tokens' && v.key === 'people') auth.setPeople(plans.people());
+	});
 	router
 		.route('get', '/api/tokens', (ctx) => ctx.json(200, { tokens: listed() }), { role: 'admin' })
 		.route(
@@ -21,13 +26,13 @@ export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 's
 				const name = typeof body?.name === 'string' ? body.name.trim() : '';
 				if (!name || name.length > 80 || /[\u0000-\u001f]/.test(name)) throw new HttpError(400, 'name: 1 to 80 printable characters');
 				if (!ROLES.includes(body?.role as Role)) throw new HttpError(400, `role: one of ${ROLES.join(', ')}`);
+				mustReachCluster(sink.reachable);
 				const actor = actorOf(auth, ctx);
 				const now = Date.now();
 				const { token, record } = issuePersonToken(name, body!.role as Role, actor, now);
 				const people = [...plans.people(), record];
 				plans.setPeople(people, actor, now);
 				store.audit(actor, 'token.create', record.id, { name, role: record.role }, now);
-				auth.setPeople(people);
 				const { sha256: _h, ...shown } = record;
 				ctx.json(201, { token, record: shown });
 			},
@@ -42,12 +47,12 @@ export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 's
 				const t = people.find((p) => p.id === id);
 				if (!t) throw new HttpError(404, `no token ${JSON.stringify(id.slice(0, 20))}`);
 				if (t.revoked) throw new HttpError(409, `token ${id} of ${t.name} is already revoked`);
+				mustReachCluster(sink.reachable);
 				const actor = actorOf(auth, ctx);
 				const now = Date.now();
 				const next = people.map((p) => (p.id === id ? { ...p, revoked: now, revokedBy: actor } : p));
 				plans.setPeople(next, actor, now);
 				store.audit(actor, 'token.revoke', id, { name: t.name, role: t.role }, now);
-				auth.setPeople(next);
 				ctx.json(200, { revoked: id });
 			},
 			{ role: 'admin' }
