@@ -29,9 +29,10 @@ import { SharedConfig, type SharedConfigVersion } from './shared-config';
  * - Config versions (floor config, boards, report settings, tokens, webhooks) saved on any instance
  *   are put on a key-value bucket; every other instance saves them into its own store and applies them.
  * - What must be kept whole (every plan and live-plan version, which rollback needs, beyond the
- *   bucket's 64 revisions per key) and history operations (a deleted day, an import published by
- *   `npm run import -- FILE --nats URL`) go through the cluster log stream; every instance applies
- *   it in order, remembering in its data dir how far it got.
+ *   bucket's 64 revisions per key) and history operations (a deleted day, an import through the API
+ *   or `npm run import -- FILE --nats URL`) go through the cluster log stream; every instance applies
+ *   it in order, remembering in its data dir how far it got. A history operation is applied on the
+ *   instance that asked for it from the log too, in the same order, so all end with the same days.
  * - Backfill is not published: it runs only with the emulator source, never with `--nats`, and a
  *   backfilled day is a function of its date, the scenario and the seed (the same rows wherever).
  */
@@ -73,9 +74,11 @@ export class Cluster {
 	#applyingRemote = false;
 	/** Sequence of the last stream message applied here. */
 	#applied = 0;
-	/** Sequence of the last cluster log record applied here, and who waits for one. */
+	/** Sequence of the last cluster log record applied here, and the requests waiting for the history record they appended, by its sequence. */
 	#logApplied = 0;
-	readonly #logWaiters = new Set<{ seq: number; done: () => void }>();
+	readonly #logWaiters = new Map<number, (deleted: number) => void>();
+	/** What this instance's own history records did when applied before their append returned (rows deleted), by sequence. */
+	readonly #ownApplied = new Map<number, number>();
 
 	private constructor(stream: NatsEventStream, config: SharedConfig, log: ClusterLog, deps: ClusterDeps, instance: string) {
 		this.#stream = stream;
@@ -175,12 +178,13 @@ export class Cluster {
 	}
 
 	/**
-	 * A day's history was deleted by an admin here: appended to the cluster log first, so a delete
-	 * NATS did not take is refused (the caller answers 503) rather than done on one instance only.
-	 * Every other instance deletes it when it reads the record.
+	 * An admin deletes a day's history on this instance (`DELETE /api/history/days/:date`): appended
+	 * to the cluster log (rejects when NATS did not store it: then no instance deletes it), then
+	 * resolves, to the rows deleted here, once this instance applied it in log order, as every other
+	 * instance does, so a delete and an import of the same day end the same way everywhere.
 	 */
-	async shareDayDeleted(date: string, source: HistorySource, site: string, actor: string, ts: number): Promise<void> {
-		await this.#log.append({ op: 'delete-day', date, source, site, actor, ts, origin: this.#instance });
+	async shareDayDeleted(date: string, source: HistorySource, site: string, actor: string, ts: number): Promise<number> {
+		return this.#appliedHere(await this.#log.append({ op: 'delete-day', date, source, site, actor, ts, origin: this.#instance }));
 	}
 
 	/**
@@ -190,9 +194,19 @@ export class Cluster {
 	 * from elsewhere ends the same way everywhere.
 	 */
 	async importHere(prepared: PreparedImport, what: string, actor: string): Promise<void> {
-		const seq = await this.#log.append(importRecord(prepared, what, actor, this.#instance));
-		if (this.#logApplied >= seq) return;
-		await new Promise<void>((done) => this.#logWaiters.add({ seq, done }));
+		await this.#appliedHere(await this.#log.append(importRecord(prepared, what, actor, this.#instance)));
+	}
+
+	/** Resolves once the cluster log record at `seq`, appended here, was applied here: to the rows it deleted (0 for an import). */
+	async #appliedHere(seq: number): Promise<number> {
+		const done = this.#ownApplied.get(seq);
+		if (done !== undefined) {
+			this.#ownApplied.delete(seq);
+			return done;
+		}
+		// Passed over (its parts could not be read back): applied nowhere, nothing deleted.
+		if (this.#logApplied >= seq) return 0;
+		return new Promise<number>((resolve) => this.#logWaiters.set(seq, resolve));
 	}
 
 	/** File in the data dir holding the sequence of the last cluster log record applied here. */
@@ -210,37 +224,43 @@ export class Cluster {
 	}
 
 	/**
-	 * Applies a cluster log record: another instance's (its own configs and deletes are already
-	 * applied here), and every import, in log order.
+	 * Applies a cluster log record: another instance's config version (its own are already saved
+	 * here), and every history operation (a deleted day, an import), this instance's own included,
+	 * in log order.
 	 */
 	#applyLogRecord(r: ClusterLogRecord, seq: number): void {
 		const { store, history, log } = this.#deps;
-		if (r.origin !== this.#instance || r.op === 'import') {
-			if (r.op === 'config') {
+		let deleted = 0;
+		if (r.op === 'config') {
+			if (r.origin !== this.#instance) {
 				const done = store.importConfigVersion(r, r.origin);
 				if (done === 'conflict') log(`cluster: ${r.kind} ${r.key} version ${r.version} from ${r.origin} differs from the one saved here; kept this one`);
-			} else if (r.op === 'delete-day') {
-				// A record from before sites had history names none: it was the default site's.
-				const site = r.site ?? DEFAULT_SITE;
-				const deleted = history.deleteDay(r.date, r.source as HistorySource, site);
-				store.audit(r.actor, 'history.delete', r.date, { source: r.source, site, deleted, via: r.origin }, r.ts);
-			} else {
-				// Every day of the import replaced, and audited, in one transaction: a record read twice replaces again.
-				const t0 = performance.now();
-				const days = store.transaction(() => {
-					const w = writeImport(store, r);
-					store.audit(r.actor, 'history.import', importAuditTarget(r.dates), { what: r.what, events: w.events, days: w.days, via: r.origin }, r.ts);
-					return w.days;
-				});
-				log(`cluster: imported ${days.length} day(s) of history (${r.events.length} events) from ${r.origin} (${r.what}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 			}
+		} else if (r.op === 'delete-day') {
+			// A record from before sites had history names none: it was the default site's.
+			const site = r.site ?? DEFAULT_SITE;
+			deleted = history.deleteDay(r.date, r.source as HistorySource, site);
+			store.audit(r.actor, 'history.delete', r.date, { source: r.source, site, deleted, via: r.origin }, r.ts);
+		} else {
+			// Every day of the import replaced, and audited, in one transaction: a record read twice replaces again.
+			const t0 = performance.now();
+			const days = store.transaction(() => {
+				const w = writeImport(store, r);
+				store.audit(r.actor, 'history.import', importAuditTarget(r.dates), { what: r.what, events: w.events, days: w.days, via: r.origin }, r.ts);
+				return w.days;
+			});
+			log(`cluster: imported ${days.length} day(s) of history (${r.events.length} events) from ${r.origin} (${r.what}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 		}
 		writeFileSync(this.#logSeqFile, String(seq), { mode: 0o600 });
 		this.#logApplied = seq;
-		for (const w of this.#logWaiters) {
-			if (w.seq > seq) continue;
-			this.#logWaiters.delete(w);
-			w.done();
+		// This instance's own history record: its request waits for it, or its append has not returned yet.
+		const own = r.op !== 'config' && r.origin === this.#instance;
+		if (own && !this.#logWaiters.has(seq)) this.#ownApplied.set(seq, deleted);
+		// Waiters for an earlier record were passed over (it could not be read back): applied nowhere.
+		for (const [s, done] of this.#logWaiters) {
+			if (s > seq) continue;
+			this.#logWaiters.delete(s);
+			done(s === seq ? deleted : 0);
 		}
 	}
 

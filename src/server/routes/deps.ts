@@ -51,8 +51,11 @@ export interface RouteDeps {
 	readonly log: (line: string) => void;
 	/** The live floor's history (writer, queries, day status). */
 	readonly history: LiveHistory;
-	/** In a cluster (`--nats`): shares a deleted day with the other instances before it is deleted here. */
-	readonly shareDayDeleted?: (date: string, source: HistorySource, site: string, actor: string, ts: number) => Promise<void>;
+	/**
+	 * In a cluster (`--nats`): deletes a day on every instance through the cluster log, resolving
+	 * once it was applied here (to the rows deleted here); rejects when NATS did not take it.
+	 */
+	readonly shareDayDeleted?: (date: string, source: HistorySource, site: string, actor: string, ts: number) => Promise<number>;
 	/** In a cluster: imports on every instance through the cluster log, resolving once applied here. */
 	readonly shareImport?: (prepared: PreparedImport, what: string, actor: string) => Promise<void>;
 }

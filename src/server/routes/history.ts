@@ -140,16 +140,19 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 			const site = siteParam(ctx, deps.floors.center.sites);
 			const actor = actorOf(auth, ctx);
 			const now = Date.now();
-			// In a cluster the delete is shared first: one NATS did not take is not done here either.
+			let deleted: number;
 			if (shareDayDeleted) {
+				// In a cluster every instance deletes it from the log, this one included, in log order:
+				// one NATS did not take is done nowhere.
 				try {
-					await shareDayDeleted(date, source, site, actor, now);
+					deleted = await shareDayDeleted(date, source, site, actor, now);
 				} catch (e) {
 					throw new HttpError(503, `the delete could not be shared with the other instances (NATS): ${(e as Error).message.slice(0, 200)}; nothing was deleted`);
 				}
+			} else {
+				deleted = history.deleteDay(date, source, site);
+				store.audit(actor, 'history.delete', date, { source, site, deleted }, now);
 			}
-			const deleted = history.deleteDay(date, source, site);
-			store.audit(actor, 'history.delete', date, { source, site, deleted }, now);
 			const body: HistoryDeleteResponse = { date, source, site, deleted };
 			ctx.json(200, body);
 		}, { role: 'admin' })
