@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as importMain } from '../../src/cli/import';
-import { spawnServer, type ServerProcess } from '../helpers/server-process';
+import type { ServerProcess } from '../helpers/server-process';
+import { TestCluster } from './helpers/cluster';
 import { startNats, type TestNats } from './helpers/nats';
 import { sharedData } from './helpers/shared-data';
 import { until } from './helpers/until';
@@ -20,29 +19,19 @@ import { until } from './helpers/until';
  */
 
 let nats: TestNats;
-const dirs: string[] = [];
-const servers: ServerProcess[] = [];
+const cluster = new TestCluster();
 let a: ServerProcess;
 let b: ServerProcess;
 
 beforeAll(async () => {
 	nats = await startNats();
-	a = await instance();
-	b = await instance();
+	a = await cluster.instance(nats.url, '--time-zone', 'UTC');
+	b = await cluster.instance(nats.url, '--time-zone', 'UTC');
 }, 120_000);
 afterAll(async () => {
-	for (const s of servers) await s.kill('SIGKILL');
+	await cluster.stop();
 	await nats?.dispose();
-	for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function instance(): Promise<ServerProcess> {
-	const dir = mkdtempSync(join(tmpdir(), 'sightline-cluster-saves-'));
-	dirs.push(dir);
-	const s = await spawnServer(['ingest', '--nats', nats.url, '--data', dir, '--port', '0', '--time-zone', 'UTC']);
-	servers.push(s);
-	return s;
-}
 
 /** A request with a token (the instance's bootstrap admin's unless given); the body parsed when it is JSON. */
 async function call(s: ServerProcess, method: string, path: string, body?: unknown, token = s.tokens.admin): Promise<{ status: number; body: any }> {

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorEvent } from '../../src/lib/domain/events';
-import { spawnServer, type ServerProcess } from '../helpers/server-process';
+import type { ServerProcess } from '../helpers/server-process';
+import { TestCluster } from './helpers/cluster';
 import { boardOf, LiveClient } from './helpers/live-client';
 import { startNats, type TestNats } from './helpers/nats';
 import { until } from './helpers/until';
@@ -11,8 +9,7 @@ import { until } from './helpers/until';
 /** Sites in a cluster: events of two sites ingested on one instance show on the other's boards of each site, and in its history of each site (real nats-server). */
 
 let nats: TestNats;
-const dirs: string[] = [];
-const servers: ServerProcess[] = [];
+const cluster = new TestCluster();
 const walls: LiveClient[] = [];
 
 beforeAll(async () => {
@@ -20,18 +17,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	for (const w of walls) w.close();
-	for (const s of servers) await s.kill('SIGKILL');
+	await cluster.stop();
 	await nats?.dispose();
-	for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function instance(): Promise<ServerProcess> {
-	const dir = mkdtempSync(join(tmpdir(), 'sightline-cluster-sites-'));
-	dirs.push(dir);
-	const s = await spawnServer(['ingest', '--nats', nats.url, '--data', dir, '--port', '0', '--time-zone', 'Europe/Berlin']);
-	servers.push(s);
-	return s;
-}
+const instance = () => cluster.instance(nats.url, '--time-zone', 'Europe/Berlin');
 
 async function admin(s: ServerProcess, method: string, path: string, body: unknown): Promise<Response> {
 	return fetch(`${s.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${s.tokens.admin}` }, body: JSON.stringify(body) });
