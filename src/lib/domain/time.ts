@@ -67,8 +67,12 @@ export function dayStart(ts: number, timeZone: string, resetHHMM = '00:00'): num
 	const today = dayKey(ts, timeZone);
 	const start = clockTimeOn(today, reset, timeZone);
 	if (start <= ts) return start;
-	const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-	return clockTimeOn(yesterday, reset, timeZone);
+	return clockTimeOn(previousDate(today), reset, timeZone);
+}
+
+/** The calendar date before `date` (YYYY-MM-DD). */
+export function previousDate(date: string): string {
+	return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Epoch ms of the clock time `seconds` after midnight (whole minutes) on calendar date `date` (YYYY-MM-DD) in `timeZone`, DST included. */
