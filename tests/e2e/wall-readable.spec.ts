@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { getBoard, putBoard } from './helpers/api';
 import { startSightline, type Sightline } from './helpers/server';
-import { saveScreenshot, waitLive } from './helpers/wall';
+import { cutStateLabels, queueRows, saveScreenshot, waitLive } from './helpers/wall';
 
 /** The wall read from across a room, at every size, against the real server (emulator at 60×). */
 let server: Sightline;
@@ -47,6 +47,10 @@ test('kiosk density: table text at least 28 px at 1080p, headline numbers larger
 	expect(await px(page, '[data-testid="queue-table"] thead th')).toBeGreaterThanOrEqual(16);
 	expect(await page.getByTestId('queue-table').locator('thead th').count()).toBe(10);
 	expect(await clipped(page)).toEqual([]);
+	expect(await cutStateLabels(page)).toEqual([]);
+	// Every queue row of the bundled center is on screen (the names no longer break in two beside a chip).
+	await expect(page.getByTestId('queue-row')).toHaveCount(10);
+	await expect(page.getByTestId('queues-hidden')).toHaveCount(0);
 	await saveScreenshot(page, 'wall-kiosk-1920x1080.png');
 });
 
@@ -58,19 +62,9 @@ test('1280x720 keeps every column, and nothing in the table is cut', async ({ pa
 	expect(await heads.count()).toBe(10);
 	for (const h of await heads.all()) await expect(h).toBeInViewport();
 	expect(await clipped(page)).toEqual([]);
+	expect(await cutStateLabels(page)).toEqual([]);
 	await saveScreenshot(page, 'wall-1280x720.png');
 });
-
-/** Each queue row: whether it is shown (not left out) and whether it lies wholly inside its panel. */
-function queueRows(page: Page): Promise<{ id: string; shown: boolean; inside: boolean }[]> {
-	return page.getByTestId('queue-table').evaluate((table) => {
-		const box = table.closest('section')!.getBoundingClientRect();
-		return [...table.querySelectorAll<HTMLElement>('[data-testid="queue-row"]')].map((tr) => {
-			const r = tr.getBoundingClientRect();
-			return { id: tr.dataset.queue ?? '', shown: getComputedStyle(tr).visibility === 'visible', inside: r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.bottom <= innerHeight };
-		});
-	});
-}
 
 test('kiosk at 1280x720: every queue row on screen, whole; a shorter screen names the rows it leaves out', async ({ page }) => {
 	await page.setViewportSize({ width: 1280, height: 720 });
@@ -82,6 +76,9 @@ test('kiosk at 1280x720: every queue row on screen, whole; a shorter screen name
 	await page.waitForTimeout(1000);
 	expect(await queueRows(page)).toEqual((await queueRows(page)).map((r) => ({ ...r, shown: true, inside: true })));
 	await expect(page.getByTestId('queues-hidden')).toHaveCount(0);
+	// The open day's four-digit counts stay inside the panel; the state tiles' labels are whole.
+	expect(await clipped(page)).toEqual([]);
+	expect(await cutStateLabels(page)).toEqual([]);
 	await saveScreenshot(page, 'wall-kiosk-1280x720.png');
 
 	// Less room than rows: no row is drawn in part; the rows left out are counted and named.
@@ -115,6 +112,7 @@ test('portrait 1080x1920: tiles in two rows, the agents below the table, nothing
 	const occ = await page.getByTestId('tile-occupancy').boundingBox();
 	expect(occ!.y).toBeGreaterThan(sl!.y + sl!.height - 1);
 	expect(await clipped(page)).toEqual([]);
+	expect(await cutStateLabels(page)).toEqual([]);
 });
 
 test('a TV has no hover: on a board with room, agent names are on the cells', async ({ page }) => {
@@ -236,5 +234,7 @@ for (const [w, h, board, kiosk] of [
 		const name = `wall-text-${board}-${w}x${h}.png`;
 		await saveScreenshot(page, name);
 		expect(await unreadable(page), name).toEqual([]);
+		// A tooltip excuses nothing on a wall: every agent-state label is whole on the tile.
+		expect(await cutStateLabels(page), name).toEqual([]);
 	});
 }

@@ -25,3 +25,32 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 	await page.screenshot({ path });
 	return path;
 }
+
+/** Each queue row: whether it is shown (not left out) and whether it lies wholly inside its panel and the screen. */
+export function queueRows(page: Page): Promise<{ id: string; shown: boolean; inside: boolean }[]> {
+	return page.getByTestId('queue-table').evaluate((table) => {
+		const box = table.closest('section')!.getBoundingClientRect();
+		return [...table.querySelectorAll<HTMLElement>('[data-testid="queue-row"]')].map((tr) => {
+			const r = tr.getBoundingClientRect();
+			return { id: tr.dataset.queue ?? '', shown: getComputedStyle(tr).visibility === 'visible', inside: r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.bottom <= innerHeight };
+		});
+	});
+}
+
+/**
+ * Agent-state tile labels that are not read whole: text wider than the label's box (clipped), or
+ * a label box reaching past its tile. Empty when every label is on screen in full.
+ */
+export function cutStateLabels(page: Page): Promise<string[]> {
+	return page.locator('[data-testid^="agents-"] .label').evaluateAll((labels) =>
+		labels.flatMap((el) => {
+			const tile = el.closest('li')!.getBoundingClientRect();
+			const r = el.getBoundingClientRect();
+			const text = el.textContent?.trim() ?? '';
+			const out: string[] = [];
+			if (el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight + 1) out.push(`${text}: ${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight}`);
+			if (r.right > tile.right + 0.5 || r.left < tile.left - 0.5) out.push(`${text}: past its tile`);
+			return out;
+		})
+	);
+}
