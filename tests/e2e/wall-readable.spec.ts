@@ -113,6 +113,9 @@ test('portrait 1080x1920: tiles in two rows, the agents below the table, nothing
 	expect(occ!.y).toBeGreaterThan(sl!.y + sl!.height - 1);
 	expect(await clipped(page)).toEqual([]);
 	expect(await cutStateLabels(page)).toEqual([]);
+	// No headline value wider than its column (at 51 px a four-digit ASA ran into the AHT beside it).
+	const wide = await page.getByTestId('headline').locator('td').evaluateAll((tds) => tds.filter((td) => td.scrollWidth > td.clientWidth).map((td) => td.textContent?.trim()));
+	expect(wide).toEqual([]);
 });
 
 test('a TV has no hover: on a board with room, agent names are on the cells', async ({ page }) => {
