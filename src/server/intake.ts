@@ -9,7 +9,7 @@ import type { Store } from './store';
 /**
  * Where every validated event enters the floor. Durable events (ingest) are appended to the store
  * first, grouped: batches wait for the next commit (the server's tick calls `commit()` just before
- * it flushes deltas, or at most `commitWaitMs`), every waiting batch goes into one transaction (one
+ * it flushes deltas, and once more shortly before the tick, see server.ts COMMIT_LEAD_MS; or at most `commitWaitMs`), every waiting batch goes into one transaction (one
  * fsync), and each submitter's promise resolves only after that commit, so a 202 means "on disk".
  * One commit per tick rather than per request: an fsync'd commit costs ~0.2 ms of CPU, and with
  * `npm run bench:server`'s producer (500 events/s, no clients) the server's CPU fell from 1.25–1.30 s
