@@ -109,6 +109,40 @@ describe('bad producers never corrupt the floor', () => {
 		expect(f.queues.get('billing')!.today.offered).toBe(1);
 	});
 
+	it('uniqueIds (a backfill of generated ids) skips only the duplicate check: same floor, same reports; a repeated id is then applied again', () => {
+		// Two agents, contacts answered, abandoned, transferred, plus anomalies, across a day change.
+		const events: FloorEvent[] = [profile('a1', 0, { billing: 1, web: 1 }, { voice: 1, chat: 2 }), profile('a2', 0, { billing: 1 }), state('a1', 0, 'available'), state('a2', 0, 'available')];
+		for (let k = 0; k < 40; k++) {
+			const c = `k${k}`;
+			const t = 10 + k * 2400; // 40 contacts over 26 hours: the day rolls on the way
+			const agent = k % 2 ? 'a1' : 'a2';
+			events.push(queued(c, t, k % 3 ? 'billing' : 'web', k % 3 ? 'voice' : 'chat'));
+			if (k % 5 === 4) events.push(abandoned(c, t + 30, k % 3 ? 'billing' : 'web'));
+			else if (k % 3 === 0) events.push(answered(c, t + 12, 'a1', 'web'), wrapup(c, t + 200, 'a1'), ended(c, t + 230, 'a1', 4));
+			else events.push(answered(c, t + 20, agent), wrapup(c, t + 140, agent), ended(c, t + 170, agent));
+			if (k === 7) events.push(ended(c, t + 400, 'a2')); // an anomaly: ended twice
+		}
+		const play = (uniqueIds: boolean) => {
+			const reports: unknown[] = [];
+			const f = new Floor(config, T0, { uniqueIds, observer: { counts: (c) => reports.push(['counts', c]), leg: (l) => reports.push(['leg', { ...l }]), agent: (a) => reports.push(['agent', JSON.stringify(a)]) } });
+			for (const e of events) f.apply(e);
+			return { f, reports };
+		};
+		const checked = play(false);
+		const trusted = play(true);
+		expect(checked.f.stats).toEqual({ applied: events.length - 1, duplicates: 0, anomalies: 1 });
+		expect(trusted.f.stats).toEqual(checked.f.stats);
+		expect(JSON.stringify(view(trusted.f))).toBe(JSON.stringify(view(checked.f)));
+		expect(trusted.reports).toEqual(checked.reports);
+		expect(checked.reports.length).toBeGreaterThan(200);
+		// The promise is the caller's: a repeated id is not caught.
+		const e = state('a9', 0, 'available');
+		const f = new Floor(config, T0, { uniqueIds: true });
+		f.apply(e);
+		expect(f.apply(e).kind).toBe('applied');
+		expect(f.stats).toEqual({ applied: 2, duplicates: 0, anomalies: 0 });
+	});
+
 	it.each<[string, FloorEvent[], FloorEvent]>([
 		['answered twice', [queued('x', 0), answered('x', 5, 'a1')], answered('x', 6, 'a2')],
 		['ended before answered', [queued('x', 0)], ended('x', 5, 'a1')],

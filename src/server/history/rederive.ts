@@ -59,14 +59,17 @@ export function deriveHistory(
 /**
  * Like deriveHistory in 'bulk' mode, but returns the rows instead of writing them: a worker
  * thread derives a day without the store, and the main thread writes the rows (HistoryRowWriter).
+ * `uniqueIds`: the events' ids are generated and never repeat (a backfill): the Floor skips its
+ * duplicate check (FloorOptions.uniqueIds).
  */
 export function deriveHistoryRows(
 	config: FloorConfig,
 	source: HistorySource,
 	events: readonly FloorEvent[],
-	onlyDates: ReadonlySet<string> | null = null
+	onlyDates: ReadonlySet<string> | null = null,
+	uniqueIds = false
 ): DeriveResult & { readonly rows: HistoryRows | null } {
-	const r = play(null, config, source, [events], 'bulk', onlyDates, () => {}, DEFAULT_SITE);
+	const r = play(null, config, source, [events], 'bulk', onlyDates, () => {}, DEFAULT_SITE, uniqueIds);
 	r.writer?.finish();
 	const rows = r.writer?.take() ?? null;
 	return { ...resultOf(r), rows };
@@ -81,7 +84,8 @@ function play(
 	mode: 'live' | 'bulk',
 	onlyDates: ReadonlySet<string> | null,
 	afterPage: (writer: HistoryWriter | null, events: number) => void,
-	site: string = DEFAULT_SITE
+	site: string = DEFAULT_SITE,
+	uniqueIds = false
 ): Played {
 	let floor = null as Floor | null;
 	let writer = null as HistoryWriter | null;
@@ -91,7 +95,7 @@ function play(
 	for (const page of pages) {
 		for (const e of page) {
 			if (!floor) {
-				const f = new Floor(config, e.ts, { rollDayOnEventTime: true });
+				const f = new Floor(config, e.ts, { rollDayOnEventTime: true, uniqueIds });
 				writer = new HistoryWriter(db, source, () => describeFloor(f), mode, onlyDates, site);
 				f.observe(writer);
 				floor = f;
