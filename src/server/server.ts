@@ -19,7 +19,7 @@ import { countRejected } from './ingest';
 import { LiveHistory } from './history/live';
 import { rederiveAfterMigration } from './history/rederive';
 import { Intake } from './intake';
-import { runBackfill } from './history/backfill';
+import { dropCutShortBackfill, runBackfill } from './history/backfill';
 import { EmulatorSource } from './sources/emulator';
 import { REORDER_DEFAULTS } from './reorder';
 import { LiveHub } from './live-hub';
@@ -191,6 +191,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		new Floor(config, started ? clock() : rebuildFromOf(site), { rollDayOnEventTime: false, limits: options.floorLimits })
 	);
 	const floor = floors.main;
+	// Whatever the source, a backfill cut short never passes for the whole past (its days are dropped).
+	dropCutShortBackfill(store, log);
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
 	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, graceMs: options.finalAfterHours === undefined ? undefined : options.finalAfterHours * 3600_000, log });
 	// Every site's floor writes its own history (its days in its own time zone and reset).

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,7 +107,7 @@ describe('backfill of the emulated center', () => {
 		}
 	}, 120_000);
 
-	it('a backfill killed half-way is redone whole at the next start: the same rows as one never interrupted', async () => {
+	it('a backfill killed half-way is dropped at the next start whatever the source, and redone whole by the emulator: the same rows as one never interrupted', async () => {
 		const scenario = loadScenario(DEFAULT_SCENARIO);
 		const config = withQueues({ ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' }, scenarioQueues(scenario));
 		const now = Date.UTC(2026, 4, 20, 10);
@@ -126,6 +126,8 @@ describe('backfill of the emulated center', () => {
 		};
 		const whole = mkdtempSync(join(tmpdir(), 'sightline-backfill-whole-'));
 		const cut = mkdtempSync(join(tmpdir(), 'sightline-backfill-cut-'));
+		const ingestDir = mkdtempSync(join(tmpdir(), 'sightline-backfill-cut-ingest-'));
+		const CUT_SHORT = 'backfill: the last backfill was cut short; its days are dropped (the emulator backfills them again)';
 		try {
 			const wholeStore = new Store(whole);
 			expect(await backfill(wholeStore, options)).toMatchObject({ days: 4 });
@@ -159,16 +161,31 @@ describe('backfill of the emulated center', () => {
 			expect(left.meta).toEqual([{ key: 'backfill', value: '1' }]);
 			store.close();
 
+			// Started next with another source (no backfill), the server still drops the partial past.
+			cpSync(cut, ingestDir, { recursive: true });
+			const serverLog: string[] = [];
+			const ingest = await startServer({ dataDir: ingestDir, host: '127.0.0.1', port: 0, source: { kind: 'ingest' }, timeZone: 'UTC', log: (l) => serverLog.push(l) });
+			try {
+				expect(((await (await fetch(`${ingest.url}/api/history/days`)).json()) as HistoryDaysResponse).days).toEqual([]);
+			} finally {
+				await ingest.close();
+			}
+			expect(serverLog).toContain(CUT_SHORT);
+			const after = new Store(ingestDir);
+			expect([rowsOf(after).days, rowsOf(after).meta]).toEqual([[], []]);
+			after.close();
+
 			store = new Store(cut);
 			const logged: string[] = [];
 			expect(await backfill(store, { ...options, log: (l) => logged.push(l) })).toMatchObject({ days: 4 });
-			expect(logged).toEqual(['backfill: the last backfill was cut short; its days are dropped and backfilled again']);
+			expect(logged).toEqual([CUT_SHORT]);
 			expect(rowsOf(store)).toEqual(expected);
 			expect(await backfill(store, options)).toBeNull();
 			store.close();
 		} finally {
 			rmSync(whole, { recursive: true, force: true });
 			rmSync(cut, { recursive: true, force: true });
+			rmSync(ingestDir, { recursive: true, force: true });
 		}
 	}, 120_000);
 

@@ -59,6 +59,22 @@ const HISTORY_TABLES = ['h_days', 'h_counts', 'h_legs', 'h_agent_states', 'h_age
 const MARK = `'backfill'`;
 
 /**
+ * Drops the days of a backfill that was cut short (MARK still set), in one transaction; returns
+ * whether there was one. Called at every start, whatever the source: a store left so by an
+ * emulator start and then started with `ingest` must not show part of a past as all of it. The
+ * emulator's backfill then starts over on the store it leaves empty.
+ */
+export function dropCutShortBackfill(store: Store, log?: (line: string) => void): boolean {
+	if (!store.db.prepare(`SELECT 1 FROM meta WHERE key = ${MARK}`).get()) return false;
+	store.transaction(() => {
+		for (const t of HISTORY_TABLES) store.db.prepare(`DELETE FROM ${t} WHERE source = 'backfill'`).run();
+		store.db.prepare(`DELETE FROM meta WHERE key = ${MARK}`).run();
+	});
+	log?.('backfill: the last backfill was cut short; its days are dropped (the emulator backfills them again)');
+	return true;
+}
+
+/**
  * Writes the `days` days before today (the center's day holding `now`) unless the store already
  * holds any history or events (backfill is for an empty data directory). The emulated day starts
  * at 08:00 local. Resolves to null when it did nothing. A backfill cut short is redone (see MARK).
@@ -66,13 +82,7 @@ const MARK = `'backfill'`;
 export async function backfill(store: Store, options: BackfillOptions): Promise<BackfillResult | null> {
 	const { scenario, config, days } = options;
 	if (days <= 0) return null;
-	if (store.db.prepare(`SELECT 1 FROM meta WHERE key = ${MARK}`).get()) {
-		store.transaction(() => {
-			for (const t of HISTORY_TABLES) store.db.prepare(`DELETE FROM ${t} WHERE source = 'backfill'`).run();
-			store.db.prepare(`DELETE FROM meta WHERE key = ${MARK}`).run();
-		});
-		options.log?.('backfill: the last backfill was cut short; its days are dropped and backfilled again');
-	}
+	dropCutShortBackfill(store, options.log);
 	const had = store.db.prepare('SELECT (SELECT count(*) FROM h_days) + (SELECT count(*) FROM events) AS n').get() as { n: number };
 	if (had.n > 0) return null;
 	const t0 = performance.now();
