@@ -161,10 +161,10 @@ describe('backfill of the emulated center', () => {
 			expect(left.meta).toEqual([{ key: 'backfill', value: '1' }]);
 			store.close();
 
-			// Started next with another source (no backfill), the server still drops the partial past.
+			// Started next with only ingest (no source, no backfill), the server still drops the partial past.
 			cpSync(cut, ingestDir, { recursive: true });
 			const serverLog: string[] = [];
-			const ingest = await startServer({ dataDir: ingestDir, host: '127.0.0.1', port: 0, source: { kind: 'ingest' }, timeZone: 'UTC', log: (l) => serverLog.push(l) });
+			const ingest = await startServer({ dataDir: ingestDir, host: '127.0.0.1', port: 0, source: { kind: 'none' }, timeZone: 'UTC', log: (l) => serverLog.push(l) });
 			try {
 				expect(((await (await fetch(`${ingest.url}/api/history/days`)).json()) as HistoryDaysResponse).days).toEqual([]);
 			} finally {
