@@ -2,8 +2,11 @@
  * Entry point of `npm start`: parses the command line, starts the server and logs where to open
  * the wallboard. Tokens are printed here, once, when the data directory gets them.
  */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseCliArgs, USAGE } from './cli-args';
-import { startServer } from './server';
+import { startBackfillThreads } from './history/backfill-threads';
+import { DB_FILE } from './store';
 
 /** The last line `main` prints once it listens (JSON on one line of stdout). */
 export interface ReadyLine {
@@ -26,7 +29,12 @@ async function main(): Promise<void> {
 		console.log(USAGE);
 		return;
 	}
-	const server = await startServer(args);
+	// A fresh start of the emulator backfills: its worker threads load their code while this thread
+	// loads the server's (dynamic import below), instead of after it (bench:history, start).
+	const fresh = args.source?.kind === 'emulator' && (args.backfillDays ?? 0) > 0 && !existsSync(join(resolve(args.dataDir), DB_FILE));
+	const backfillThreads = fresh ? startBackfillThreads() : undefined;
+	const { startServer } = await import('./server');
+	const server = await startServer({ ...args, ...(backfillThreads ? { backfillThreads } : {}) });
 	if (server.createdTokens) {
 		console.log('Access tokens were created (shown this once; only their hashes are kept in the data dir):');
 		for (const [role, token] of Object.entries(server.createdTokens)) console.log(`  ${role.padEnd(10)} ${token}`);

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { validateBatch, type FloorEvent } from '../lib/domain/events';
 import { DEFAULT_FLOOR_CONFIG, Floor, type FloorConfig, type FloorLimits } from '../lib/domain/floor';
 import { formatValidationErrors } from '../lib/domain/result';
@@ -114,6 +115,8 @@ export interface ServerOptions {
 	readonly log?: (line: string) => void;
 	/** With the emulator on an empty data dir: simulate and store this many past days first (0: none; `npm start` asks for 28). */
 	readonly backfillDays?: number;
+	/** Worker threads started for that backfill before the server loaded (main.ts); the server terminates them once done or unused. */
+	readonly backfillThreads?: readonly Worker[];
 	/** Retry policy of the outbound plan webhooks (tests shorten it). */
 	readonly webhookRetry?: RetryPolicy;
 }
@@ -200,7 +203,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	// Ingest commits at the tick, just before the flush, and `commitLeadMs` before it (see COMMIT_LEAD_MS); a cluster's stream is applied message by message: at once.
 	const commitWaitMs = options.nats ? 0 : Math.min(o.flushMs + 10, 100);
 	const intake = new Intake(floors, store, history, metrics, { ...REORDER_DEFAULTS, maxHoldMs: o.reorderHoldMs }, commitWaitMs);
-	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) await runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log);
+	if (source instanceof EmulatorSource && (options.backfillDays ?? 0) > 0) await runBackfill(store, source.scenario, withQueues(baseConfig, source.queues), options.backfillDays ?? 0, log, options.backfillThreads);
+	else if (options.backfillThreads) await Promise.all(options.backfillThreads.map((t) => t.terminate()));
 	/** Due playback events into the floor, validated like ingest. */
 	function playDue(due: readonly FloorEvent[]): void {
 		if (!due.length) return;

@@ -91,3 +91,68 @@ export function agentTimes(rows: readonly AgentStateRow[], from: number, to: num
 	}
 	return out;
 }
+
+/**
+ * One agent's time per interval as h_agent_time stores it: columns instead of an object per
+ * interval, so the field names are not repeated 96 times a day. `s`: first interval start, `dt`:
+ * interval length (ms), `k`: each interval's index from `s`; then one array per figure, in `k`'s
+ * order, and `r`: seconds per not-ready reason (0 where an interval had none). Numbers are the
+ * doubles as summed, so decoding gives back exactly what was encoded. The 28-day backfill's agent
+ * time took ~770 KB a day as objects (bench:history, store per day).
+ */
+interface AgentTimeColumns {
+	readonly s: number;
+	readonly dt: number;
+	readonly k: number[];
+	readonly a: number[];
+	readonly c: number[];
+	readonly w: number[];
+	readonly o: number[];
+	readonly b: number[];
+	readonly f: number[];
+	readonly r: Record<string, number[]>;
+}
+
+/** Encodes one agent's time per interval (start → time) for h_agent_time. */
+export function encodeAgentTimes(perInterval: ReadonlyMap<number, AgentTime>, intervalMs: number): string {
+	const starts = [...perInterval.keys()].sort((x, y) => x - y);
+	const s = starts[0] ?? 0;
+	const col: AgentTimeColumns = { s, dt: intervalMs, k: [], a: [], c: [], w: [], o: [], b: [], f: [], r: {} };
+	starts.forEach((start, i) => {
+		const t = perInterval.get(start)!;
+		col.k.push(Math.round((start - s) / intervalMs));
+		col.a.push(t.available);
+		col.c.push(t.onContact);
+		col.w.push(t.wrapUp);
+		col.o.push(t.offline);
+		col.b.push(t.busySlotTime);
+		col.f.push(t.offeredSlotTime);
+		for (const [reason, seconds] of Object.entries(t.notReady)) (col.r[reason] ??= new Array<number>(starts.length).fill(0))[i] = seconds;
+	});
+	return JSON.stringify(col);
+}
+
+/**
+ * Decodes h_agent_time's `intervals`: the columns of encodeAgentTimes, or the array of
+ * `{ start, ...AgentTime }` that stores written before it hold.
+ */
+export function decodeAgentTimes(text: string): Map<number, AgentTime> {
+	const parsed = JSON.parse(text) as AgentTimeColumns | (AgentTime & { start: number })[];
+	if (Array.isArray(parsed)) return new Map(parsed.map(({ start, ...t }) => [start, t]));
+	const out = new Map<number, AgentTime>();
+	const reasons = Object.entries(parsed.r);
+	parsed.k.forEach((k, i) => {
+		const notReady: Record<string, number> = {};
+		for (const [reason, seconds] of reasons) if (seconds[i]) notReady[reason] = seconds[i];
+		out.set(parsed.s + k * parsed.dt, {
+			available: parsed.a[i]!,
+			onContact: parsed.c[i]!,
+			wrapUp: parsed.w[i]!,
+			offline: parsed.o[i]!,
+			notReady,
+			busySlotTime: parsed.b[i]!,
+			offeredSlotTime: parsed.f[i]!
+		});
+	});
+	return out;
+}

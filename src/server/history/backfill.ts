@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Scenario } from '../../../sim/scenario';
@@ -7,6 +7,7 @@ import type { FloorConfig } from '../../lib/domain/floor';
 import { dayKey, dayStart } from '../../lib/domain/time';
 import type { Store } from '../store';
 import { backfillDay, type BackfillDay, type BackfillDayJob, type BackfillWorkerApi } from './backfill-day';
+import { startBackfillThreads } from './backfill-threads';
 import { HistoryQueries } from './queries';
 import { HistoryRowWriter } from './writer';
 
@@ -41,6 +42,12 @@ export interface BackfillOptions {
 	readonly seed: number;
 	/** Worker threads computing days beside this one (default: one per core but this thread's); 0: none. */
 	readonly helpers?: number;
+	/**
+	 * Threads started beforehand (startBackfillThreads; main.ts starts them while the server loads),
+	 * used instead of starting `helpers` new ones. The backfill owns them: it terminates them all,
+	 * also when it has nothing to do.
+	 */
+	readonly threads?: readonly Worker[];
 	/** False: this thread only writes, the helpers compute every day (a test compares their rows with this thread's). */
 	readonly computeHere?: boolean;
 	readonly progress?: (done: number, total: number) => void;
@@ -80,6 +87,14 @@ export function dropCutShortBackfill(store: Store, log?: (line: string) => void)
  * at 08:00 local. Resolves to null when it did nothing. A backfill cut short is redone (see MARK).
  */
 export async function backfill(store: Store, options: BackfillOptions): Promise<BackfillResult | null> {
+	try {
+		return await backfillWith(store, options, options.threads ?? null);
+	} finally {
+		if (options.threads) await Promise.all(options.threads.map((t) => t.terminate()));
+	}
+}
+
+async function backfillWith(store: Store, options: BackfillOptions, given: readonly Worker[] | null): Promise<BackfillResult | null> {
 	const { scenario, config, days } = options;
 	if (days <= 0) return null;
 	dropCutShortBackfill(store, options.log);
@@ -107,10 +122,10 @@ export async function backfill(store: Store, options: BackfillOptions): Promise<
 		contacts += day.contacts;
 		options.progress?.(written.size, days);
 	};
-	const helpers = Math.min(days - 1, Math.max(0, options.helpers ?? availableParallelism() - 1));
 	// Days are dealt from one list: this thread and each helper take the next one when free.
 	let next = 0;
-	const threads = Array.from({ length: helpers }, () => new Worker(new URL('../../../workers/backfill-bootstrap.cjs', import.meta.url), { execArgv: [] }));
+	const threads = given?.slice(0, days - 1) ?? startBackfillThreads(Math.min(days - 1, options.helpers ?? availableParallelism() - 1));
+	const helpers = threads.length;
 	let failed = 0;
 	let helperDays = 0;
 	// Days commit without an fsync each (synchronous=NORMAL: in WAL mode a commit survives a crash of
@@ -149,14 +164,23 @@ export async function backfill(store: Store, options: BackfillOptions): Promise<
 		for (const job of jobs) if (!written.has(job.date)) write(backfillDay(job));
 	} finally {
 		store.db.exec('PRAGMA synchronous = FULL');
-		await Promise.all(threads.map((t) => t.terminate()));
+		// Given threads are terminated by backfill(), all of them.
+		if (!given) await Promise.all(threads.map((t) => t.terminate()));
 	}
 	store.transaction(() => store.db.prepare(`DELETE FROM meta WHERE key = ${MARK}`).run());
 	return { days, contacts, seconds: (performance.now() - t0) / 1000, helpers: helpers - failed, helperDays };
 }
 
 /** Backfill at server start, with a progress line (rewritten in place on a terminal). */
-export async function runBackfill(store: Store, scenario: Scenario, config: FloorConfig, days: number, log: (line: string) => void): Promise<void> {
+export async function runBackfill(
+	store: Store,
+	scenario: Scenario,
+	config: FloorConfig,
+	days: number,
+	log: (line: string) => void,
+	/** Threads started beforehand (see BackfillOptions.threads); terminated in any case. */
+	threads?: readonly Worker[]
+): Promise<void> {
 	const tty = process.stdout.isTTY === true;
 	const r = await backfill(store, {
 		scenario,
@@ -165,6 +189,7 @@ export async function runBackfill(store: Store, scenario: Scenario, config: Floo
 		now: Date.now(),
 		seed: 1,
 		log,
+		...(threads ? { threads } : {}),
 		progress: (done, total) => {
 			if (tty) process.stdout.write(`\rbackfill: day ${done}/${total} of the emulated center`);
 		}

@@ -25,7 +25,7 @@ import { DEFAULT_SITE } from '../../lib/domain/sites';
 import { traceContact } from '../../lib/domain/history-trace';
 import { computeKpis, emptyCounts, mergeCounts, occupancy, type KpiCounts } from '../../lib/domain/kpi';
 import type { SlFormula } from '../../lib/domain/service-level';
-import { addAgentTime, agentTimes, emptyAgentTime, type AgentStateRow, type AgentTime } from './agent-time';
+import { addAgentTime, agentTimes, decodeAgentTimes, emptyAgentTime, type AgentStateRow, type AgentTime } from './agent-time';
 import { countsOf, SUM_COUNTS_SQL } from './columns';
 
 /**
@@ -251,7 +251,7 @@ export class HistoryQueries {
 		const summed = this.db.prepare('SELECT agent, intervals FROM h_agent_time WHERE site = ? AND source = ? AND date = ?').all(this.site, d.source, d.date) as { agent: string; intervals: string }[];
 		if (summed.length) {
 			const out = new Map<string, Map<number, AgentTime>>();
-			for (const { agent, intervals } of summed) out.set(agent, new Map((JSON.parse(intervals) as (AgentTime & { start: number })[]).map(({ start, ...t }) => [start, t])));
+			for (const { agent, intervals } of summed) out.set(agent, decodeAgentTimes(intervals));
 			return out;
 		}
 		const rows = this.db

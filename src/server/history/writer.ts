@@ -6,7 +6,7 @@ import { capacityRecord } from '../../lib/domain/history-trace';
 import { mergeCounts, type KpiCounts } from '../../lib/domain/kpi';
 import { DEFAULT_SITE } from '../../lib/domain/sites';
 import { dayKey, dayStart as dayStartOf } from '../../lib/domain/time';
-import { agentTimes } from './agent-time';
+import { agentTimes, encodeAgentTimes } from './agent-time';
 import { KPI_COLUMNS } from './columns';
 
 /**
@@ -106,7 +106,7 @@ interface AgentTimeRow {
 	readonly source: HistorySource;
 	readonly date: string;
 	readonly agent: string;
-	/** JSON: [{ start, ...AgentTime }] in interval order. */
+	/** encodeAgentTimes' JSON (stores written before it: [{ start, ...AgentTime }] in interval order). */
 	readonly intervals: string;
 }
 
@@ -297,10 +297,8 @@ export class HistoryWriter implements FloorObserver {
 			// By agent, then time; a stable sort, so rows of equal time keep the order the Floor reported them in.
 			const rows: AgentRow[] = [];
 			for (const agent of [...d.byAgent.keys()].sort(byCodeUnits)) for (const r of d.byAgent.get(agent)!.sort((a, b) => a.ts - b.ts)) rows.push(r);
-			for (const [agent, perInterval] of agentTimes(rows, d.dayStart, dayEnd, desc.intervalMs)) {
-				const intervals = [...perInterval].sort(([a], [b]) => a - b).map(([start, t]) => ({ start, ...t }));
-				this.#agentTime.push({ source: d.source, date: d.date, agent, intervals: JSON.stringify(intervals) });
-			}
+			for (const [agent, perInterval] of agentTimes(rows, d.dayStart, dayEnd, desc.intervalMs))
+				this.#agentTime.push({ source: d.source, date: d.date, agent, intervals: encodeAgentTimes(perInterval, desc.intervalMs) });
 		}
 		this.#bulkAgentRows.clear();
 	}
