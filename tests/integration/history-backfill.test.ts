@@ -8,6 +8,7 @@ import { DEFAULT_FLOOR_CONFIG } from '../../src/lib/domain/floor';
 import { parseCliArgs } from '../../src/server/cli-args';
 import { withQueues } from '../../src/server/floor-config';
 import { backfill } from '../../src/server/history/backfill';
+import { startBackfillThreads } from '../../src/server/history/backfill-threads';
 import { HistoryQueries } from '../../src/server/history/queries';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { DEFAULT_SCENARIO, loadScenario, scenarioQueues } from '../../src/server/sources/emulator';
@@ -81,6 +82,28 @@ describe('backfill of the emulated center', () => {
 		expect(here.rows.days.map((d) => (d as { date: string }).date)).toEqual(['2026-03-28', '2026-03-29', '2026-03-30']);
 		for (const [table, rows] of Object.entries(here.rows)) expect([table, rows.length > 0]).toEqual([table, true]);
 		expect(threads.rows).toEqual(here.rows);
+	}, 120_000);
+
+	it('threads started beforehand (as main.ts does) compute days, and end with the backfill, also one that had nothing to do', async () => {
+		const scenario = loadScenario(DEFAULT_SCENARIO);
+		const config = withQueues({ ...DEFAULT_FLOOR_CONFIG, timeZone: 'UTC' }, scenarioQueues(scenario));
+		const dir = mkdtempSync(join(tmpdir(), 'sightline-backfill-prestarted-'));
+		const store = new Store(dir);
+		const ended = (threads: readonly { once(e: 'exit', f: () => void): unknown }[]) => Promise.all(threads.map((t) => new Promise<void>((r) => t.once('exit', r))));
+		try {
+			const first = startBackfillThreads(2);
+			const firstEnded = ended(first);
+			const r = await backfill(store, { scenario, config, days: 3, now: Date.UTC(2026, 4, 20, 10), seed: 5, threads: first, computeHere: false });
+			expect(r).toMatchObject({ days: 3, helpers: 2, helperDays: 3 });
+			await firstEnded;
+			const second = startBackfillThreads(1);
+			const secondEnded = ended(second);
+			expect(await backfill(store, { scenario, config, days: 3, now: Date.UTC(2026, 4, 20, 10), seed: 5, threads: second })).toBeNull();
+			await secondEnded;
+		} finally {
+			store.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
 	}, 120_000);
 
 	it('stores each day with its summary, the same as computed from the rows when asked for', async () => {
