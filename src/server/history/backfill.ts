@@ -171,7 +171,12 @@ async function backfillWith(store: Store, options: BackfillOptions, given: reado
 	return { days, contacts, seconds: (performance.now() - t0) / 1000, helpers: helpers - failed, helperDays };
 }
 
-/** Backfill at server start, with a progress line (rewritten in place on a terminal). */
+/**
+ * Backfill at server start, with a progress line (rewritten in place on a terminal). The server
+ * listens only once it is done, as the issue asks ("before going live"): serving the days as they
+ * land would not bring the full list sooner (it is full when the last day is written), and a
+ * listening server would have to hold its live floor and its ready line back anyway.
+ */
 export async function runBackfill(
 	store: Store,
 	scenario: Scenario,
