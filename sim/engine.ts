@@ -70,7 +70,10 @@ export interface EngineOptions {
 
 /** Raw output of one replication, before KPIs are formed (see results.ts). */
 export interface EngineOutput {
-	/** Contact counts per queue and interval, `[q * intervals + i]` (agent time is kept per group). */
+	/**
+	 * Contact counts per interval and queue, `[i * queues + q]` (agent time is kept per group): the
+	 * queues of the interval in hand lie together, where most counting happens.
+	 */
 	readonly counts: readonly KpiCounts[];
 	/** Agent-seconds per group and interval `[g * intervals + i]`, clipped to [0, horizon). */
 	readonly groupBusy: Float64Array;
@@ -116,6 +119,8 @@ export class Engine {
 
 	// Output.
 	private readonly counts: KpiCounts[];
+	/** Queues (the stride of `counts`). */
+	private readonly nq: number;
 	private readonly gBusy: Float64Array;
 	private readonly gIdle: Float64Array;
 	private readonly gBusySlots: Float64Array;
@@ -156,6 +161,7 @@ export class Engine {
 		this.lLevel = new Int32Array(A * NCH).fill(-1);
 		this.lSince = new Float64Array(A * NCH);
 		this.entryRank = POLICIES[m.policy](m);
+		this.nq = Q;
 		this.counts = Array.from({ length: Q * m.intervals }, emptyCounts);
 		this.gBusy = new Float64Array(G * m.intervals);
 		this.gIdle = new Float64Array(G * m.intervals);
@@ -313,7 +319,7 @@ export class Engine {
 		let iv = Math.floor(t / m.interval);
 		if (iv >= m.intervals) iv = m.intervals - 1;
 		C.interval[c] = iv;
-		countOffered(this.counts[q * m.intervals + iv]!);
+		countOffered(this.counts[iv * this.nq + q]!);
 		if (this.tr !== null) {
 			if (from < 0) this.tr.push(TR_QUEUED, t, s, q, 0);
 			else this.tr.push(TR_TRANSFERRED, t, s, from, q);
@@ -372,7 +378,7 @@ export class Engine {
 		const C = this.c;
 		const q = C.queue[c]!;
 		this.waiting.remove(q, c);
-		countAbandoned(this.counts[q * m.intervals + C.interval[c]!]!, at - C.queuedAt[c]!, m.queueSl[q]!);
+		countAbandoned(this.counts[C.interval[c]! * this.nq + q]!, at - C.queuedAt[c]!, m.queueSl[q]!);
 		if (this.tr !== null) this.tr.push(TR_ABANDONED, at, C.serial[c]!, q, 0);
 		C.release(c);
 	}
@@ -391,7 +397,7 @@ export class Engine {
 		const C = this.c;
 		const q = C.queue[c]!;
 		const t = this.now;
-		countAnswered(this.counts[q * m.intervals + C.interval[c]!]!, t - C.queuedAt[c]!, m.queueSl[q]!);
+		countAnswered(this.counts[C.interval[c]! * this.nq + q]!, t - C.queuedAt[c]!, m.queueSl[q]!);
 		this.accrue(a);
 		C.state[c] = C_SERVING;
 		C.agent[c] = a;
@@ -448,7 +454,7 @@ export class Engine {
 		const C = this.c;
 		const q = C.queue[c]!;
 		const a = C.agent[c]!;
-		countHandled(this.counts[q * m.intervals + C.interval[c]!]!, C.handle[c]! + C.wrap[c]!);
+		countHandled(this.counts[C.interval[c]! * this.nq + q]!, C.handle[c]! + C.wrap[c]!);
 		if (this.tr !== null) this.tr.push(TR_ENDED, this.now, C.serial[c]!, a, 0);
 		C.release(c);
 		this.freeSlot(a, m.queueChannel[q]!);

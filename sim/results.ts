@@ -34,10 +34,11 @@ function scope(
 	groups: ReadonlySet<number>
 ): ScopeCounts {
 	const I = m.intervals;
+	const Q = m.queueIds.length;
 	const intervals: KpiCounts[] = [];
 	for (let i = 0; i < I; i++) {
 		const c = emptyCounts();
-		for (const q of queues) mergeCounts(c, out.counts[q * I + i]!);
+		for (const q of queues) mergeCounts(c, out.counts[i * Q + q]!);
 		for (const g of groups) {
 			const k = g * I + i;
 			countAgentTime(c, out.groupBusy[k]!, out.groupIdle[k]!, out.groupBusySlots[k]!, out.groupOfferedSlots[k]!);
