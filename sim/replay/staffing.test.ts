@@ -48,8 +48,11 @@ describe('staffing estimate (effective availability)', () => {
 		// Each interval within one agent of the truth, and each half within 3 % on average.
 		est.available.forEach((x, i) => expect(Math.abs(x - (trueAvail[i] ?? 0))).toBeLessThan(1));
 		const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-		expect(mean(est.available.slice(1, 16)) / 8).toBeGreaterThan(0.97);
-		expect(mean(est.available.slice(1, 16)) / 8).toBeLessThan(1.001);
+		// Interval 15 is left out of the first half as 16 is of the second: a stretch without waits
+		// that straddles the step at 4 h gets the most busy in it, the later staffing (by up to
+		// 1 % over the half on 7 of seeds 1–12; none of seeds 1–30 once it is left out).
+		expect(mean(est.available.slice(1, 15)) / 8).toBeGreaterThan(0.97);
+		expect(mean(est.available.slice(1, 15)) / 8).toBeLessThan(1.001);
 		expect(mean(est.available.slice(17)) / 12).toBeGreaterThan(0.97);
 		expect(mean(est.available.slice(17)) / 12).toBeLessThan(1.001);
 		expect(est.method).toMatch(/effective availability/);
