@@ -1,13 +1,15 @@
-import { exp, log, logOpenU32 } from './detmath';
+import { exp, log } from './detmath';
 import type { Rng } from './rng';
 import type { Arrivals, Dist } from './scenario';
+import { standardNormal, unitExponential } from './ziggurat';
 
 /**
  * Samplers for the scenario's distributions. One class with a numeric kind instead of one class
  * per distribution keeps the call site monomorphic on the hot path. Each purpose has its own
  * stream, so the n-th draw of a stream is the same in two scenarios (common random numbers)
- * even though a lognormal draw takes a varying number of uniforms. Logarithms and exponentials
- * come from detmath.ts, so draws are bit-identical in Node and browsers.
+ * even though a draw takes a varying number of uniforms (ziggurat.ts: exponential and normal
+ * draws by the ziggurat). Logarithms and exponentials come from detmath.ts, so draws are
+ * bit-identical in Node and browsers.
  */
 
 const EXPONENTIAL = 0;
@@ -73,19 +75,9 @@ export class Sampler {
 	draw(rng: Rng): number {
 		switch (this.kind) {
 			case EXPONENTIAL:
-				return -this.a * logOpenU32(rng.nextU32());
-			case LOGNORMAL: {
-				// Marsaglia's polar method: no trigonometry (whose last bit varies between engines).
-				let u = 0;
-				let v = 0;
-				let q = 0;
-				do {
-					u = 2 * rng.next() - 1;
-					v = 2 * rng.next() - 1;
-					q = u * u + v * v;
-				} while (q >= 1 || q === 0);
-				return exp(this.a + this.b * u * Math.sqrt((-2 * log(q)) / q));
-			}
+				return this.a * unitExponential(rng);
+			case LOGNORMAL:
+				return exp(this.a + this.b * standardNormal(rng));
 			case EMPIRICAL: {
 				const u = rng.next();
 				const v = this.values;
@@ -233,7 +225,7 @@ export class ArrivalProcess {
 	/** The first arrival after `t`, or Infinity when none falls before the horizon. */
 	next(t: number, rng: Rng): number {
 		if (this.rates.length === 0) return this.idx < this.times.length ? this.times[this.idx++]! : Infinity;
-		let e = -logOpenU32(rng.nextU32());
+		let e = unitExponential(rng);
 		const rates = this.rates;
 		if (this.interval === Infinity) {
 			const r = rates[0]!;
