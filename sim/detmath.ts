@@ -51,11 +51,12 @@ for (let j = 0, p = 1; j < 34; j++, p /= 2) POW2_NEG[j] = p;
 
 /**
  * `log((u + 1) / 2^32)` for an unsigned 32-bit `u`: the same bits as `log(rng.nextOpen())`, for
- * the draws that take the logarithm of a uniform (exponential durations, Poisson arrivals).
+ * the draws that take the logarithm of a uniform (the tails of ziggurat.ts).
  * The argument is an integer times 2^-32, so its exponent and mantissa come from `Math.clz32`
  * and shifts instead of writing the double and reading its words back (a store-to-load round
  * trip): 25 ns instead of 61 ns a call (best of 15 runs over 2 M draws, same process, loaded
- * 2-core machine); the multi-skill day takes about 170,000 of them per replication.
+ * 2-core machine); the multi-skill day took about 170,000 of them per replication before the
+ * ziggurat (issue #8, fourth round), now ~1 % of its exponential draws.
  */
 export function logOpenU32(u: number): number {
 	const v = u + 1;

@@ -38,23 +38,25 @@
  * list moves until it has picked (same results; interleaved A/B 55.3, 62.5 → 58.7, 64.0 ms median).
  *
  * Fourth round (counts laid out [interval][queue]; one event for handling plus wrap-up where
- * nothing happens in between): same results bit for bit (RunResults and traces of this script's
- * scenarios and sim/scenarios/*.json; bench:calibration's table unchanged). Interleaved in one
- * process, cpu per warm replication of (b) over 46 replications each, load average ~5 on 2
- * cores: median 45.0 → 41.2 ms, p25 42.5 → 39.3 ms, best 39.6 → 37.1 ms; (a) unchanged (one
- * queue, one interval, no wrap-up). The 25 ms target is still not met. The median-vs-best gap
- * is mostly the shared machine and the JIT: warm replications in a quiet moment ran 39–45 ms
- * once the JIT was done (after the third replication); GC (a scavenge of ~7 MB about once per
- * replication) is 3–5 % of a profile. Tried: (1) exponential and normal draws by the ziggurat
- * instead of -log(u) and the polar method (branch simspeed-ziggurat): p25 44.3 → 40.6 ms and
- * (a) 1.40× → 1.17× cpu, same distributions (tail and Erlang C checks), bench:calibration
- * unchanged; not landed because the new draws fail two seed-lucky tests outside sim/
- * (forecast/staffing.test.ts's "within one agent of Erlang C" fails on 8 of seeds 1–12 with
- * today's draws too; reports-api's verdict compares the every-group rule with the total SL).
- * (2) Contacts as records (eight doubles and eight ints per slot, a cache line each, instead of
- * fourteen columns): no gain in two interleaved A/Bs (p25 41.2 → 42.9, 40.7 → 41.2 ms). (3) No
- * agent search for an arrival that finds a live contact waiting (nobody who may take it can be
- * free then; same results bit for bit): median 41.2 → 42.1, p25 39.3 → 39.0 ms, dropped.
+ * nothing happens in between; exponential and normal draws by the ziggurat, ziggurat.ts): this
+ * script on the engine before (d4ab5a6, the same on main until this round) and after,
+ * alternated twice, load average ~7 on 2 cores: (a) cpu ratio 1.23×, 1.29× → 1.09×, 1.04×; (b) cpu per warm
+ * replication median 44.6, 59.5 → 40.5, 48.1 ms, best 40.1, 54.6 → 35.1, 35.7 ms. Interleaved in
+ * one process (46 warm replications each, cpu, load ~5): median 43.3 → 41.1 ms with the first
+ * two (same results bit for bit: RunResults and traces of this script's scenarios and
+ * sim/scenarios/*.json, bench:calibration's table) → 35.7 ms with the ziggurat (p25 40.8 → 39.0
+ * → 34.0 ms, best 38.4 → 36.9 → 32.3 ms). The ziggurat changes the draws, not the distributions
+ * (ziggurat.test.ts; Erlang C checks); bench:calibration is unchanged (its days draw no
+ * exponential or lognormal): 18 of 18 working days, mean |Δ abandon| 0.8 pp, mean Δ ASA −14 %.
+ * The 25 ms target is still not met. The median-vs-best gap is mostly the shared machine and
+ * the JIT: warm replications in a quiet moment ran 39–45 ms once the JIT was done (after the
+ * third replication); GC (a scavenge of ~7 MB about once per replication) is 3–5 % of a
+ * profile, which is now flat (no function above 14 % self time; first touches of contact, count
+ * and calendar cells lead the line-level ticks). Tried and dropped: contacts as records (eight
+ * doubles and eight ints per slot, a cache line each, instead of fourteen columns): no gain in
+ * two interleaved A/Bs (p25 41.2 → 42.9, 40.7 → 41.2 ms); no agent search for an arrival that
+ * finds a live contact waiting (nobody who may take it can be free then; same results bit for
+ * bit): median 41.2 → 42.1, p25 39.3 → 39.0 ms.
  */
 import { cpus, loadavg } from 'node:os';
 import { compile } from '../../sim/model';
