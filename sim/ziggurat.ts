@@ -19,38 +19,41 @@ import type { Rng } from './rng';
  * lognormal ones (the polar method took a log, a division and 2.5 uniforms each).
  */
 
-const LAYERS = 256;
 /** 2^24: the position's resolution in a layer. */
 const M = 16777216;
-/** Right edge of the base strip's rectangle, and the common area of the layers. */
-const R = 7.697117470131050077;
-const V = 3.9496598225815571993e-3;
 
-/** Per layer: the largest 24-bit position that is inside the layer below (accept at once). */
-const K = new Uint32Array(LAYERS);
-/** Per layer: the x of one position step (x = position × W). */
-const W = new Float64Array(LAYERS);
-/** Per layer: the density at the layer's right edge. */
-const F = new Float64Array(LAYERS);
-
-{
-	let de = R;
-	let te = R;
-	const q = V / exp(-de);
-	K[0] = Math.floor((de / q) * M);
+/**
+ * The tables of a ziggurat of `n` layers for the decreasing density `f` (up to its constant),
+ * whose base strip's rectangle ends at `r` and whose layers each have area `v`; `fInv` inverts
+ * `f`. K: per layer, the largest 24-bit position inside the layer below (accepted at once);
+ * W: the x of one position step (x = position × W); F: the density at the layer's right edge.
+ */
+function layers(n: number, r: number, v: number, f: (x: number) => number, fInv: (y: number) => number) {
+	const K = new Uint32Array(n);
+	const W = new Float64Array(n);
+	const F = new Float64Array(n);
+	let x = r;
+	let prev = r;
+	const q = v / f(x);
+	K[0] = Math.floor((x / q) * M);
 	K[1] = 0;
 	W[0] = q / M;
-	W[LAYERS - 1] = de / M;
+	W[n - 1] = x / M;
 	F[0] = 1;
-	F[LAYERS - 1] = exp(-de);
-	for (let i = LAYERS - 2; i >= 1; i--) {
-		de = -log(V / de + exp(-de));
-		K[i + 1] = Math.floor((de / te) * M);
-		te = de;
-		F[i] = exp(-de);
-		W[i] = de / M;
+	F[n - 1] = f(x);
+	for (let i = n - 2; i >= 1; i--) {
+		x = fInv(v / x + f(x));
+		K[i + 1] = Math.floor((x / prev) * M);
+		prev = x;
+		F[i] = f(x);
+		W[i] = x / M;
 	}
+	return { K, W, F };
 }
+
+/** Right edge of the exponential's base strip's rectangle, and the common area of its 256 layers. */
+const R = 7.697117470131050077;
+const { K, W, F } = layers(256, R, 3.9496598225815571993e-3, (x) => exp(-x), (y) => -log(y));
 
 /** One draw from the exponential distribution of mean 1. */
 export function unitExponential(rng: Rng): number {
@@ -76,32 +79,15 @@ function slow(rng: Rng, i: number, j: number): number {
 	}
 }
 
-/** Normal layers: as above, for the density exp(-x²/2) (the normal's without its constant). */
-const NL = 128;
+/** The normal's (density exp(-x²/2), without its constant), 128 layers. */
 const NR = 3.442619855899;
-const NV = 9.91256303526217e-3;
-const NK = new Uint32Array(NL);
-const NW = new Float64Array(NL);
-const NF = new Float64Array(NL);
-
-{
-	let dn = NR;
-	let tn = NR;
-	const q = NV / exp(-0.5 * dn * dn);
-	NK[0] = Math.floor((dn / q) * M);
-	NK[1] = 0;
-	NW[0] = q / M;
-	NW[NL - 1] = dn / M;
-	NF[0] = 1;
-	NF[NL - 1] = exp(-0.5 * dn * dn);
-	for (let i = NL - 2; i >= 1; i--) {
-		dn = Math.sqrt(-2 * log(NV / dn + exp(-0.5 * dn * dn)));
-		NK[i + 1] = Math.floor((dn / tn) * M);
-		tn = dn;
-		NF[i] = exp(-0.5 * dn * dn);
-		NW[i] = dn / M;
-	}
-}
+const { K: NK, W: NW, F: NF } = layers(
+	128,
+	NR,
+	9.91256303526217e-3,
+	(x) => exp(-0.5 * x * x),
+	(y) => Math.sqrt(-2 * log(y))
+);
 
 /** One draw from the standard normal distribution. */
 export function standardNormal(rng: Rng): number {
