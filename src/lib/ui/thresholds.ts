@@ -54,7 +54,26 @@ export function describeBreach(b: Breach, rollingMs = 30 * 60_000): string {
 	const dir = LOWER_IS_WORSE.has(b.kpi) ? 'below' : 'above';
 	const where = b.scope === 'Total' ? '' : ` (${b.scope})`;
 	const period = windowLabel(b.window, rollingMs);
-	return `${KPI_LABEL[b.kpi]}${period ? ` ${period}` : ''} ${formatKpi(b.kpi, b.value)}${where} ${dir} ${formatKpi(b.kpi, b.limit)}`;
+	const limit = formatKpi(b.kpi, b.limit);
+	return `${KPI_LABEL[b.kpi]}${period ? ` ${period}` : ''} ${breachValue(b, limit)}${where} ${dir} ${limit}`;
+}
+
+/**
+ * A breached value as it reads beside its limit. A breach is strict, so a value that rounds to the
+ * limit ("Occupancy 95% above 95%", seen on the emulator's wall at 95.3%) is shown finer: a
+ * percentage with as many decimals as tell it apart (95.3%), seconds rounded away from the limit.
+ */
+function breachValue(b: Breach, limit: string): string {
+	const plain = formatKpi(b.kpi, b.value);
+	if (plain !== limit || b.value === null) return plain;
+	// Durations print in whole seconds, rounded down: only an "above" can land on its limit.
+	if (KPI_UNIT[b.kpi] === 'seconds') return formatDuration(Math.ceil(b.value));
+	if (KPI_UNIT[b.kpi] !== 'fraction') return plain;
+	for (let digits = 1; digits <= 3; digits++) {
+		const finer = `${(b.value * 100).toFixed(digits)}%`;
+		if (Number.parseFloat(finer) !== b.limit * 100) return finer;
+	}
+	return plain;
 }
 
 /** The icon that goes with a level, so colour is never the only signal. */

@@ -49,6 +49,17 @@ describe('thresholds', () => {
 		expect(describeBreach(b[1]!)).toBe('In queue 7 (Billing) above 5');
 	});
 
+	it.each([
+		{ kpi: 'occupancy' as const, value: 0.9532, limit: 0.95, text: 'Occupancy 95.3% (chat) above 95%' },
+		{ kpi: 'occupancy' as const, value: 0.95004, limit: 0.95, text: 'Occupancy 95.004% (chat) above 95%' },
+		{ kpi: 'serviceLevel' as const, value: 0.6962, limit: 0.7, text: 'Service level 69.6% (chat) below 70%' },
+		{ kpi: 'asa' as const, value: 30.4, limit: 30, text: 'ASA 0:31 (chat) above 0:30' },
+		{ kpi: 'occupancy' as const, value: 0.97, limit: 0.95, text: 'Occupancy 97% (chat) above 95%' }
+	])('never names a breached value as equal to its limit ($text)', ({ kpi, value, limit, text }) => {
+		const b = breachesOf('chat', { serviceLevel: null, asa: null, abandonRate: null, longestWait: null, waiting: null, occupancy: null, [kpi]: value }, new Map([[kpi, { kpi, warn: limit, alert: limit }]]));
+		expect(b.map((x) => describeBreach(x))).toEqual([text]);
+	});
+
 	// A queue whose day went well (SL 90% today) and whose last half hour did not (55%).
 	const goodDayBadHour = queue('billing', {
 		today: { ...kpis, serviceLevel: 0.9, abandonRate: 0.02 },
