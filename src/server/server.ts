@@ -111,7 +111,7 @@ export interface ServerOptions {
 	 * Run as one instance of a cluster sharing one JetStream event stream (DESIGN.md, source
 	 * `nats`): ingest publishes there, every instance applies the stream; configs are shared.
 	 */
-	readonly nats?: { readonly url: string; readonly stream?: string; readonly subjectPrefix?: string; readonly configBucket?: string };
+	readonly nats?: { readonly url: string; readonly stream?: string; readonly subjectPrefix?: string; readonly configBucket?: string; readonly applyTimeoutMs?: number };
 	readonly log?: (line: string) => void;
 	/** With the emulator on an empty data dir: simulate and store this many past days first (0: none; `npm start` asks for 28). */
 	readonly backfillDays?: number;
@@ -274,7 +274,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		const r = auth.check(bearerToken(ctx.req.authorization), role);
 		if (!r.ok) throw new HttpError(r.status, r.message);
 	};
-	const deps: RouteDeps = { floor, floors, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history, ...(cluster ? { shareDayDeleted: cluster.shareDayDeleted.bind(cluster), shareImport: cluster.importHere.bind(cluster) } : {}) };
+	const deps: RouteDeps = { floor, floors, store, intake, sink: cluster?.sink ?? intake, hub, boards, metrics, auth, require, statics, source, clock, batchClock, startedAt: Date.now(), log, history, ...(cluster ? { shareDayDeleted: cluster.shareDayDeleted.bind(cluster), shareImport: cluster.importHere.bind(cluster), shareConfig: cluster.shareConfig.bind(cluster) } : {}) };
 	registerHealthRoutes(router, deps);
 	registerEventRoutes(router, deps);
 	registerBoardRoutes(router, deps);

@@ -15,7 +15,7 @@ import type { LiveHistory } from '../history/live';
 import { importAuditTarget, writeImport, type PreparedImport } from '../history/import';
 import { ClusterLog, clusterLogOptions, LOGGED_CONFIG_KINDS, type ClusterLogRecord } from './cluster-log';
 import { NatsEventStream, type StreamBatch } from './event-stream';
-import { SharedConfig, type SharedConfigVersion } from './shared-config';
+import { SharedConfig, timedOut, type SharedConfigVersion } from './shared-config';
 
 /**
  * One instance's membership in a cluster sharing one JetStream event stream (`--nats URL`).
@@ -48,7 +48,35 @@ export interface ClusterOptions {
 	readonly maxAgeHours?: number;
 	/** This instance's name (default host:pid). */
 	readonly instance: string;
+	/** Longest a delete or import request waits for this instance to apply its record (default APPLY_TIMEOUT_MS). */
+	readonly applyTimeoutMs?: number;
 }
+
+/**
+ * How long a delete or import request waits for its own cluster log record to be applied here
+ * before it answers that the log has it and this instance will apply it when it catches up: a
+ * NATS that drops right after taking the record, or a stalled apply, must not hold the request
+ * (and the admin's browser or script) for ever. An import of a month applies in a few seconds.
+ */
+export const APPLY_TIMEOUT_MS = 30_000;
+
+/**
+ * A change NATS took, or may have taken, that is not applied here (yet): it is in the cluster log,
+ * or may be, so it must not be reported as failed; every instance applies it, this one included,
+ * when it gets to it.
+ */
+export class NotAppliedYetError extends Error {}
+
+/** A config save NATS did not take (nothing saved anywhere), or did not confirm in time (`unconfirmed`: it may still reach every instance). */
+export class NotSharedError extends Error {
+	constructor(
+		message: string,
+		readonly unconfirmed: boolean
+	) {
+		super(message);
+	}
+}
+
 
 /** What the cluster drives on this instance. */
 export interface ClusterDeps {
@@ -70,6 +98,7 @@ export class Cluster {
 	readonly #log: ClusterLog;
 	readonly #deps: ClusterDeps;
 	readonly #instance: string;
+	readonly #applyTimeoutMs: number;
 	#stopFollowing: (() => Promise<void>) | null = null;
 	#applyingRemote = false;
 	/** Sequence of the last stream message applied here. */
@@ -79,13 +108,16 @@ export class Cluster {
 	readonly #logWaiters = new Map<number, (deleted: number) => void>();
 	/** What this instance's own history records did when applied before their append returned (rows deleted), by sequence. */
 	readonly #ownApplied = new Map<number, number>();
+	/** Own records whose request stopped waiting (APPLY_TIMEOUT_MS): nobody is left to collect what they did. */
+	readonly #givenUp = new Set<number>();
 
-	private constructor(stream: NatsEventStream, config: SharedConfig, log: ClusterLog, deps: ClusterDeps, instance: string) {
+	private constructor(stream: NatsEventStream, config: SharedConfig, log: ClusterLog, deps: ClusterDeps, instance: string, applyTimeoutMs: number) {
 		this.#stream = stream;
 		this.#config = config;
 		this.#log = log;
 		this.#deps = deps;
 		this.#instance = instance;
+		this.#applyTimeoutMs = applyTimeoutMs;
 	}
 
 	/**
@@ -103,7 +135,7 @@ export class Cluster {
 			await stream.close();
 			throw new Error(`NATS at ${opts.url}: could not open the shared config bucket or the cluster log: ${(e as Error).message}`);
 		}
-		const cluster = new Cluster(stream, config, log, deps, opts.instance);
+		const cluster = new Cluster(stream, config, log, deps, opts.instance, opts.applyTimeoutMs ?? APPLY_TIMEOUT_MS);
 		deps.store.onConfigSaved((v) => cluster.#published(v));
 		await log.follow(
 			cluster.#logSeqOnDisk(),
@@ -182,23 +214,41 @@ export class Cluster {
 	 * to the cluster log (rejects when NATS did not store it: then no instance deletes it), then
 	 * resolves, to the rows deleted here, once this instance applied it in log order, as every other
 	 * instance does, so a delete and an import of the same day end the same way everywhere.
+	 * NotAppliedYetError when the log has it, or may have it, but it is not applied here within the bound.
 	 */
 	async shareDayDeleted(date: string, source: HistorySource, site: string, actor: string, ts: number): Promise<number> {
-		return this.#appliedHere(await this.#log.append({ op: 'delete-day', date, source, site, actor, ts, origin: this.#instance }));
+		return this.#appendApplied({ op: 'delete-day', date, source, site, actor, ts, origin: this.#instance }, 'delete');
 	}
 
 	/**
 	 * An admin imports a file on this instance (`POST /api/history/import`): appended to the cluster
 	 * log (rejects when NATS did not store it: then no instance imports it), then resolves once this
 	 * instance applied it in log order, as every other instance does, so an import of the same day
-	 * from elsewhere ends the same way everywhere.
+	 * from elsewhere ends the same way everywhere. NotAppliedYetError as for shareDayDeleted.
 	 */
 	async importHere(prepared: PreparedImport, what: string, actor: string): Promise<void> {
-		await this.#appliedHere(await this.#log.append(importRecord(prepared, what, actor, this.#instance)));
+		await this.#appendApplied(importRecord(prepared, what, actor, this.#instance), 'import');
+	}
+
+	/** Appends one of this instance's history records and waits, at most `applyTimeoutMs`, for it to be applied here. */
+	async #appendApplied(record: ClusterLogRecord, what: string): Promise<number> {
+		// Known to be away: refused before anything is sent (a request sent now would wait in the client's buffer and might go out later).
+		if (!this.#stream.connected) throw new Error('NATS is unreachable');
+		let seq: number;
+		try {
+			seq = await this.#log.append(record);
+		} catch (e) {
+			if (!timedOut(e)) throw e;
+			// The request reached NATS and no answer came back: it may be in the log all the same.
+			throw new NotAppliedYetError(
+				`NATS did not confirm in time that the cluster log took the ${what}: if it did, every instance applies it, this one included, as it gets to it; doing it again ends the same way`
+			);
+		}
+		return this.#appliedHere(seq, what);
 	}
 
 	/** Resolves once the cluster log record at `seq`, appended here, was applied here: to the rows it deleted (0 for an import). */
-	async #appliedHere(seq: number): Promise<number> {
+	async #appliedHere(seq: number, what: string): Promise<number> {
 		const done = this.#ownApplied.get(seq);
 		if (done !== undefined) {
 			this.#ownApplied.delete(seq);
@@ -206,7 +256,21 @@ export class Cluster {
 		}
 		// Passed over (its parts could not be read back): applied nowhere, nothing deleted.
 		if (this.#logApplied >= seq) return 0;
-		return new Promise<number>((resolve) => this.#logWaiters.set(seq, resolve));
+		return new Promise<number>((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.#logWaiters.delete(seq);
+				this.#givenUp.add(seq);
+				reject(
+					new NotAppliedYetError(
+						`the cluster log took the ${what} (message ${seq}) but this instance has not applied it within ${this.#applyTimeoutMs / 1000} s (NATS unreachable, or behind): it will when it catches up, as every instance does`
+					)
+				);
+			}, this.#applyTimeoutMs);
+			this.#logWaiters.set(seq, (n) => {
+				clearTimeout(timer);
+				resolve(n);
+			});
+		});
 	}
 
 	/** File in the data dir holding the sequence of the last cluster log record applied here. */
@@ -255,12 +319,34 @@ export class Cluster {
 		this.#logApplied = seq;
 		// This instance's own history record: its request waits for it, or its append has not returned yet.
 		const own = r.op !== 'config' && r.origin === this.#instance;
-		if (own && !this.#logWaiters.has(seq)) this.#ownApplied.set(seq, deleted);
+		if (own && !this.#logWaiters.has(seq) && !this.#givenUp.delete(seq)) this.#ownApplied.set(seq, deleted);
 		// Waiters for an earlier record were passed over (it could not be read back): applied nowhere.
 		for (const [s, done] of this.#logWaiters) {
 			if (s > seq) continue;
 			this.#logWaiters.delete(s);
 			done(s === seq ? deleted : 0);
+		}
+	}
+
+	/**
+	 * A board, floor config or token list an admin saves on this instance: put into the shared bucket
+	 * first, and saved here by `saveHere` only once NATS acknowledged it, so it is on every instance or
+	 * on none. NotSharedError when NATS did not take it (nothing saved here), or did not answer in
+	 * time: then it may have, and this instance applies it from the bucket as the others do.
+	 */
+	async shareConfig<T>(v: Omit<SharedConfigVersion, 'version' | 'origin'>, saveHere: () => T): Promise<T> {
+		try {
+			// Unconfirmed (timed out): if NATS stored it after all, the watch delivers it back and it is applied here then.
+			await this.#config.put({ ...v, version: (this.#deps.store.latestConfig(v.kind, v.key)?.version ?? 0) + 1 });
+		} catch (e) {
+			throw new NotSharedError((e as Error).message, timedOut(e));
+		}
+		// Already in the bucket: not put again when the store reports it saved.
+		this.#applyingRemote = true;
+		try {
+			return saveHere();
+		} finally {
+			this.#applyingRemote = false;
 		}
 	}
 
@@ -356,12 +442,15 @@ export class ClusterImporter {
 
 	/**
 	 * Appends the import; resolves once JetStream stored all of it. Rejects naming the URL when it
-	 * did not: a record whose commit was not stored is applied by no instance.
+	 * did not (a record whose commit was not stored is applied by no instance), or when it did not
+	 * answer in time, saying it may have (this command has no instance of its own to wait for).
 	 */
 	async publish(prepared: PreparedImport, what: string, actor: string): Promise<void> {
 		try {
 			await this.#log.append(importRecord(prepared, what, actor, `import:${hostname()}:${process.pid}`));
 		} catch (e) {
+			// No answer is not a refusal: the cluster log may hold it, and then every instance applies it.
+			if (timedOut(e)) throw new Error(`NATS at ${this.#url} did not confirm in time that it stored the import: if it did, every instance applies it; importing the file again replaces the same days`);
 			throw new Error(`NATS at ${this.#url} did not store the import (no instance applies it): ${(e as Error).message}`);
 		}
 	}

@@ -1,5 +1,5 @@
 import { Kvm, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 
 /**
  * Configs shared by every instance of a cluster (floor config, boards and their thresholds, plan
@@ -29,10 +29,18 @@ export function bucketKey(kind: string, key: string): string {
 	return `${kind.replace(/[^A-Za-z0-9_-]/g, '_')}.${Buffer.from(key, 'utf8').toString('base64url') || '_'}`;
 }
 
+/** True when NATS did not answer in time: what was sent may have been stored all the same. */
+export function timedOut(e: unknown): boolean {
+	for (let c = e; c instanceof Error; c = c.cause) if (c instanceof TimeoutError) return true;
+	return false;
+}
+
 /** The shared config bucket of one cluster. */
 export class SharedConfig {
 	readonly #kv: KV;
 	readonly #origin: string;
+	/** This instance's puts NATS did not confirm in time: handed back to it if the bucket has them after all. */
+	readonly #unconfirmed = new Set<string>();
 	#stop: (() => void) | null = null;
 
 	private constructor(kv: KV, origin: string) {
@@ -48,7 +56,12 @@ export class SharedConfig {
 
 	/** Puts a version saved on this instance. */
 	async put(v: Omit<SharedConfigVersion, 'origin'>): Promise<void> {
-		await this.#kv.put(bucketKey(v.kind, v.key), JSON.stringify({ ...v, origin: this.#origin }));
+		try {
+			await this.#kv.put(bucketKey(v.kind, v.key), JSON.stringify({ ...v, origin: this.#origin }));
+		} catch (e) {
+			if (timedOut(e)) this.#unconfirmed.add(unconfirmedKey(v));
+			throw e;
+		}
 	}
 
 	/** The latest version of a config in the bucket, whoever put it; null when there is none. */
@@ -59,8 +72,9 @@ export class SharedConfig {
 
 	/**
 	 * Calls `apply` with the latest version of every config now in the bucket (a starting instance
-	 * catches up), then with each version any other instance puts. Resolves once the current values
-	 * were delivered.
+	 * catches up), then with each version any other instance puts, and this instance's own ones NATS
+	 * stored without confirming it in time (never saved here). Resolves once the current values were
+	 * delivered.
 	 */
 	async watch(apply: (v: SharedConfigVersion) => void, onError: (e: unknown) => void): Promise<void> {
 		// The bucket's last revision now: the watcher has caught up once it delivered that one.
@@ -76,7 +90,7 @@ export class SharedConfig {
 					if (e.operation === 'PUT') {
 						try {
 							const v = e.json<SharedConfigVersion>();
-							if (v.origin !== this.#origin) apply(v);
+							if (v.origin !== this.#origin || this.#unconfirmed.delete(unconfirmedKey(v))) apply(v);
 						} catch (err) {
 							onError(err);
 						}
@@ -94,4 +108,9 @@ export class SharedConfig {
 		this.#stop?.();
 		this.#stop = null;
 	}
+}
+
+/** Names one put of this instance. */
+function unconfirmedKey(v: Pick<SharedConfigVersion, 'kind' | 'key' | 'version' | 'ts'>): string {
+	return `${bucketKey(v.kind, v.key)}#${v.version}#${v.ts}`;
 }

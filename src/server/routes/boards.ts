@@ -1,11 +1,11 @@
 import type { BoardSaved, BoardsResponse } from '../../lib/api/types';
 import { preview } from '../../lib/domain/result';
 import { HttpError, parseJsonBody, type HttpRouter } from '../http-router';
-import { mustReachCluster, type RouteDeps } from './deps';
+import { saveShared, type RouteDeps } from './deps';
 
 /** Board configs: list and read (viewer), save (admin; versioned, audited, applied live; in a cluster only while NATS shares it). */
-export function registerBoardRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'boards' | 'hub' | 'sink'>): void {
-	const { boards, hub, sink } = deps;
+export function registerBoardRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'boards' | 'hub' | 'sink' | 'shareConfig'>): void {
+	const { boards, hub } = deps;
 	router
 		.route(
 			'get',
@@ -35,8 +35,8 @@ export function registerBoardRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'b
 				if (hub.hasFloorBoard(id)) throw new HttpError(409, `board ${preview(id)} is a simulation's; stop it first`);
 				const r = boards.check(id, parseJsonBody(await ctx.body()));
 				if (!r.ok) throw new HttpError(400, 'invalid board config', { errors: r.errors });
-				mustReachCluster(sink.reachable);
-				const version = boards.save(r.board, 'admin', Date.now());
+				const now = Date.now();
+				const version = await saveShared(deps, { kind: 'board', key: r.board.id, body: r.board, actor: 'admin', ts: now }, () => boards.save(r.board, 'admin', now));
 				hub.setBoard(r.board);
 				const body: BoardSaved = { board: r.board, version };
 				ctx.json(200, body);

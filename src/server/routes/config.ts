@@ -3,11 +3,11 @@ import type { QueueConfig } from '../../lib/domain/floor';
 import { applyConfigInput } from '../floor-config';
 import type { FloorSet } from '../floor-set';
 import { HttpError, parseJsonBody, type HttpRouter } from '../http-router';
-import { mustReachCluster, type RouteDeps } from './deps';
+import { saveShared, type RouteDeps } from './deps';
 
 /** The center config (viewer reads, admin changes it live; versioned; in a cluster only while NATS shares it) and the audit log (admin). */
-export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'floors' | 'store' | 'sink'>): void {
-	const { floors, store, sink } = deps;
+export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'floors' | 'store' | 'sink' | 'shareConfig'>): void {
+	const { floors, store } = deps;
 	router
 		.route('get', '/api/config', (ctx) => ctx.json(200, currentConfig(floors)), { role: 'viewer' })
 		.route(
@@ -16,8 +16,8 @@ export function registerConfigRoutes(router: HttpRouter, deps: Pick<RouteDeps, '
 			async (ctx) => {
 				const r = applyConfigInput(currentConfig(floors), parseJsonBody(await ctx.body()));
 				if (!r.ok) throw new HttpError(400, 'invalid config', { errors: r.errors });
-				mustReachCluster(sink.reachable);
-				const version = store.saveConfig('floor', 'default', r.value, 'admin', Date.now());
+				const now = Date.now();
+				const version = await saveShared(deps, { kind: 'floor', key: 'default', body: r.value, actor: 'admin', ts: now }, () => store.saveConfig('floor', 'default', r.value, 'admin', now));
 				floors.configure(r.value);
 				const body: ConfigSaved = { config: currentConfig(floors), version };
 				ctx.json(200, body);

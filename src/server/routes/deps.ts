@@ -13,6 +13,7 @@ import type { Source } from '../sources/source';
 import type { StaticFiles } from '../static-files';
 import type { Store } from '../store';
 import type { PreparedImport } from '../history/import';
+import { NotSharedError } from '../nats/cluster';
 
 /**
  * What route modules get from the composition root. Each area of the API exports
@@ -58,6 +59,40 @@ export interface RouteDeps {
 	readonly shareDayDeleted?: (date: string, source: HistorySource, site: string, actor: string, ts: number) => Promise<number>;
 	/** In a cluster: imports on every instance through the cluster log, resolving once applied here. */
 	readonly shareImport?: (prepared: PreparedImport, what: string, actor: string) => Promise<void>;
+	/**
+	 * In a cluster: shares a board, floor config or token list and, once NATS took it, saves it here
+	 * with `saveHere`; rejects (a NotSharedError) when NATS did not take it or did not confirm it.
+	 */
+	readonly shareConfig?: <T>(v: SharedSave, saveHere: () => T) => Promise<T>;
+}
+
+/** A config version as a route shares it. */
+interface SharedSave {
+	readonly kind: string;
+	readonly key: string;
+	readonly body: unknown;
+	readonly actor: string;
+	readonly ts: number;
+}
+
+/**
+ * Saves a config the other instances must get. In a cluster it is shared first and saved here
+ * (`saveHere`) only once NATS took it, so it is on every instance or on none: 503 when NATS is
+ * known to be down or refuses it (nothing saved), 504 when NATS did not answer in time (not saved
+ * here; if NATS took it, every instance applies it, this one too). Alone, it just saves.
+ */
+export async function saveShared<T>(deps: Pick<RouteDeps, 'sink' | 'shareConfig'>, v: SharedSave, saveHere: () => T): Promise<T> {
+	mustReachCluster(deps.sink.reachable);
+	if (!deps.shareConfig) return saveHere();
+	try {
+		return await deps.shareConfig(v, saveHere);
+	} catch (e) {
+		if (!(e instanceof NotSharedError)) throw e;
+		const why = e.message.slice(0, 200);
+		if (e.unconfirmed)
+			throw new HttpError(504, `NATS did not confirm the save in time (${why}): it is not saved here; if NATS took it, every instance applies it, this one too, as it arrives`);
+		throw new HttpError(503, `the save could not be shared with the other instances (NATS: ${why}): nothing was saved; retry when NATS is back`);
+	}
 }
 
 /**

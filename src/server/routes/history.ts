@@ -10,6 +10,7 @@ import { PlanStore } from '../plans/plan-store';
 import { actorOf } from './plans';
 import { HistoryQueries } from '../history/queries';
 import { siteParam } from './site-param';
+import { NotAppliedYetError } from '../nats/cluster';
 
 /**
  * The history API (DESIGN.md, HTTP): the stored days, one day's intervals and snapshot, and its
@@ -147,6 +148,7 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 				try {
 					deleted = await shareDayDeleted(date, source, site, actor, now);
 				} catch (e) {
+					if (e instanceof NotAppliedYetError) throw new HttpError(504, e.message);
 					throw new HttpError(503, `the delete could not be shared with the other instances (NATS): ${(e as Error).message.slice(0, 200)}; nothing was deleted`);
 				}
 			} else {
@@ -177,6 +179,7 @@ export function registerHistoryRoutes(router: HttpRouter, deps: Pick<RouteDeps, 
 				try {
 					await shareImport(prepared, what, actor);
 				} catch (e) {
+					if (e instanceof NotAppliedYetError) throw new HttpError(504, e.message);
 					throw new HttpError(503, `the import could not be shared with the other instances (NATS): ${(e as Error).message.slice(0, 200)}; nothing was imported`);
 				}
 			} else {

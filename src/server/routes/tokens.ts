@@ -1,7 +1,7 @@
 import { ROLES, issuePersonToken, type Auth, type Role } from '../auth';
 import { HttpError, parseJsonBody, type HttpRouter } from '../http-router';
 import type { PlanStore } from '../plans/plan-store';
-import { mustReachCluster, type RouteDeps } from './deps';
+import { saveShared, type RouteDeps } from './deps';
 import { actorOf } from './plans';
 
 /**
@@ -9,8 +9,8 @@ import { actorOf } from './plans';
  * them (names, roles, dates; never hashes), revoke. The first-start tokens stay as the bootstrap. In a cluster a change is
  * refused (503) while NATS, which gives it to the other instances, is unreachable.
  */
-export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'store' | 'sink'> & { auth: Auth; plans: PlanStore }): void {
-	const { auth, plans, store, sink } = deps;
+export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'store' | 'sink' | 'shareConfig'> & { auth: Auth; plans: PlanStore }): void {
+	const { auth, plans, store } = deps;
 	const listed = () => plans.people().map(({ sha256: _h, ...rest }) => rest);
 	// Every saved list is the one in force: this instance's saves, and in a cluster the other instances' as they arrive.
 	store.onConfigSaved((v) => {
@@ -26,13 +26,14 @@ export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 's
 				const name = typeof body?.name === 'string' ? body.name.trim() : '';
 				if (!name || name.length > 80 || /[\u0000-\u001f]/.test(name)) throw new HttpError(400, 'name: 1 to 80 printable characters');
 				if (!ROLES.includes(body?.role as Role)) throw new HttpError(400, `role: one of ${ROLES.join(', ')}`);
-				mustReachCluster(sink.reachable);
 				const actor = actorOf(auth, ctx);
 				const now = Date.now();
 				const { token, record } = issuePersonToken(name, body!.role as Role, actor, now);
 				const people = [...plans.people(), record];
-				plans.setPeople(people, actor, now);
-				store.audit(actor, 'token.create', record.id, { name, role: record.role }, now);
+				await saveShared(deps, { kind: 'tokens', key: 'people', body: people, actor, ts: now }, () => {
+					plans.setPeople(people, actor, now);
+					store.audit(actor, 'token.create', record.id, { name, role: record.role }, now);
+				});
 				const { sha256: _h, ...shown } = record;
 				ctx.json(201, { token, record: shown });
 			},
@@ -41,18 +42,19 @@ export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 's
 		.route(
 			'del',
 			'/api/tokens/:id',
-			(ctx) => {
+			async (ctx) => {
 				const id = ctx.req.params[0] ?? '';
 				const people = plans.people();
 				const t = people.find((p) => p.id === id);
 				if (!t) throw new HttpError(404, `no token ${JSON.stringify(id.slice(0, 20))}`);
 				if (t.revoked) throw new HttpError(409, `token ${id} of ${t.name} is already revoked`);
-				mustReachCluster(sink.reachable);
 				const actor = actorOf(auth, ctx);
 				const now = Date.now();
 				const next = people.map((p) => (p.id === id ? { ...p, revoked: now, revokedBy: actor } : p));
-				plans.setPeople(next, actor, now);
-				store.audit(actor, 'token.revoke', id, { name: t.name, role: t.role }, now);
+				await saveShared(deps, { kind: 'tokens', key: 'people', body: next, actor, ts: now }, () => {
+					plans.setPeople(next, actor, now);
+					store.audit(actor, 'token.revoke', id, { name: t.name, role: t.role }, now);
+				});
 				ctx.json(200, { revoked: id });
 			},
 			{ role: 'admin' }
