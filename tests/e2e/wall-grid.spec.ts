@@ -202,6 +202,35 @@ test('1,000 agents at 3840x2160 in kiosk mode still draw every agent', async ({ 
 	await saveScreenshot(page, 'wall-1000-agents-3840x2160.png');
 });
 
+test('1,000 agents at 1280x720: teams that do not fit are left out whole and counted, none cut by the panel', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await page.goto(`${server.url}/wall/default?kiosk=1`);
+	await waitLive(page);
+	const grid = page.getByTestId('agent-grid');
+	const note = page.getByTestId('agents-hidden');
+	await expect(note).toBeVisible({ timeout: 20_000 });
+	const teams = await canvases(page);
+	expect(teams.length).toBeGreaterThan(0);
+	expect(teams.length).toBeLessThan(7);
+	// Every drawn team lies wholly inside the grid's box (which clips), and so does the note.
+	const past = await grid.evaluate((box) => {
+		const b = box.getBoundingClientRect();
+		return [...box.querySelectorAll<HTMLElement>('h3, canvas, [data-testid="agents-hidden"]')].filter((el) => el.getBoundingClientRect().bottom > b.bottom + 0.5).map((el) => el.tagName);
+	});
+	expect(past).toEqual([]);
+	// Drawn and counted add up to the floor; the note names each left-out team with its size.
+	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBeGreaterThan(0);
+	const text = (await note.textContent())!.replace(/\s+/g, ' ').trim();
+	const m = /^\+(\d+) agents not shown \(no room\): (.+)$/.exec(text);
+	expect(m, text).not.toBeNull();
+	const named = m![2]!.split(', ').map((x) => Number(x.split(' ').at(-1)));
+	expect(named.length).toBe(7 - teams.length);
+	expect(named.reduce((a, b) => a + b, 0)).toBe(Number(m![1]));
+	const drawn = (await canvases(page)).reduce((s, c) => s + c.drawn, 0);
+	expect(drawn + Number(m![1])).toBe(1000);
+	await saveScreenshot(page, 'wall-1000-agents-1280x720.png');
+});
+
 test('a few hundred agents with room to spare: canvas cells with time in state and slots', async ({ page }) => {
 	const base = await getBoard(server.url, 'default');
 	await putBoard(server.url, server.tokens.admin!, { ...base, id: 'chat', name: 'Chat', channels: ['chat'] });

@@ -110,12 +110,33 @@ export function agentTitle(agent: AgentRow, now: number, rule: LongStateRule): s
 export function fitCellSize(width: number, height: number, teamSizes: readonly number[], headerPx: number, gapPx: number, minPx = 10, maxPx = 120): number {
 	if (width <= 0 || height <= 0) return minPx;
 	for (let c = maxPx; c > minPx; c--) {
-		const cols = Math.max(1, Math.floor((width + gapPx) / (c + gapPx)));
-		let h = 0;
-		for (const n of teamSizes) h += headerPx + Math.ceil(n / cols) * (c + gapPx);
-		if (h <= height) return c;
+		if (teamHeights(width, teamSizes, headerPx, gapPx, c).reduce((a, b) => a + b, 0) <= height) return c;
 	}
 	return minPx;
+}
+
+/** Height in px each team takes (its header and its rows of `cell`-px cells) in a grid `width` px wide. */
+function teamHeights(width: number, teamSizes: readonly number[], headerPx: number, gapPx: number, cell: number): number[] {
+	const cols = gridColumns(width, cell, gapPx);
+	return teamSizes.map((n) => headerPx + Math.ceil(n / cols) * (cell + gapPx));
+}
+
+/**
+ * How many teams, in order, fit whole into `height` with `cell`-px cells: all of them, or, when
+ * even the smallest cells leave some out, as many as fit above a `notePx` line that names the rest
+ * (a wall has no scrollbar: a team is shown whole or counted, never cut).
+ */
+export function teamsThatFit(width: number, height: number, teamSizes: readonly number[], headerPx: number, gapPx: number, cell: number, notePx: number): number {
+	const heights = teamHeights(width, teamSizes, headerPx, gapPx, cell);
+	if (heights.reduce((a, b) => a + b, 0) <= height) return teamSizes.length;
+	let used = notePx;
+	let k = 0;
+	for (const h of heights) {
+		if (used + h > height) break;
+		used += h;
+		k++;
+	}
+	return k;
 }
 
 /** Columns of `cell`-px squares with `gapPx` between them that fit in `width` (at least one). */

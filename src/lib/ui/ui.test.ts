@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoardConfig } from '../domain/board-config';
 import { boardBreaches, commonTarget, scopeValues, slTargetText, secondsSince } from './board-values';
 import { formatDuration, formatPercent, formatShortDuration } from './format';
-import { fitCellSize } from './agent-grid';
+import { fitCellSize, teamsThatFit } from './agent-grid';
 import { describeBreach } from './thresholds';
 import { breachesOf, levelOf, rulesFor } from '../domain/thresholds';
 import { nextBoard, parseWallParams } from './wall-params';
@@ -141,5 +141,16 @@ describe('fitCellSize', () => {
 		const cols = Math.floor((1000 + 3) / (small + 3));
 		const rows = Math.ceil(400 / cols) + Math.ceil(300 / cols) * 2;
 		expect(rows * (small + 3) + 3 * 27).toBeLessThanOrEqual(800);
+	});
+});
+
+describe('teamsThatFit', () => {
+	it('keeps every team when they fit, else the leading teams that fit above the note', () => {
+		// 1000 px wide, 10 px cells, 3 px gap: 76 columns; a team of 100 takes 2 rows = 26 px plus a 27 px header.
+		expect(teamsThatFit(1000, 3 * 53, [100, 100, 100], 27, 3, 10, 40)).toBe(3);
+		// One px short of three teams: the note's 40 px leave room for two (40 + 2 × 53 = 146 ≤ 158).
+		expect(teamsThatFit(1000, 3 * 53 - 1, [100, 100, 100], 27, 3, 10, 40)).toBe(2);
+		// Not even the first team fits above the note: none shown, all counted.
+		expect(teamsThatFit(1000, 60, [100, 100], 27, 3, 10, 40)).toBe(0);
 	});
 });
