@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
 import { getBoard, putBoard } from './helpers/api';
 import { startSightline, type Sightline } from './helpers/server';
-import { saveScreenshot, waitLive } from './helpers/wall';
+import { agentsPastBox, saveScreenshot, waitLive } from './helpers/wall';
 
 /**
  * The agent grid at 1,000 agents (the soak scenario at 20×): small cells are drawn on one canvas
@@ -206,18 +206,13 @@ test('1,000 agents at 1280x720: teams that do not fit are left out whole and cou
 	await page.setViewportSize({ width: 1280, height: 720 });
 	await page.goto(`${server.url}/wall/default?kiosk=1`);
 	await waitLive(page);
-	const grid = page.getByTestId('agent-grid');
 	const note = page.getByTestId('agents-hidden');
 	await expect(note).toBeVisible({ timeout: 20_000 });
 	const teams = await canvases(page);
 	expect(teams.length).toBeGreaterThan(0);
 	expect(teams.length).toBeLessThan(7);
 	// Every drawn team lies wholly inside the grid's box (which clips), and so does the note.
-	const past = await grid.evaluate((box) => {
-		const b = box.getBoundingClientRect();
-		return [...box.querySelectorAll<HTMLElement>('h3, canvas, [data-testid="agents-hidden"]')].filter((el) => el.getBoundingClientRect().bottom > b.bottom + 0.5).map((el) => el.tagName);
-	});
-	expect(past).toEqual([]);
+	expect(await agentsPastBox(page)).toEqual([]);
 	// Drawn and counted add up to the floor; the note names each left-out team with its size.
 	await expect.poll(async () => (await canvases(page)).reduce((s, c) => s + c.drawn, 0), { timeout: 20_000 }).toBeGreaterThan(0);
 	const text = (await note.textContent())!.replace(/\s+/g, ' ').trim();

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { getBoard, putBoard } from './helpers/api';
 import { startSightline, type Sightline } from './helpers/server';
-import { cutStateLabels, queueRows, saveScreenshot, waitLive } from './helpers/wall';
+import { agentsPastBox, cutStateLabels, queueRows, saveScreenshot, waitLive } from './helpers/wall';
 
 /** The wall read from across a room, at every size, against the real server (emulator at 60×). */
 let server: Sightline;
@@ -47,16 +47,6 @@ function namesNotOnOneLine(page: Page): Promise<string[]> {
 			return lines > 1 ? [`${text}: ${lines} lines`] : el.scrollWidth > el.clientWidth + 1 ? [`${text}: cut`] : [];
 		})
 	);
-}
-
-/** Agent cells (DOM or canvas) and team headers reaching past the grid's box, which clips them. */
-function agentsPastBox(page: Page): Promise<string[]> {
-	return page.getByTestId('agent-grid').evaluate((box) => {
-		const b = box.getBoundingClientRect();
-		return [...box.querySelectorAll<HTMLElement>('h3, li.cell, canvas, [data-testid="agents-hidden"]')]
-			.filter((el) => el.getBoundingClientRect().bottom > b.bottom + 0.5)
-			.map((el) => `${el.tagName.toLowerCase()} ${el.textContent?.trim().slice(0, 40)}: bottom ${Math.round(el.getBoundingClientRect().bottom)} > ${Math.round(b.bottom)}`);
-	});
 }
 
 test('kiosk density: table text at least 28 px at 1080p, headline numbers larger, nothing cut', async ({ page }) => {

@@ -54,3 +54,13 @@ export function cutStateLabels(page: Page): Promise<string[]> {
 		})
 	);
 }
+
+/** Agent cells (DOM or canvas) and team headers reaching past the grid's box, which clips them. */
+export function agentsPastBox(page: Page): Promise<string[]> {
+	return page.getByTestId('agent-grid').evaluate((box) => {
+		const b = box.getBoundingClientRect();
+		return [...box.querySelectorAll<HTMLElement>('h3, li.cell, canvas, [data-testid="agents-hidden"]')]
+			.filter((el) => el.getBoundingClientRect().bottom > b.bottom + 0.5)
+			.map((el) => `${el.tagName.toLowerCase()} ${el.textContent?.trim().slice(0, 40)}: bottom ${Math.round(el.getBoundingClientRect().bottom)} > ${Math.round(b.bottom)}`);
+	});
+}
