@@ -95,7 +95,7 @@ export class EmulatorSource implements Source {
 		const hours = this.#calendar ? emulatedHours(this.#scenario, this.#calendar.timeZone) : null;
 		this.info = { kind: 'emulator', scenario: this.#scenario.name ?? basename(options.scenarioPath), speed: options.speed, ...(hours ? { hours } : {}) };
 		this.description = `emulator (${this.#scenario.name ?? options.scenarioPath}, seed ${options.seed}, ${
-			this.#calendar ? `following the calendar in ${this.#calendar.timeZone}, today ${this.#date}` : `${options.speed}× speed${from ? `, from ${formatElapsed(from)}` : ''}`
+			this.#calendar ? `following the calendar in ${this.#calendar.timeZone}, today ${this.#date}` : `${options.speed}× speed${from ? `, starting ${formatElapsed(from)} into the emulated day` : ''}`
 		})`;
 	}
 
