@@ -197,7 +197,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	// Whatever the source, a backfill cut short never passes for the whole past (its days are dropped).
 	dropCutShortBackfill(store, log);
 	rederiveAfterMigration(store, baseConfig, rebuildFrom, log);
-	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, graceMs: options.finalAfterHours === undefined ? undefined : options.finalAfterHours * 3600_000, log });
+	const history = new LiveHistory(store, floor, { source: sourceKind === 'none' ? 'ingest' : sourceKind, retentionDays: options.retentionDays, sites: () => floors.center.sites, graceMs: options.finalAfterHours === undefined ? undefined : options.finalAfterHours * 3600_000, log });
 	// Every site's floor writes its own history (its days in its own time zone and reset).
 	floors.onFloor((site, f) => history.addSite(site, f));
 	// Ingest commits at the tick, just before the flush, and `commitLeadMs` before it (see COMMIT_LEAD_MS); a cluster's stream is applied message by message: at once.

@@ -29,8 +29,10 @@ const localDate = (ts: number, timeZone: string) => new Intl.DateTimeFormat('en-
 /** `date` moved by `n` calendar days. */
 const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T12:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 
-const dir = mkdtempSync(join(tmpdir(), 'sightline-retention-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'sightline-retention-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let stores = 0;
+const newStore = () => new Store(join(root, `s${++stores}`));
 
 describe('history retention', () => {
 	it('counts each site\'s days on its own calendar: N days before the site\'s own today, whatever the default site\'s date', () => {
@@ -38,7 +40,7 @@ describe('history retention', () => {
 		const today = Object.fromEntries(SITES.map((s) => [s, localDate(NOW, ZONES[s])])) as Record<Site, string>;
 		expect(today).toEqual({ main: '2026-03-10', kiri: '2026-03-11', pago: '2026-03-09' });
 
-		const store = new Store(dir);
+		const store = newStore();
 		try {
 			const start = NOW - 9 * DAY;
 			const floors = Object.fromEntries(SITES.map((s) => [s, new Floor({ ...DEFAULT_FLOOR_CONFIG, timeZone: ZONES[s], resetTime: '00:00' }, start, { rollDayOnEventTime: false })])) as Record<Site, Floor>;
@@ -83,6 +85,33 @@ describe('history retention', () => {
 			// The default site's cutoff would have kept Kiritimati's 03-07 and removed Pago Pago's 03-06.
 			expect(datesOf('kiri')[0]).toBe('2026-03-08');
 			expect(datesOf('pago')[0]).toBe('2026-03-06');
+		} finally {
+			store.close();
+		}
+	});
+	it('counts a configured site that has no floor yet (no event since start-up) on its own calendar too', () => {
+		const store = newStore();
+		try {
+			const start = NOW - 9 * DAY;
+			// A first run writes every site's days through its floor.
+			const before = Object.fromEntries(SITES.map((s) => [s, new Floor({ ...DEFAULT_FLOOR_CONFIG, timeZone: ZONES[s], resetTime: '00:00' }, start, { rollDayOnEventTime: false })])) as Record<Site, Floor>;
+			const first = new LiveHistory(store, before.main, { source: 'ingest', retentionDays: 0, log: () => {} });
+			for (const s of SITES) if (s !== 'main') first.addSite(s, before[s]);
+			for (let t = start, n = 0; t < NOW - HOUR; t += 3 * HOUR, n++) {
+				for (const s of SITES) {
+					before[s].advance(t);
+					before[s].apply({ type: 'contact.queued', id: `${s}-${n}-q`, ts: t, site: s, contact: `${s}-${n}`, queue: 'billing', channel: 'voice' });
+					before[s].apply({ type: 'contact.abandoned', id: `${s}-${n}-a`, ts: t + 30_000, site: s, contact: `${s}-${n}`, queue: 'billing' });
+				}
+				first.flush();
+			}
+			// After a restart only the default site has a floor; the other two are in the config only.
+			const main = new Floor({ ...DEFAULT_FLOOR_CONFIG, timeZone: ZONES.main, resetTime: '00:00' }, NOW, { rollDayOnEventTime: false });
+			const sites = () => SITES.map((id) => ({ id, name: id, timeZone: ZONES[id], resetTime: '00:00' }));
+			const history = new LiveHistory(store, main, { source: 'ingest', retentionDays: RETENTION, sites, log: () => {} });
+			history.tick(NOW);
+			const firstKept = (s: Site) => (store.db.prepare('SELECT min(date) AS d FROM h_counts WHERE site = ?').get(s) as { d: string }).d;
+			for (const s of SITES) expect(firstKept(s), s).toBe(plusDays(localDate(NOW, ZONES[s]), -RETENTION));
 		} finally {
 			store.close();
 		}

@@ -1,7 +1,8 @@
 import type { FloorEvent } from '../../lib/domain/events';
 import type { Floor } from '../../lib/domain/floor';
 import type { HistoryQueue, HistorySource } from '../../lib/domain/history';
-import { DEFAULT_SITE } from '../../lib/domain/sites';
+import { DEFAULT_SITE, type SiteConfig } from '../../lib/domain/sites';
+import { dayStart } from '../../lib/domain/time';
 import type { Store } from '../store';
 import { HistoryQueries } from './queries';
 import { deleteDay, pruneBefore, retentionCutoff } from './retention';
@@ -29,6 +30,8 @@ export interface LiveHistoryOptions {
 	readonly graceMs?: number;
 	/** Days of history kept (older days are deleted once an hour); 0 keeps everything. */
 	readonly retentionDays?: number;
+	/** The configured sites, so retention counts a site's days on its own calendar before it has a floor. */
+	readonly sites?: () => readonly SiteConfig[];
 	readonly log?: (line: string) => void;
 }
 
@@ -61,6 +64,7 @@ export class LiveHistory {
 	readonly #sites = new Map<string, SiteHistory>();
 	readonly #graceMs: number;
 	readonly #retentionDays: number;
+	readonly #configuredSites: (() => readonly SiteConfig[]) | undefined;
 	readonly #log: (line: string) => void;
 	#statusAt = -Infinity;
 	#prunedAt = -Infinity;
@@ -76,6 +80,7 @@ export class LiveHistory {
 		this.#sites.set(DEFAULT_SITE, { floor, writer: this.writer, queries: this.queries });
 		this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
 		this.#retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+		this.#configuredSites = options.sites;
 		this.#log = options.log ?? ((line) => console.log(line));
 		floor.observe(this.writer);
 	}
@@ -171,7 +176,9 @@ export class LiveHistory {
 			this.#prunedAt = now;
 			try {
 				// Each site's days counted on its own calendar: one many hours ahead is already a day further on.
-				const cutoffs = new Map([...this.#sites].map(([site, s]) => [site, retentionCutoff(s.floor.dayStart, s.floor.config.timeZone, this.#retentionDays)]));
+				// A configured site with no floor yet (no event since start-up) by its configured zone and reset.
+				const cutoffs = new Map((this.#configuredSites?.() ?? []).map((s) => [s.id, retentionCutoff(dayStart(now, s.timeZone, s.resetTime), s.timeZone, this.#retentionDays)]));
+				for (const [site, s] of this.#sites) cutoffs.set(site, retentionCutoff(s.floor.dayStart, s.floor.config.timeZone, this.#retentionDays));
 				const n = pruneBefore(this.store.db, cutoffs);
 				if (n) this.#log(`history: removed ${n} rows of days before ${[...cutoffs].map(([site, d]) => `${d} (${site})`).join(', ')} (retention ${this.#retentionDays} days)`);
 			} catch (e) {
