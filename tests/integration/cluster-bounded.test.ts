@@ -20,7 +20,8 @@ import { until } from './helpers/until';
  *   within the bound (not a hang, not "failed"), and the day is deleted once it can;
  * - a delete or board save NATS does not answer answers 504 saying it may still apply, and it
  *   does, on every instance, once NATS is back;
- * - a save NATS refuses answers 503 and is saved nowhere, this instance included.
+ * - a save NATS refuses (board, floor config, tokens, webhooks) answers 503 and is saved nowhere,
+ *   this instance included.
  */
 
 const APPLY_TIMEOUT_MS = 1500;
@@ -71,6 +72,8 @@ const imported = async (date: string) => {
 	expect(r.status).toBe(200);
 	await until(`${date} on b`, async () => (await dayStatus(b, date)) === 200, 30_000, 100);
 };
+const webhookUrls = async (s: { url: string; tokens: Readonly<Record<string, string>> }) => ((await call(s, 'GET', '/api/webhooks')).body.webhooks as { url: string }[]).map((h) => h.url);
+const webhookLines = async () => ((await call(a, 'GET', '/api/audit')).body.audit as { action: string }[]).filter((l) => l.action === 'webhooks.put').length;
 const board = (name: string) => ({ name, queues: null, channels: null, slFormula: 'abandons-count-against', thresholds: { default: [], queues: {} } });
 
 describe('cluster: requests answer within a bound, and what they say is true', () => {
@@ -126,10 +129,14 @@ describe('cluster: requests answer within a bound, and what they say is true', (
 		}
 	}, 120_000);
 
-	it('NATS refuses the save (its config bucket deleted) while it looks connected: 503 and nothing saved here either', async () => {
+	it('NATS refuses the save (its config bucket deleted) while it looks connected: board, config, token and webhook saves 503 and nothing saved here either', async () => {
 		const ok = await call(a, 'PUT', '/api/boards/before', board('Before'));
 		expect(ok.status).toBe(200);
 		await until('the board on b', async () => (await call(b, 'GET', '/api/boards/before')).status === 200, 15_000, 100);
+		expect((await call(a, 'PUT', '/api/webhooks', { webhooks: [{ url: 'http://127.0.0.1:9/before', secret: 'a-secret-of-16-chars' }] })).status).toBe(200);
+		await until('the webhooks on b', async () => (await webhookUrls(b)).join() === 'http://127.0.0.1:9/before', 15_000, 100);
+		const webhookLinesBefore = await webhookLines();
+		expect(webhookLinesBefore).toBe(1);
 		const configBefore = (await call(a, 'GET', '/api/config')).body;
 		const tokensBefore = (await call(a, 'GET', '/api/tokens')).body;
 		const nc = await connect({ servers: nats.url });
@@ -143,7 +150,8 @@ describe('cluster: requests answer within a bound, and what they say is true', (
 			await call(a, 'PUT', '/api/boards/before', board('After')),
 			await call(a, 'PUT', '/api/boards/new', board('New')),
 			await call(a, 'PUT', '/api/config', { sites: [{ id: 'ny', name: 'New York', timeZone: 'America/New_York', resetTime: '06:00' }] }),
-			await call(a, 'POST', '/api/tokens', { name: 'Refused', role: 'viewer' })
+			await call(a, 'POST', '/api/tokens', { name: 'Refused', role: 'viewer' }),
+			await call(a, 'PUT', '/api/webhooks', { webhooks: [{ url: 'http://127.0.0.1:9/after', secret: 'another-secret-16-chars' }] })
 		];
 		for (const r of saves) {
 			expect(r.status).toBe(503);
@@ -155,5 +163,9 @@ describe('cluster: requests answer within a bound, and what they say is true', (
 		expect((await call(a, 'GET', '/api/tokens')).body).toEqual(tokensBefore);
 		expect((await call(b, 'GET', '/api/boards/before')).body.name).toBe('Before');
 		expect((await call(b, 'GET', '/api/boards/new')).status).toBe(404);
+		// A refused webhook save consumes no version and writes no audit line.
+		expect(await webhookUrls(a)).toEqual(['http://127.0.0.1:9/before']);
+		expect(await webhookUrls(b)).toEqual(['http://127.0.0.1:9/before']);
+		expect(await webhookLines()).toBe(webhookLinesBefore);
 	}, 60_000);
 });

@@ -7,7 +7,7 @@ import { HttpError, parseJsonBody, type HttpContext, type HttpRouter } from '../
 import { baselineOf, checkApply, isPlanFollower, livePlanOf } from '../plans/apply';
 import type { LivePlan, PlanStore } from '../plans/plan-store';
 import { deliver, type RetryPolicy } from '../plans/webhooks';
-import { mustReachCluster as refuseUnshared, type RouteDeps } from './deps';
+import { mustReachCluster as refuseUnshared, saveShared, type RouteDeps } from './deps';
 
 /**
  * Plans (save versions, load, list: the planner), the live plan (apply with confirmation, versions,
@@ -16,7 +16,7 @@ import { mustReachCluster as refuseUnshared, type RouteDeps } from './deps';
  */
 
 /** What the plan routes need. */
-export interface PlanRouteDeps extends Pick<RouteDeps, 'store' | 'source' | 'log'> {
+export interface PlanRouteDeps extends Pick<RouteDeps, 'store' | 'source' | 'log' | 'sink' | 'shareConfig'> {
 	readonly auth: Pick<Auth, 'identify'>;
 	readonly plans: PlanStore;
 	/** Webhook retry policy (tests shorten it). */
@@ -177,8 +177,10 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 					if (secret.length < 16 || secret.length > 256) throw new HttpError(400, `webhooks[${i}].secret: 16 to 256 characters`);
 					return { url: url.href, secret };
 				});
-				mustReachCluster();
-				plans.setWebhooks(hooks, actorOf(auth, ctx), Date.now());
+				// Shared first (the bucket), saved here only once NATS took it: on every instance or on none.
+				const actor = actorOf(auth, ctx);
+				const now = Date.now();
+				await saveShared(deps, { kind: 'webhooks', key: 'default', body: hooks, actor, ts: now }, () => plans.setWebhooks(hooks, actor, now));
 				ctx.json(200, { webhooks: hooks.map((h) => ({ url: h.url, secret: 'set' })) });
 			},
 			{ role: 'admin' }
