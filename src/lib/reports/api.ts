@@ -1,4 +1,5 @@
 import type { IssuedAccuracy } from '../forecast/accuracy';
+import type { HistoryDayStatus, HistoryDaysResponse } from '../domain/history';
 import type { Comparison } from './compare';
 import type { AgentRow, DayReport } from './day';
 import type { RangeReport } from './range';
@@ -65,6 +66,15 @@ export function fetchComparison(day: string, other: string, site = 'main'): Prom
 /** Per-agent rows (supervisor token); null when the day's source recorded none. */
 export async function fetchAgents(date: string, token: string, site = 'main'): Promise<readonly AgentRow[] | null> {
 	return (await getJson<{ agents: AgentRow[] }>(ofSite(`/api/reports/day/${date}/agents`, site), token))?.agents ?? null;
+}
+
+/**
+ * Whether each stored day of `site` is still running ('open'), may still change ('closing') or is
+ * final, by date: the report endpoints do not say, the history's day list does.
+ */
+export async function fetchDayStatuses(site = 'main'): Promise<ReadonlyMap<string, HistoryDayStatus>> {
+	const r = await getJson<HistoryDaysResponse>(ofSite('/api/history/days', site));
+	return new Map((r?.days ?? []).map((d) => [d.date, d.status]));
 }
 
 /** A site as the page offers it: its id, name and time zone. */

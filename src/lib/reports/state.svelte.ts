@@ -1,6 +1,7 @@
 import type { IssuedAccuracy } from '../forecast/accuracy';
-import { fetchAgents, fetchComparison, fetchDay, fetchForecastAccuracy, fetchRange, fetchSites, ReportApiError, type ReportSite, type ComparisonJson, type DayReportJson } from './api';
+import { fetchAgents, fetchComparison, fetchDay, fetchDayStatuses, fetchForecastAccuracy, fetchRange, fetchSites, ReportApiError, type ReportSite, type ComparisonJson, type DayReportJson } from './api';
 import type { AgentRow } from './day';
+import type { HistoryDayStatus } from '../domain/history';
 import { addDays, compareDate, isDate, todayIn } from './dates';
 import type { RangeReport } from './range';
 
@@ -47,6 +48,8 @@ export class ReportsState {
 	/** The calendar month's days, for met/missed marks. */
 	calendar = $state.raw<RangeReport | null>(null);
 	calendarMonth = $state('');
+	/** Each stored day's status (open: running now; closing: late outcomes may still arrive; final). */
+	statuses = $state.raw<ReadonlyMap<string, HistoryDayStatus>>(new Map());
 	/** The forecast issued for the day against what happened; null when none was issued. */
 	accuracy = $state.raw<IssuedAccuracy | null>(null);
 	accuracyMessage = $state('');
@@ -130,9 +133,12 @@ export class ReportsState {
 			const month = monthOf(this.date);
 			const calendar = month.from === this.calendarMonth && this.calendar ? Promise.resolve(this.calendar) : fetchRange(month.from, month.to, this.site);
 			const other = this.otherDate;
+			// Asked afresh each time: today turns from open to closing to final while the page is open.
+			const statuses = fetchDayStatuses(this.site);
 			if (this.view === 'day') {
-				const [report, comparison, cal] = await Promise.all([fetchDay(this.date, this.site), other ? fetchComparison(this.date, other, this.site) : Promise.resolve(null), calendar]);
+				const [report, comparison, cal, st] = await Promise.all([fetchDay(this.date, this.site), other ? fetchComparison(this.date, other, this.site) : Promise.resolve(null), calendar, statuses]);
 				if (seq !== this.#seq) return;
+				this.statuses = st;
 				this.report = report;
 				this.comparison = comparison;
 				this.range = null;
@@ -140,8 +146,9 @@ export class ReportsState {
 				await Promise.all([this.loadAgents(seq), this.loadAccuracy(seq)]);
 			} else {
 				const span = this.view === 'week' ? weekEnding(this.date) : month;
-				const [range, cal] = await Promise.all([fetchRange(span.from, span.to, this.site), calendar]);
+				const [range, cal, st] = await Promise.all([fetchRange(span.from, span.to, this.site), calendar, statuses]);
 				if (seq !== this.#seq) return;
+				this.statuses = st;
 				this.range = range;
 				this.#setCalendar(month.from, cal);
 			}
