@@ -23,11 +23,11 @@ async function api<T>(path: string): Promise<T> {
 
 /** Each stored day's status, as the history's day list gives it. */
 async function dayStatuses(): Promise<Map<string, string>> {
-	const r = await api<{ days: { date: string; status: string }[] }>('/api/history/days');
-	return new Map(r.days.map((d) => [d.date, d.status]));
+	const r = await api<{ days: { date: string; source: string; status: string }[] }>('/api/history/days');
+	return new Map(r.days.map((d) => [`${d.date} ${d.source}`, d.status]));
 }
 
-type Day = { date: string; total: { offered: number }; met: { met: boolean | null } };
+type Day = { date: string; source: string; total: { offered: number }; met: { met: boolean | null } };
 
 test.beforeAll(async () => {
 	test.setTimeout(180_000);
@@ -43,7 +43,7 @@ test('today, still running, reads "so far"; a final day keeps its verdict', asyn
 	const today = shift(yesterday, 1);
 	// The live emulator's day is running: the history says so.
 	const statuses = await dayStatuses();
-	expect(statuses.get(today)).toBe('open');
+	expect(statuses.get(`${today} emulator`)).toBe('open');
 	// Its first contacts arrive a few seconds after the emulator starts (at 14:00, a few a second at speed 1).
 	await expect
 		.poll(async () => (await fetch(`${server.url}/api/reports/day/${today}`)).status, { timeout: 60_000 })
@@ -64,9 +64,10 @@ test('today, still running, reads "so far"; a final day keeps its verdict', asyn
 	await expect(page.locator('[data-testid="headline-groups"] [data-met="sofar"]').first()).toContainText(/so far (met|missed): target/);
 	await saveScreenshot(page, 'reports-today.png');
 	// The newest final day (backfilled or ingested) keeps met/missed in the calendar and a final headline.
-	const final = [...statuses].filter(([d, st]) => st === 'final' && d < today).map(([d]) => d).sort().at(-1);
+	const final = [...statuses].filter(([k, st]) => st === 'final' && k.slice(0, 10) < today).map(([k]) => k.slice(0, 10)).sort().at(-1);
 	expect(final).toBeDefined();
 	const f = await api<Day>(`/api/reports/day/${final}`);
+	expect(statuses.get(`${final} ${f.source}`)).toBe('final');
 	await page.goto(`${server.url}/reports?date=${final}`);
 	await expect(page.getByTestId('day-report')).toBeVisible({ timeout: 20_000 });
 	await expect(page.locator(`[data-date="${final}"]`)).toHaveAttribute('data-mark', f.met.met === null ? 'no traffic' : f.met.met ? 'met' : 'missed');

@@ -1,5 +1,6 @@
 import type { IssuedAccuracy } from '../forecast/accuracy';
 import type { HistoryDayStatus, HistoryDaysResponse } from '../domain/history';
+import { statusKey } from './status';
 import type { Comparison } from './compare';
 import type { AgentRow, DayReport } from './day';
 import type { RangeReport } from './range';
@@ -70,11 +71,12 @@ export async function fetchAgents(date: string, token: string, site = 'main'): P
 
 /**
  * Whether each stored day of `site` is still running ('open'), may still change ('closing') or is
- * final, by date: the report endpoints do not say, the history's day list does.
+ * final, keyed by `statusKey(date, source)`: the report endpoints do not say, the history's day
+ * list does, one entry per date and source (a date may be held by several sources).
  */
 export async function fetchDayStatuses(site = 'main'): Promise<ReadonlyMap<string, HistoryDayStatus>> {
 	const r = await getJson<HistoryDaysResponse>(ofSite('/api/history/days', site));
-	return new Map((r?.days ?? []).map((d) => [d.date, d.status]));
+	return new Map((r?.days ?? []).map((d) => [statusKey(d.date, d.source), d.status]));
 }
 
 /** A site as the page offers it: its id, name and time zone. */

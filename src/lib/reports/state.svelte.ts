@@ -48,7 +48,7 @@ export class ReportsState {
 	/** The calendar month's days, for met/missed marks. */
 	calendar = $state.raw<RangeReport | null>(null);
 	calendarMonth = $state('');
-	/** Each stored day's status (open: running now; closing: late outcomes may still arrive; final). */
+	/** Each stored day's status by `statusKey(date, source)` (open: running now; closing: late outcomes may still arrive; final). */
 	statuses = $state.raw<ReadonlyMap<string, HistoryDayStatus>>(new Map());
 	/** The forecast issued for the day against what happened; null when none was issued. */
 	accuracy = $state.raw<IssuedAccuracy | null>(null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayMark, lastCountedEnd, verdictPrefix } from './status';
+import { dayMark, lastCountedEnd, statusKey, verdictPrefix } from './status';
 
 const counts = (offered: number) => ({ offered, answered: 0, abandoned: 0 });
 
@@ -57,5 +57,16 @@ describe('lastCountedEnd', () => {
 	it('is null for a day with no counts', () => {
 		expect(lastCountedEnd([{ start, counts: counts(0) }], q)).toBeNull();
 		expect(lastCountedEnd([], q)).toBeNull();
+	});
+});
+
+describe('statusKey', () => {
+	it('tells apart two sources holding the same date', () => {
+		const m = new Map([
+			[statusKey('2026-12-02', 'ingest'), 'closing'],
+			[statusKey('2026-12-02', 'backfill'), 'final']
+		]);
+		expect(m.get(statusKey('2026-12-02', 'backfill'))).toBe('final');
+		expect(m.get(statusKey('2026-12-02', 'ingest'))).toBe('closing');
 	});
 });

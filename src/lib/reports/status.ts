@@ -8,6 +8,11 @@ import type { MetVerdict } from './day';
  * verdict on a day that is not final must not look like one on a finished day. Pure.
  */
 
+/** Key of a day's status: the report of a date comes from one source, and the status is that source's day's. */
+export function statusKey(date: string, source: string): string {
+	return `${date} ${source}`;
+}
+
 /** A calendar cell's mark: an icon and a word (never colour alone), and the CSS class of its look. */
 export interface DayMark {
 	readonly icon: string;
