@@ -1,4 +1,5 @@
 import type { HistoryDayStatus } from '../domain/history';
+import { formatHourMinute } from '../ui/format';
 import type { MetVerdict } from './day';
 
 /**
@@ -42,7 +43,7 @@ export function dayMark(verdict: Pick<MetVerdict, 'met'> | null, traffic: boolea
  * late outcomes may still arrive, nothing on a final day.
  */
 export function verdictPrefix(status: HistoryDayStatus | undefined, until: number | null, timeZone: string): string {
-	if (status === 'open') return until === null ? 'So far today' : `So far today (until ${clockIn(until, timeZone)})`;
+	if (status === 'open') return until === null ? 'So far today' : `So far today (until ${formatHourMinute(until, timeZone)})`;
 	if (status === 'closing') return 'Provisional (late outcomes may still arrive)';
 	return '';
 }
@@ -52,8 +53,4 @@ export function lastCountedEnd(intervals: readonly { readonly start: number; rea
 	let end: number | null = null;
 	for (const r of intervals) if (r.counts.offered + r.counts.answered + r.counts.abandoned > 0) end = Math.max(end ?? 0, r.start + intervalMs);
 	return end;
-}
-
-function clockIn(ms: number, timeZone: string): string {
-	return new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
 }

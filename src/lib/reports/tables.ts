@@ -1,7 +1,7 @@
 import type { Kpis } from '../domain/kpi';
 import type { IntervalAccuracy, IssuedAccuracy } from '../forecast/accuracy';
 import { SL_FORMULA_LABEL } from '../domain/service-level';
-import { formatDuration } from '../ui/format';
+import { formatDuration, formatHourMinute } from '../ui/format';
 import { COMPARED_KPIS, type ComparedKpi, type ComparedRow, type Comparison, type Difference } from './compare';
 import type { AgentRow, ChannelGroupRow, DayReport, GroupRow, IntervalRow, Judgement } from './day';
 import type { RangeDay, RangeReport } from './range';
@@ -85,25 +85,19 @@ function kpiColumns<R>(of: (r: R) => Kpis, keys: readonly ComparedKpi[]): Column
 
 const GROUP_KPIS: readonly ComparedKpi[] = ['offered', 'answered', 'abandoned', 'shortAbandoned', 'abandonRate', 'serviceLevel', 'asa', 'aht', 'longestWait', 'csat'];
 
-/** Hours and minutes of an epoch ms in the center's time zone ("14:15"). */
-export function clockIn(ms: number, timeZone: string): string {
-	return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
-}
-
 const verdictWord = (met: boolean | null) => (met === null ? 'no traffic' : met ? 'met' : 'missed');
 /** A judgement in a word: no target set, nothing to judge, met or missed. */
 const judgedWord = (j: Judgement | undefined) => (!j || j.target === null ? 'no target' : j.met === null ? '' : j.met ? 'met' : 'missed');
 
 /** Per-interval table of a day (all queues together). */
 export function intervalTable(r: DayReport): Table<IntervalRow> {
-	const clock = new Intl.DateTimeFormat('en-GB', { timeZone: r.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 	return {
 		id: 'intervals',
 		title: `Intervals of ${r.date}`,
 		recorded: r.recorded,
 		rows: r.intervals,
 		columns: [
-			{ key: 'interval', label: 'Interval', kind: 'text', get: (i) => clock.format(i.start) },
+			{ key: 'interval', label: 'Interval', kind: 'text', get: (i) => formatHourMinute(i.start, r.timeZone) },
 			...kpiColumns<IntervalRow>((i) => i.kpis, ['offered', 'answered', 'abandoned', 'shortAbandoned', 'abandonRate', 'serviceLevel', 'asa', 'aht', 'occupancy', 'longestWait'])
 		]
 	};
@@ -242,7 +236,7 @@ export function comparedIntervalTable(c: Comparison): Table<ComparedRow & { star
 		recorded: { agentTime: c.day.recorded.agentTime && c.other.recorded.agentTime, csat: false },
 		rows: c.intervals,
 		columns: [
-			{ key: 'interval', label: 'Interval', kind: 'text', get: (i) => clockIn(i.start, c.day.timeZone) },
+			{ key: 'interval', label: 'Interval', kind: 'text', get: (i) => formatHourMinute(i.start, c.day.timeZone) },
 			...keys.map(
 				(k): Column<ComparedRow & { start: number }> => ({
 					key: `${k}Diff`,
