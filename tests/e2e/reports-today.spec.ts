@@ -48,12 +48,20 @@ test('today, still running, reads "so far"; a final day keeps its verdict', asyn
 	await expect
 		.poll(async () => (await fetch(`${server.url}/api/reports/day/${today}`)).status, { timeout: 60_000 })
 		.toBe(200);
+	await page.setViewportSize({ width: 1920, height: 1080 });
 	await page.goto(`${server.url}/reports?date=${today}`);
 	await expect(page.getByTestId('day-report')).toBeVisible({ timeout: 20_000 });
 	const cell = page.locator(`[data-date="${today}"]`);
 	await expect(cell).toHaveAttribute('data-mark', 'so far');
 	await expect(cell).not.toHaveClass(/\b(met|missed)\b/);
 	await expect(cell).toHaveAttribute('aria-label', new RegExp(`^${today}: in progress, so far (met|missed|no traffic)$`));
+	// The word is whole inside its cell at 1920x1080 (beside the icon it was cut to "so fa").
+	const wordInside = await cell.evaluate((b) => {
+		const w = b.querySelector('.m')!.getBoundingClientRect();
+		const c = b.getBoundingClientRect();
+		return w.left >= c.left && w.right <= c.right;
+	});
+	expect(wordInside).toBe(true);
 	// The headline's verdict is provisional, up to the last interval with traffic (HH:MM, UTC here).
 	const met = page.getByTestId('met');
 	await expect(met).toHaveAttribute('data-final', 'no');
