@@ -284,7 +284,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerReportRoutes(router, { reports, require: deps.require, sites: () => floors.center.sites });
 	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floors), require: deps.require, auth: deps.auth });
 	const member = cluster;
-	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}), ...(member ? { clusterReachable: () => member.connected } : {}) });
+	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}), ...(member ? { clusterReachable: () => member.connected, shareVersion: member.shareVersion.bind(member) } : {}) });
 	registerTokenRoutes(router, { ...deps, plans });
 	const simulations = new Simulations(hub, () => floor.config, log, store.audit.bind(store));
 	registerSimulationRoutes(router, { simulations, auth });

@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../src/server/store';
 import type { ServerProcess } from '../helpers/server-process';
 import { TestCluster } from './helpers/cluster';
-import { startNats, type TestNats } from './helpers/nats';
+import { deleteStream, startNats, type TestNats } from './helpers/nats';
 import { startTestServer, type TestServer } from './helpers/server';
 import { sharedData } from './helpers/shared-data';
 import { until } from './helpers/until';
@@ -16,8 +14,8 @@ import { until } from './helpers/until';
  * What an admin's request on one instance of a cluster answers when the change is not applied
  * everywhere at once, on a real nats-server (stopped with SIGSTOP, its bucket deleted), a real
  * SQLite store (its write lock held by the test) and real HTTP:
- * - a delete whose record the cluster log took but this instance cannot apply yet answers 504
- *   within the bound (not a hang, not "failed"), and the day is deleted once it can;
+ * - a delete, plan version or live plan whose record the cluster log took but this instance cannot
+ *   apply yet answers 504 within the bound (not a hang, not "failed"), and is applied once it can;
  * - a delete or board save NATS does not answer answers 504 saying it may still apply, and it
  *   does, on every instance, once NATS is back;
  * - a save NATS refuses (board, floor config, tokens, webhooks) answers 503 and is saved nowhere,
@@ -105,13 +103,62 @@ describe('cluster: requests answer within a bound, and what they say is true', (
 		expect(next.body.deleted).toBeGreaterThan(0);
 	}, 120_000);
 
-	it('NATS stops answering (SIGSTOP) during a delete and a board save: 504 saying they may still apply; once NATS resumes both reach every instance', async () => {
+	it('a plan version and a live plan the cluster log took but this instance cannot store yet (its store locked) answer 504 within the bound; both are saved on every instance under the same numbers once it can', async () => {
+		const doc = (name: string) => ({ version: 1, name, source: { kind: 'bundled', id: 'multichannel-day' }, changes: {}, costs: {}, replications: 20, seed: 1, dayStart: 28800 });
+		const first = await call(a, 'POST', '/api/plans', { doc: doc('Before the lock') });
+		expect(first.status).toBe(201);
+		const id = first.body.id as string;
+		const liveVersions = async (s: { url: string; tokens: Readonly<Record<string, string>> }) => (await call(s, 'GET', '/api/live-plan')).body.versions as { version: number; plan: { planVersion: number } }[];
+		const applyLines = async () => ((await call(a, 'GET', '/api/audit')).body.audit as { action: string; detail: string }[]).filter((l) => l.action === 'plan.apply');
+		const liveBefore = (await liveVersions(a)).length;
+		const lock = new Database(join(a.dataDir, DB_FILE));
+		lock.pragma('busy_timeout = 0');
+		lock.exec('BEGIN IMMEDIATE');
+		try {
+			const saved = await call(a, 'PUT', `/api/plans/${id}`, { doc: doc('Saved while the store was locked') });
+			expect(saved.status).toBe(504);
+			expect(saved.body.error).toMatch(/^the cluster log took the plan version \(message \d+\) but this instance has not applied it within 1\.5 s \(NATS unreachable, or behind\): it will when it catches up, as every instance does$/);
+			expect(saved.ms).toBeLessThan(10_000);
+			const applied = await call(a, 'POST', `/api/plans/${id}/apply`, { version: 1, effective: '2027-03-01' });
+			expect(applied.status).toBe(504);
+			expect(applied.body.error).toMatch(/^the cluster log took the live-plan version \(message \d+\)/);
+			// Not saved here yet; the other instance, whose store is free, has both already.
+			expect((await call(a, 'GET', `/api/plans/${id}?version=2`)).status).toBe(404);
+			await until('version 2 on b', async () => (await call(b, 'GET', `/api/plans/${id}?version=2`)).status === 200, 15_000, 100);
+			await until('the live plan on b', async () => (await liveVersions(b)).length === liveBefore + 1, 15_000, 100);
+			expect(await applyLines()).toHaveLength(0);
+		} finally {
+			lock.exec('ROLLBACK');
+			lock.close();
+		}
+		// Once this instance can, it saves both under the numbers the other gave them, and writes the apply's audit line (its webhooks go then too).
+		await until('version 2 here', async () => (await call(a, 'GET', `/api/plans/${id}?version=2`)).status === 200, 30_000, 100);
+		expect((await call(a, 'GET', `/api/plans/${id}?version=2`)).body).toEqual((await call(b, 'GET', `/api/plans/${id}?version=2`)).body);
+		await until('the live plan here', async () => (await liveVersions(a)).length === liveBefore + 1, 30_000, 100);
+		expect(await liveVersions(a)).toEqual(await liveVersions(b));
+		await until('the audit line of the apply', async () => (await applyLines()).length === 1, 10_000, 100);
+		expect(JSON.parse((await applyLines())[0]!.detail)).toMatchObject({ version: liveBefore + 1, plan: id, planVersion: 1 });
+		// The next save is answered normally, under the next number.
+		const next = await call(a, 'PUT', `/api/plans/${id}`, { doc: doc('After the lock') });
+		expect(next.status).toBe(200);
+		expect(next.body.version).toBe(3);
+	}, 120_000);
+
+	it('NATS stops answering (SIGSTOP) during a delete, a board save and a plan save: 504 saying they may still apply; once NATS resumes all reach every instance', async () => {
 		await imported('2010-08-22');
+		const planDoc = { version: 1, name: 'Saved while NATS was stopped', source: { kind: 'bundled', id: 'multichannel-day' }, changes: {}, costs: {}, replications: 20, seed: 1, dayStart: 28800 };
+		const plan = await call(a, 'POST', '/api/plans', { doc: { ...planDoc, name: 'Before NATS stopped' } });
+		expect(plan.status).toBe(201);
 		process.kill(nats.pid, 'SIGSTOP');
 		let del: Awaited<ReturnType<typeof call>>;
 		let save: Awaited<ReturnType<typeof call>>;
+		let planSave: Awaited<ReturnType<typeof call>>;
 		try {
-			[del, save] = await Promise.all([call(a, 'DELETE', '/api/history/days/2010-08-22?source=import'), call(a, 'PUT', '/api/boards/stalled', board('Saved while NATS was stopped'))]);
+			[del, save, planSave] = await Promise.all([
+				call(a, 'DELETE', '/api/history/days/2010-08-22?source=import'),
+				call(a, 'PUT', '/api/boards/stalled', board('Saved while NATS was stopped')),
+				call(a, 'PUT', `/api/plans/${plan.body.id}`, { doc: planDoc })
+			]);
 		} finally {
 			process.kill(nats.pid, 'SIGCONT');
 		}
@@ -119,13 +166,17 @@ describe('cluster: requests answer within a bound, and what they say is true', (
 		expect(del.body.error).toMatch(/^NATS did not confirm in time that the cluster log took the delete: if it did, every instance applies it, this one included/);
 		expect(save.status).toBe(504);
 		expect(save.body.error).toMatch(/^NATS did not confirm the save in time \(.*\): it is not saved here; if NATS took it, every instance applies it, this one too, as it arrives$/);
+		expect(planSave.status).toBe(504);
+		expect(planSave.body.error).toBe('NATS did not confirm in time that the cluster log took the plan version: if it did, every instance applies it, this one included, as it gets to it; saving it again adds one more version');
 		// Bounded by the publish timeout (5 s), not a hang.
-		expect(Math.max(del.ms, save.ms)).toBeLessThan(15_000);
+		expect(Math.max(del.ms, save.ms, planSave.ms)).toBeLessThan(15_000);
 		// NATS had both requests in its socket: it stores them now, and every instance applies them, the asking one too.
 		for (const s of [a, b]) {
 			await until('the day gone', async () => (await dayStatus(s, '2010-08-22')) === 404, 30_000, 100);
 			await until('the board saved', async () => (await call(s, 'GET', '/api/boards/stalled')).status === 200, 30_000, 100);
 			expect((await call(s, 'GET', '/api/boards/stalled')).body.name).toBe('Saved while NATS was stopped');
+			await until('the plan version saved', async () => (await call(s, 'GET', `/api/plans/${plan.body.id}?version=2`)).status === 200, 30_000, 100);
+			expect((await call(s, 'GET', `/api/plans/${plan.body.id}?version=2`)).body.doc.name).toBe('Saved while NATS was stopped');
 		}
 	}, 120_000);
 
@@ -139,12 +190,7 @@ describe('cluster: requests answer within a bound, and what they say is true', (
 		expect(webhookLinesBefore).toBe(1);
 		const configBefore = (await call(a, 'GET', '/api/config')).body;
 		const tokensBefore = (await call(a, 'GET', '/api/tokens')).body;
-		const nc = await connect({ servers: nats.url });
-		try {
-			await (await jetstreamManager(nc)).streams.delete('KV_sightline-config');
-		} finally {
-			await nc.close();
-		}
+		await deleteStream(nats.url, 'KV_sightline-config');
 		const refused = /^the save could not be shared with the other instances \(NATS: .+\): nothing was saved; retry when NATS is back$/;
 		const saves = [
 			await call(a, 'PUT', '/api/boards/before', board('After')),

@@ -25,7 +25,7 @@ import type { SharedConfigVersion } from './shared-config';
 
 /** One record of the cluster log. */
 export type ClusterLogRecord =
-	| ({ readonly op: 'config' } & SharedConfigVersion)
+	| ConfigRecord
 	| {
 			readonly op: 'delete-day';
 			readonly date: string;
@@ -52,6 +52,20 @@ export type ClusterLogRecord =
 			readonly actor: string;
 			readonly origin: string;
 	  };
+
+/** A plan or live-plan version in the log. */
+export type ConfigRecord = { readonly op: 'config' } & SharedConfigVersion & {
+	/** Names the save (its message id, so a retried publish is stored once); set on versions shared first. */
+	readonly id?: string;
+	/**
+	 * Set on versions shared first: every instance, the saving one included, stores it as the next
+	 * version of its key when it applies it in log order, so two saves of one plan at once get
+	 * successive numbers, the same everywhere (`version` is only the number the saving instance
+	 * expected). Absent in records of older releases, which saved a version on their instance before
+	 * appending it: stored under `version` on the others.
+	 */
+	readonly next?: true;
+};
 
 /** Ops a record may have. */
 const RECORD_OPS: ReadonlySet<string> = new Set<ClusterLogRecord['op']>(['config', 'delete-day', 'import']);
@@ -149,7 +163,9 @@ export class ClusterLog {
 	async append(record: ClusterLogRecord): Promise<number> {
 		const id =
 			record.op === 'config'
-				? `cfg:${record.origin}:${record.kind}:${record.key}:${record.version}`
+				? record.id
+					? `cfg:${record.id}`
+					: `cfg:${record.origin}:${record.kind}:${record.key}:${record.version}`
 				: record.op === 'delete-day'
 					? `del:${record.origin}:${record.date}:${record.source}:${record.site ?? ''}:${record.ts}`
 					: `imp:${record.id}`;

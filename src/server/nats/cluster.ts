@@ -13,7 +13,8 @@ import type { LiveHub } from '../live-hub';
 import type { Store } from '../store';
 import type { LiveHistory } from '../history/live';
 import { importAuditTarget, writeImport, type PreparedImport } from '../history/import';
-import { ClusterLog, clusterLogOptions, LOGGED_CONFIG_KINDS, type ClusterLogRecord } from './cluster-log';
+import type { VersionSave } from '../plans/plan-store';
+import { ClusterLog, clusterLogOptions, LOGGED_CONFIG_KINDS, type ClusterLogRecord, type ConfigRecord } from './cluster-log';
 import { NatsEventStream, type StreamBatch } from './event-stream';
 import { SharedConfig, timedOut, type SharedConfigVersion } from './shared-config';
 
@@ -31,8 +32,9 @@ import { SharedConfig, timedOut, type SharedConfigVersion } from './shared-confi
  * - What must be kept whole (every plan and live-plan version, which rollback needs, beyond the
  *   bucket's 64 revisions per key) and history operations (a deleted day, an import through the API
  *   or `npm run import -- FILE --nats URL`) go through the cluster log stream; every instance applies
- *   it in order, remembering in its data dir how far it got. A history operation is applied on the
- *   instance that asked for it from the log too, in the same order, so all end with the same days.
+ *   it in order, remembering in its data dir how far it got. These are applied on the instance that
+ *   asked for them from the log too, in the same order, so all end with the same days, and a plan
+ *   version gets the same number everywhere (the next of its plan, in log order).
  * - Backfill is not published: it runs only with the emulator source, never with `--nats`, and a
  *   backfilled day is a function of its date, the scenario and the seed (the same rows wherever).
  */
@@ -48,7 +50,7 @@ export interface ClusterOptions {
 	readonly maxAgeHours?: number;
 	/** This instance's name (default host:pid). */
 	readonly instance: string;
-	/** Longest a delete or import request waits for this instance to apply its record (default APPLY_TIMEOUT_MS). */
+	/** Longest a delete, import or plan version request waits for this instance to apply its record (default APPLY_TIMEOUT_MS). */
 	readonly applyTimeoutMs?: number;
 }
 
@@ -103,11 +105,17 @@ export class Cluster {
 	#applyingRemote = false;
 	/** Sequence of the last stream message applied here. */
 	#applied = 0;
-	/** Sequence of the last cluster log record applied here, and the requests waiting for the history record they appended, by its sequence. */
+	/**
+	 * Sequence of the last cluster log record applied here, and the requests waiting for the record
+	 * they appended, by its sequence: handed what it did (rows deleted, the version number), or null
+	 * when it was passed over (applied nowhere).
+	 */
 	#logApplied = 0;
-	readonly #logWaiters = new Map<number, (deleted: number) => void>();
-	/** What this instance's own history records did when applied before their append returned (rows deleted), by sequence. */
+	readonly #logWaiters = new Map<number, (done: number | null) => void>();
+	/** What this instance's own records did when applied before their append returned (rows deleted, version number), by sequence. */
 	readonly #ownApplied = new Map<number, number>();
+	/** What runs here when this instance's own plan or live-plan version is stored, by record id (shareVersion's `applied`). */
+	readonly #onVersionApplied = new Map<string, (version: number) => void>();
 	/** Own records whose request stopped waiting (APPLY_TIMEOUT_MS): nobody is left to collect what they did. */
 	readonly #givenUp = new Set<number>();
 
@@ -217,7 +225,7 @@ export class Cluster {
 	 * NotAppliedYetError when the log has it, or may have it, but it is not applied here within the bound.
 	 */
 	async shareDayDeleted(date: string, source: HistorySource, site: string, actor: string, ts: number): Promise<number> {
-		return this.#appendApplied({ op: 'delete-day', date, source, site, actor, ts, origin: this.#instance }, 'delete');
+		return (await this.#appendApplied({ op: 'delete-day', date, source, site, actor, ts, origin: this.#instance }, 'delete')) ?? 0;
 	}
 
 	/**
@@ -230,8 +238,37 @@ export class Cluster {
 		await this.#appendApplied(importRecord(prepared, what, actor, this.#instance), 'import');
 	}
 
-	/** Appends one of this instance's history records and waits, at most `applyTimeoutMs`, for it to be applied here. */
-	async #appendApplied(record: ClusterLogRecord, what: string): Promise<number> {
+	/**
+	 * A plan or live-plan version saved on this instance (`POST /api/plans`, `PUT /api/plans/:id`,
+	 * apply, roll back): appended to the cluster log first, and stored here only when this instance
+	 * applies it in log order, as every instance does, as the next version of its plan, so it is on
+	 * every instance or on none, under the same number everywhere; two saves of one plan at once get
+	 * successive numbers in log order. Resolves to that number. `applied` runs here, once, when it is
+	 * stored (also after the request stopped waiting): what the saving instance alone does (the live
+	 * plan's audit line, its webhooks). Rejects with an Error when NATS did not take it (nothing
+	 * saved anywhere), NotAppliedYetError when it may have, or did but it is not applied here in time.
+	 */
+	async shareVersion(v: VersionSave, applied?: (version: number) => void): Promise<number> {
+		const id = randomUUID();
+		const expected = (this.#deps.store.latestConfig(v.kind, v.key)?.version ?? 0) + 1;
+		if (applied) this.#onVersionApplied.set(id, applied);
+		let version: number | null;
+		try {
+			version = await this.#appendApplied({ op: 'config', ...v, version: expected, origin: this.#instance, id, next: true }, `${v.kind} version`, 'saving it again adds one more version');
+		} catch (e) {
+			// Refused: it is nowhere and never will be. Not (yet) applied: it may still be, and then `applied` runs.
+			if (!(e instanceof NotAppliedYetError)) this.#onVersionApplied.delete(id);
+			throw e;
+		}
+		if (version === null) throw new Error(`the cluster log could not read the ${v.kind} version back (a part of it is missing), so no instance saved it`);
+		return version;
+	}
+
+	/**
+	 * Appends one of this instance's records and waits, at most `applyTimeoutMs`, for it to be applied
+	 * here; resolves to what it did (null: passed over, applied nowhere). `again` says what doing it again does.
+	 */
+	async #appendApplied(record: ClusterLogRecord, what: string, again = 'doing it again ends the same way'): Promise<number | null> {
 		// Known to be away: refused before anything is sent (a request sent now would wait in the client's buffer and might go out later).
 		if (!this.#stream.connected) throw new Error('NATS is unreachable');
 		let seq: number;
@@ -241,22 +278,25 @@ export class Cluster {
 			if (!timedOut(e)) throw e;
 			// The request reached NATS and no answer came back: it may be in the log all the same.
 			throw new NotAppliedYetError(
-				`NATS did not confirm in time that the cluster log took the ${what}: if it did, every instance applies it, this one included, as it gets to it; doing it again ends the same way`
+				`NATS did not confirm in time that the cluster log took the ${what}: if it did, every instance applies it, this one included, as it gets to it; ${again}`
 			);
 		}
 		return this.#appliedHere(seq, what);
 	}
 
-	/** Resolves once the cluster log record at `seq`, appended here, was applied here: to the rows it deleted (0 for an import). */
-	async #appliedHere(seq: number, what: string): Promise<number> {
+	/**
+	 * Resolves once the cluster log record at `seq`, appended here, was applied here: to the rows it
+	 * deleted (0 for an import) or the version number it got; null when it was passed over.
+	 */
+	async #appliedHere(seq: number, what: string): Promise<number | null> {
 		const done = this.#ownApplied.get(seq);
 		if (done !== undefined) {
 			this.#ownApplied.delete(seq);
 			return done;
 		}
-		// Passed over (its parts could not be read back): applied nowhere, nothing deleted.
-		if (this.#logApplied >= seq) return 0;
-		return new Promise<number>((resolve, reject) => {
+		// Passed over (its parts could not be read back): applied nowhere.
+		if (this.#logApplied >= seq) return null;
+		return new Promise<number | null>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.#logWaiters.delete(seq);
 				this.#givenUp.add(seq);
@@ -288,14 +328,17 @@ export class Cluster {
 	}
 
 	/**
-	 * Applies a cluster log record: another instance's config version (its own are already saved
-	 * here), and every history operation (a deleted day, an import), this instance's own included,
-	 * in log order.
+	 * Applies a cluster log record in log order: every plan or live-plan version shared first and
+	 * every history operation (a deleted day, an import), this instance's own included, and another
+	 * instance's version from an older release (one from this instance is already saved here).
 	 */
 	#applyLogRecord(r: ClusterLogRecord, seq: number): void {
 		const { store, history, log } = this.#deps;
-		let deleted = 0;
-		if (r.op === 'config') {
+		// Rows deleted, or the version number a version got.
+		let done = 0;
+		if (r.op === 'config' && r.next) {
+			done = this.#storeNext(r);
+		} else if (r.op === 'config') {
 			if (r.origin !== this.#instance) {
 				const done = store.importConfigVersion(r, r.origin);
 				if (done === 'conflict') log(`cluster: ${r.kind} ${r.key} version ${r.version} from ${r.origin} differs from the one saved here; kept this one`);
@@ -303,8 +346,9 @@ export class Cluster {
 		} else if (r.op === 'delete-day') {
 			// A record from before sites had history names none: it was the default site's.
 			const site = r.site ?? DEFAULT_SITE;
-			deleted = history.deleteDay(r.date, r.source as HistorySource, site);
+			const deleted = history.deleteDay(r.date, r.source as HistorySource, site);
 			store.audit(r.actor, 'history.delete', r.date, { source: r.source, site, deleted, via: r.origin }, r.ts);
+			done = deleted;
 		} else {
 			// Every day of the import replaced, and audited, in one transaction: a record read twice replaces again.
 			const t0 = performance.now();
@@ -317,14 +361,41 @@ export class Cluster {
 		}
 		writeFileSync(this.#logSeqFile, String(seq), { mode: 0o600 });
 		this.#logApplied = seq;
-		// This instance's own history record: its request waits for it, or its append has not returned yet.
-		const own = r.op !== 'config' && r.origin === this.#instance;
-		if (own && !this.#logWaiters.has(seq) && !this.#givenUp.delete(seq)) this.#ownApplied.set(seq, deleted);
+		// This instance's own record: its request waits for it, or its append has not returned yet.
+		const own = (r.op !== 'config' || r.next === true) && r.origin === this.#instance;
+		if (own && !this.#logWaiters.has(seq) && !this.#givenUp.delete(seq)) this.#ownApplied.set(seq, done);
+		if (own && r.op === 'config' && r.id !== undefined) this.#versionApplied(r.id, r.kind, done);
 		// Waiters for an earlier record were passed over (it could not be read back): applied nowhere.
-		for (const [s, done] of this.#logWaiters) {
+		for (const [s, resolve] of this.#logWaiters) {
 			if (s > seq) continue;
 			this.#logWaiters.delete(s);
-			done(s === seq ? deleted : 0);
+			resolve(s === seq ? done : null);
+		}
+	}
+
+	/**
+	 * Stores a version shared first as the next version of its key, as every instance does at this
+	 * point of the log; returns its number. The same record again (this instance stopped between
+	 * storing it and noting how far it got) is the version it already is, not one more.
+	 */
+	#storeNext(r: ConfigRecord): number {
+		const { store } = this.#deps;
+		const latest = store.latestConfig(r.kind, r.key);
+		if (latest && latest.ts === r.ts && latest.actor === r.actor && JSON.stringify(latest.body) === JSON.stringify(r.body)) return latest.version;
+		const version = (latest?.version ?? 0) + 1;
+		store.importConfigVersion({ kind: r.kind, key: r.key, version, ts: r.ts, actor: r.actor, body: r.body }, r.origin);
+		return version;
+	}
+
+	/** Runs what the save of this instance's own version `id` asked for once stored here; a failure there is logged, never held against the log. */
+	#versionApplied(id: string, kind: string, version: number): void {
+		const fn = this.#onVersionApplied.get(id);
+		if (!fn) return;
+		this.#onVersionApplied.delete(id);
+		try {
+			fn(version);
+		} catch (e) {
+			this.#deps.log(`cluster: ${kind} version ${version} is saved here, but what follows its save failed: ${(e as Error)?.message ?? String(e)}`);
 		}
 	}
 
@@ -353,6 +424,7 @@ export class Cluster {
 	/** A config version was saved on this instance: share it, unless it came from another instance. */
 	#published(v: { kind: string; key: string; version: number; ts: number; actor: string; body: unknown }): void {
 		if (this.#applyingRemote) return;
+		// Plan versions go through shareVersion and are stored from the log (no listener call); one saved here some other way is still appended.
 		if (LOGGED_CONFIG_KINDS.has(v.kind)) {
 			this.#log
 				.append({ op: 'config', ...v, origin: this.#instance })

@@ -2,10 +2,10 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 
 /**
- * Configs shared by every instance of a cluster (floor config, boards and their thresholds, plan
- * versions) on a JetStream key-value bucket. An instance that saves a config version locally also
- * puts it here; every instance watches the bucket and saves what others put into its own store,
- * so an admin change on one instance shows on all within a second.
+ * Configs shared by every instance of a cluster (floor config, boards and their thresholds, tokens,
+ * webhooks; plan versions go through the cluster log) on a JetStream key-value bucket. An instance
+ * puts a version here before it saves it; every instance watches the bucket and saves what others
+ * put into its own store, so an admin change on one instance shows on all within a second.
  *
  * A bucket keeps at most 64 revisions per key (JetStream's limit): the full version history, which
  * rollback and "targets in force that day" need, lives in each instance's own store, which saw

@@ -55,6 +55,29 @@ export interface Webhook {
 	readonly secret: string;
 }
 
+/**
+ * A plan or live-plan version to save, as the store keeps it: alone it is saved at once
+ * (`PlanStore.saveVersion`); in a cluster it is appended to the cluster log first and stored on
+ * every instance, under the same number, as each applies it.
+ */
+export interface VersionSave {
+	readonly kind: 'plan' | 'live-plan';
+	readonly key: string;
+	readonly body: unknown;
+	readonly actor: string;
+	readonly ts: number;
+}
+
+/** A new version of plan `id`, or (id null) the first of a new plan under a new id. */
+export function planVersion(id: string | null, doc: PlanDoc, baseline: Scenario | undefined, actor: string, now: number): VersionSave {
+	return { kind: 'plan', key: id ?? randomBytes(6).toString('hex'), body: baseline ? { doc, baseline } : { doc }, actor, ts: now };
+}
+
+/** A new live plan version. */
+export function liveVersion(plan: LivePlan, actor: string, now: number): VersionSave {
+	return { kind: 'live-plan', key: 'default', body: plan, actor, ts: now };
+}
+
 /** Plans and the live plan over the store's versioned configs. */
 export class PlanStore {
 	constructor(private readonly store: Store) {}
@@ -74,11 +97,9 @@ export class PlanStore {
 		return c ? { id, version: c.version, ts: c.ts, actor: c.actor, doc: c.body.doc, ...(c.body.baseline ? { baseline: c.body.baseline } : {}) } : null;
 	}
 
-	/** Saves a new plan (id null) or a new version of one; returns id and version. */
-	save(id: string | null, doc: PlanDoc, baseline: Scenario | undefined, actor: string, now: number): { id: string; version: number } {
-		const key = id ?? randomBytes(6).toString('hex');
-		const version = this.store.saveConfig('plan', key, baseline ? { doc, baseline } : { doc }, actor, now);
-		return { id: key, version };
+	/** Saves a plan or live-plan version on this instance (with its audit line); returns its number. */
+	saveVersion(v: VersionSave): number {
+		return this.store.saveConfig(v.kind, v.key, v.body, v.actor, v.ts);
 	}
 
 	/** Every live plan version, newest first. */
@@ -89,9 +110,9 @@ export class PlanStore {
 			.reverse();
 	}
 
-	/** Publishes a live plan version. */
+	/** Publishes a live plan version on this instance; returns its number. */
 	publish(plan: LivePlan, actor: string, now: number): number {
-		return this.store.saveConfig('live-plan', 'default', plan, actor, now);
+		return this.saveVersion(liveVersion(plan, actor, now));
 	}
 
 	/** The configured webhooks. */

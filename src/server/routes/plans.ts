@@ -5,14 +5,16 @@ import { checkPlanDoc } from '../../lib/planner/plan-doc';
 import { bearerToken, type Auth } from '../auth';
 import { HttpError, parseJsonBody, type HttpContext, type HttpRouter } from '../http-router';
 import { baselineOf, checkApply, isPlanFollower, livePlanOf } from '../plans/apply';
-import type { LivePlan, PlanStore } from '../plans/plan-store';
+import { liveVersion, planVersion, type LivePlan, type PlanStore, type VersionSave } from '../plans/plan-store';
 import { deliver, type RetryPolicy } from '../plans/webhooks';
+import { NotAppliedYetError } from '../nats/cluster';
 import { mustReachCluster as refuseUnshared, saveShared, type RouteDeps } from './deps';
 
 /**
  * Plans (save versions, load, list: the planner), the live plan (apply with confirmation, versions,
  * roll back: supervisors; each an audited new version, POSTed to the outbound webhooks and
- * followed by the emulator at once) and the webhooks themselves (admin).
+ * followed by the emulator at once) and the webhooks themselves (admin). In a cluster a plan or
+ * live-plan version goes through the cluster log first and is answered once saved here from it.
  */
 
 /** What the plan routes need. */
@@ -27,6 +29,13 @@ export interface PlanRouteDeps extends Pick<RouteDeps, 'store' | 'source' | 'log
 	 * where its version numbers would part from the others' for good.
 	 */
 	readonly clusterReachable?: () => boolean;
+	/**
+	 * In a cluster: appends a plan or live-plan version to the cluster log and resolves to its number
+	 * once this instance stored it from there (as every instance does); `applied` runs here when it is
+	 * stored. Rejects with NotAppliedYetError when NATS may have it, or has it, but it is not stored
+	 * here in time; with another Error when NATS did not take it (then it is saved nowhere).
+	 */
+	readonly shareVersion?: (v: VersionSave, applied?: (version: number) => void) => Promise<number>;
 }
 
 /** The name the audit log gives the request's token. */
@@ -48,23 +57,47 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 	/** Checked right before each save, after the body was read (NATS may have gone meanwhile). */
 	const mustReachCluster = () => refuseUnshared(deps.clusterReachable);
 
-	const publish = (plan: LivePlan, actor: string, action: string): number => {
+	/**
+	 * Saves a plan or live-plan version and resolves to its number; `applied` runs once it is saved
+	 * here. Alone: at once. In a cluster: on every instance or on none, under the same number (503
+	 * when NATS did not take it, 504 when it may have or did but this instance has not saved it in time).
+	 */
+	const saveVersion = async (v: VersionSave, applied?: (version: number) => void): Promise<number> => {
 		mustReachCluster();
+		if (!deps.shareVersion) {
+			const version = plans.saveVersion(v);
+			applied?.(version);
+			return version;
+		}
+		try {
+			return await deps.shareVersion(v, applied);
+		} catch (e) {
+			if (e instanceof NotAppliedYetError) throw new HttpError(504, e.message);
+			throw new HttpError(503, `the save could not be shared with the other instances (NATS: ${((e as Error)?.message ?? String(e)).slice(0, 200)}): nothing was saved; retry when NATS is back`);
+		}
+	};
+
+	/**
+	 * Publishes a live plan version. Its audit line, the emulator following it and the webhooks come
+	 * from the instance that saved it, once (in a cluster: when it stored it from the log; the other
+	 * instances store the version only).
+	 */
+	const publish = (plan: LivePlan, actor: string, action: string): Promise<number> => {
 		const now = Date.now();
-		const version = plans.publish(plan, actor, now);
-		store.audit(actor, action, 'live-plan', { version, plan: plan.planId, planVersion: plan.planVersion, effective: plan.effective, weekdays: plan.weekdays, changes: plan.changes.map((c) => `${c.subject}: ${c.text}`) }, now);
-		if (isPlanFollower(deps.source)) {
-			try {
-				deps.source.followPlan(plan);
-			} catch (e) {
-				log(`the emulator could not follow live plan v${version}: ${(e as Error).message}`);
+		return saveVersion(liveVersion(plan, actor, now), (version) => {
+			store.audit(actor, action, 'live-plan', { version, plan: plan.planId, planVersion: plan.planVersion, effective: plan.effective, weekdays: plan.weekdays, changes: plan.changes.map((c) => `${c.subject}: ${c.text}`) }, now);
+			if (isPlanFollower(deps.source)) {
+				try {
+					deps.source.followPlan(plan);
+				} catch (e) {
+					log(`the emulator could not follow live plan v${version}: ${(e as Error).message}`);
+				}
 			}
-		}
-		const hooks = plans.webhooks();
-		if (hooks.length) {
-			void deliver(hooks, 'plan.published', { version, ...plan }, (a) => store.audit('webhook', 'webhook.delivery', a.url.slice(0, 200), { ...a, liveVersion: version }, Date.now()), deps.retry);
-		}
-		return version;
+			const hooks = plans.webhooks();
+			if (hooks.length) {
+				void deliver(hooks, 'plan.published', { version, ...plan }, (a) => store.audit('webhook', 'webhook.delivery', a.url.slice(0, 200), { ...a, liveVersion: version }, Date.now()), deps.retry);
+			}
+		});
 	};
 
 	const readBody = async (ctx: HttpContext) => {
@@ -93,8 +126,8 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 			'/api/plans',
 			async (ctx) => {
 				const { doc, baseline } = await readBody(ctx);
-				mustReachCluster();
-				ctx.json(201, plans.save(null, doc, baseline, actorOf(auth, ctx), Date.now()));
+				const v = planVersion(null, doc, baseline, actorOf(auth, ctx), Date.now());
+				ctx.json(201, { id: v.key, version: await saveVersion(v) });
 			},
 			{ role: 'supervisor' }
 		)
@@ -117,8 +150,9 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 				const id = planId(ctx);
 				if (!plans.get(id)) throw new HttpError(404, `no plan ${id}`);
 				const { doc, baseline } = await readBody(ctx);
-				mustReachCluster();
-				ctx.json(200, plans.save(id, doc, baseline, actorOf(auth, ctx), Date.now()));
+				// No base version: each save is the next version of the plan (in a cluster, next in log order).
+				const v = planVersion(id, doc, baseline, actorOf(auth, ctx), Date.now());
+				ctx.json(200, { id, version: await saveVersion(v) });
 			},
 			{ role: 'supervisor' }
 		)
@@ -138,7 +172,7 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 				} catch (e) {
 					throw new HttpError(400, (e as Error).message.slice(0, 500));
 				}
-				ctx.json(200, { version: publish(live, actorOf(auth, ctx), 'plan.apply'), plan: live });
+				ctx.json(200, { version: await publish(live, actorOf(auth, ctx), 'plan.apply'), plan: live });
 			},
 			{ role: 'supervisor' }
 		)
@@ -151,7 +185,7 @@ export function registerPlanRoutes(router: HttpRouter, deps: PlanRouteDeps): voi
 				const target = plans.liveVersions().find((v) => v.version === body?.version);
 				if (!target) throw new HttpError(404, `no live plan version ${JSON.stringify(body?.version ?? null).slice(0, 20)}`);
 				const plan: LivePlan = { ...target.plan, rollbackOf: target.version };
-				ctx.json(200, { version: publish(plan, actorOf(auth, ctx), 'plan.rollback'), plan });
+				ctx.json(200, { version: await publish(plan, actorOf(auth, ctx), 'plan.rollback'), plan });
 			},
 			{ role: 'supervisor' }
 		)

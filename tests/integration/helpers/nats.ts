@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 
 /**
  * A NATS server with JetStream of the test's own (Debian's `nats-server`), on a free loopback port
@@ -77,6 +79,16 @@ export async function startNats(): Promise<TestNats> {
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};
+}
+
+/** Deletes a JetStream stream behind the instances' backs (they stay connected): what NATS refuses from then on. */
+export async function deleteStream(url: string, stream: string): Promise<void> {
+	const nc = await connect({ servers: url });
+	try {
+		await (await jetstreamManager(nc)).streams.delete(stream);
+	} finally {
+		await nc.close();
+	}
 }
 
 /** A free TCP port on loopback. */
