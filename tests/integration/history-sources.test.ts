@@ -115,6 +115,36 @@ describe('each row keeps the source of the event that made it', () => {
 		expect(history.queries.trace(D, 'ingest')!.contacts.map((c) => c.contact).sort()).toEqual(['ic-ab', 'ic0', 'ic1', 'ic2', 'ic3', 'ic4']);
 	});
 
+	it('an emulator move of an agent ingested events moved before is the emulator’s', async () => {
+		const store = openStore();
+		const { floor, history, intake } = live(store, 'emulator', at('09:00'));
+		// Ingested traffic (a past day, or today) moves e1 first; then the emulator's playback moves it.
+		await intake.submit([login('ing-', 'e1', at('09:00')), ...handled('ing-', 'ic', at('09:05'), 4, 'e1')]);
+		intake.applyVolatile([...handled('emu-', 'ec', at('09:20'), 6, 'e1')]);
+		floor.advance(midnight + 60_000);
+		history.flush();
+		// Every row is its event's source; the state carried into the next day follows the emulator's last move.
+		const rows = store.db.prepare(`SELECT source, event FROM h_agent_states WHERE agent = 'e1' AND cause != 'day' ORDER BY ts, n`).all() as { source: string; event: string }[];
+		expect(rows.length).toBeGreaterThanOrEqual(5);
+		for (const r of rows) expect(r.source, r.event).toBe(r.event.startsWith('emu-') ? 'emulator' : 'ingest');
+		expect(store.db.prepare(`SELECT source FROM h_agent_states WHERE date = '2026-03-11' AND cause = 'day'`).all()).toEqual([{ source: 'emulator' }]);
+	});
+
+	it('a source’s day of agent rows alone is not preferred over one with contacts', async () => {
+		const store = openStore();
+		const { floor, history, intake } = live(store, 'emulator', at('09:00'));
+		// An ingest producer logs an agent in, nothing more; the emulator plays contacts.
+		await intake.submit([login('ing-', 'i1', at('09:00'))]);
+		intake.applyVolatile([login('emu-', 'e1', at('09:00')), ...handled('emu-', 'ec', at('09:10'), 5, 'e1')]);
+		floor.advance(at('10:00'));
+		history.flush();
+		expect(history.queries.days().filter((d) => d.date === D).map((d) => `${d.source} ${d.offered}`)).toEqual(['emulator 1', 'ingest 0']);
+		expect(history.queries.sourcesOf(D)).toEqual(['emulator', 'ingest']);
+		expect(history.queries.day(D, undefined, { agents: false })!.source).toBe('emulator');
+		// Asked for by name, the ingest day is still there.
+		expect(history.queries.trace(D, 'ingest')!.agents.map((a) => a.agent)).toEqual(['i1']);
+	});
+
 	it('an agent’s state carried into the next day goes to the source that last moved it', () => {
 		const store = openStore();
 		const { floor, history, intake } = live(store, 'emulator', at('22:00'));

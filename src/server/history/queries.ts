@@ -92,10 +92,18 @@ export class HistoryQueries {
 		return figures;
 	}
 
-	/** The sources that hold `date`, in SOURCE_PREFERENCE order. */
+	/**
+	 * The sources that hold `date`, in SOURCE_PREFERENCE order, those with contacts first: a
+	 * source's day of agent rows alone (agents logged in, nothing offered; or one a store written
+	 * before the writer's fix holds, see HistoryWriter.agent) is not preferred over one with traffic.
+	 */
 	sourcesOf(date: string): HistorySource[] {
-		const have = new Set((this.db.prepare('SELECT source FROM h_days WHERE site = ? AND date = ?').all(this.site, date) as { source: HistorySource }[]).map((r) => r.source));
-		return SOURCE_PREFERENCE.filter((s) => have.has(s));
+		const rows = this.db
+			.prepare('SELECT source, EXISTS (SELECT 1 FROM h_counts c WHERE c.site = d.site AND c.source = d.source AND c.date = d.date) AS contacts FROM h_days d WHERE site = ? AND date = ?')
+			.all(this.site, date) as { source: HistorySource; contacts: 0 | 1 }[];
+		const contacts = new Map(rows.map((r) => [r.source, r.contacts === 1]));
+		const held = SOURCE_PREFERENCE.filter((s) => contacts.has(s));
+		return [...held.filter((s) => contacts.get(s)), ...held.filter((s) => !contacts.get(s))];
 	}
 
 	/**

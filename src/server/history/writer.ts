@@ -239,7 +239,10 @@ export class HistoryWriter implements FloorObserver {
 	#lastDay: DayInfo | null = null;
 	/** Source of the changes reported now (set while a batch is applied); null: this writer's own source. */
 	#current: HistorySource | null = null;
-	/** Source of each agent's last change, for changes no event caused (its state carried into a new day). */
+	/**
+	 * Source of each agent's last change, for changes no event caused (its state carried into a new
+	 * day, a contact expired): the source that last moved the agent.
+	 */
 	readonly #agentSource = new Map<string, HistorySource>();
 	/** Orders agent rows of equal time: later writers (a restart) sort after earlier ones. */
 	#n = Date.now() * 1000;
@@ -345,10 +348,13 @@ export class HistoryWriter implements FloorObserver {
 
 	agent(a: AgentChange): void {
 		const s = a.agent;
-		let source = this.#current;
-		if (source) {
-			if (this.#agentSource.get(s.id) !== source) this.#agentSource.set(s.id, source);
-		} else source = this.#agentSource.get(s.id) ?? this.source;
+		// A change an event caused is that event's source: the attributed one (ingest), else this writer's own
+		// (the emulator's playback). Only a change no event caused follows the agent's last source: an
+		// ingested past day once left its agents marked `ingest`, and every later emulator move of them
+		// went to an `ingest` day of today with no contacts, which the reports then preferred (404).
+		const caused = a.cause !== 'day' && !a.event.startsWith('expired:');
+		const source = this.#current ?? (caused ? this.source : (this.#agentSource.get(s.id) ?? this.source));
+		if (this.#agentSource.get(s.id) !== source) this.#agentSource.set(s.id, source);
 		const day = this.#day(source, a.dayStart, a.ts);
 		if (!day) return;
 		if (a.cause === 'state') day.agentStates = true;
