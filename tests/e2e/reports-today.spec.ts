@@ -3,10 +3,11 @@ import { startSightline, type Sightline } from './helpers/server';
 import { saveScreenshot } from './helpers/wall';
 
 /**
- * /reports on a day that is not over: the live emulator's today (started at 14:00, so it has
+ * /reports on days that are not over: the live emulator's today (started at 14:00, so it has
  * traffic whatever the hour the test runs) reads "so far" in the calendar and the headline, while
- * backfilled, final days keep met/missed. Its own server: in reports.spec.ts the ingested days give
- * the ingest source a day of today with no intervals, which the reports prefer over the emulator's.
+ * backfilled, final days keep met/missed; an ingested day two days back with an email still open
+ * is pending (late outcomes may still arrive). The week and month holding them say they are not
+ * final, and their rows carry the same marks. Its own server, with exactly these days.
  */
 
 const DAY = 86_400_000;
@@ -29,9 +30,24 @@ async function dayStatuses(): Promise<Map<string, string>> {
 
 type Day = { date: string; source: string; total: { offered: number }; met: { met: boolean | null } };
 
+/** Two days back: ingested on top of the backfilled day, an email left open so the day stays pending. */
+const pending = shift(yesterday, -1);
+
 test.beforeAll(async () => {
 	test.setTimeout(180_000);
 	server = await startSightline({ speed: 1, extraArgs: ['--time-zone', 'UTC', '--backfill', '3', '--from', '14:00'], startTimeoutMs: 150_000 });
+	const at = (hhmm: string) => Date.parse(`${pending}T${hhmm}:00Z`);
+	const events = [
+		{ type: 'contact.queued', id: 'pend-1', ts: at('10:00'), contact: 'pc1', queue: 'billing', channel: 'voice' },
+		{ type: 'contact.abandoned', id: 'pend-2', ts: at('10:00') + 45_000, contact: 'pc1', queue: 'billing' },
+		{ type: 'contact.queued', id: 'pend-3', ts: at('11:00'), contact: 'pc2', queue: 'email', channel: 'email' }
+	];
+	const r = await fetch(`${server.url}/api/events`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${server.tokens.ingest}` },
+		body: JSON.stringify(events)
+	});
+	if (r.status !== 202) throw new Error(`ingest ${pending}: ${r.status} ${await r.text()}`);
 });
 
 test.afterAll(async () => {
@@ -82,4 +98,55 @@ test('today, still running, reads "so far"; a final day keeps its verdict', asyn
 	await expect(met).toHaveAttribute('data-final', 'yes');
 	await expect(met).toContainText(f.met.met === null ? /Service-level target/ : `Service-level target ${f.met.met ? 'met' : 'missed'}`);
 	await expect(met).not.toContainText('So far');
+});
+
+type Range = { from: string; to: string; days: { date: string; source: string; traffic: boolean; met: { met: boolean | null } }[] };
+
+test('a week and a month holding today and a pending day say they are not final', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	const today = shift(yesterday, 1);
+	// The history's statuses: today running, the ingested day pending (its email is open), the others final.
+	await expect.poll(async () => (await dayStatuses()).get(`${pending} ingest`), { timeout: 30_000 }).toBe('closing');
+	await expect.poll(async () => (await fetch(`${server.url}/api/reports/day/${today}`)).status, { timeout: 60_000 }).toBe(200);
+	expect((await api<Day>(`/api/reports/day/${pending}`)).source).toBe('ingest');
+	const statuses = await dayStatuses();
+	expect(statuses.get(`${today} emulator`)).toBe('open');
+
+	for (const view of ['week', 'month'] as const) {
+		await page.goto(`${server.url}/reports?date=${today}&view=${view}`);
+		await expect(page.getByTestId('range-view')).toBeVisible({ timeout: 20_000 });
+		const from = view === 'week' ? shift(today, -6) : `${today.slice(0, 7)}-01`;
+		const range = await api<Range>(`/api/reports/range?from=${from}&to=${today}`);
+		// Worked out here from the range and the history, not by the page's code.
+		const statusOf = (d: Range['days'][number]) => statuses.get(`${d.date} ${d.source}`);
+		const holdsPending = range.days.some((d) => d.date === pending);
+		expect(holdsPending).toBe(view === 'week' || pending.slice(0, 7) === today.slice(0, 7));
+		const final = range.days.filter((d) => statusOf(d) === 'final');
+		const met = final.filter((d) => d.traffic && d.met.met === true).length;
+		const missed = final.filter((d) => d.traffic && d.met.met === false).length;
+
+		// The headline says what the range holds that is not final, in the neutral look.
+		const note = page.getByTestId('range-final');
+		await expect(note).toHaveAttribute('data-final', 'no');
+		await expect(note).toContainText('includes today so far (still running)');
+		if (holdsPending) await expect(note).toContainText('and 1 pending day (ended; late outcomes may still arrive)');
+		await expect(note).toContainText('Its totals and verdicts may still change.');
+		await expect(note).not.toHaveClass(/\b(met|missed)\b/);
+		const summary = page.getByTestId('range-summary');
+		await expect(summary).toContainText(`${met} ${met === 1 ? 'day' : 'days'} met, ${missed} missed, ${final.length - met - missed} without traffic, 1 so far${holdsPending ? ', 1 pending' : ''}`);
+		await expect(summary).toContainText('Whole range so far: offered');
+
+		// The rows carry the calendar's marks: today "so far", the ingested day "pending", a final day its verdict.
+		const verdictCell = (date: string) => page.getByTestId('table-range').locator('tbody tr', { hasText: date }).locator('td').nth(2);
+		await expect(verdictCell(today)).toHaveText(/^◔ so far: (met|missed|no traffic)$/);
+		if (holdsPending) await expect(verdictCell(pending)).toHaveText(/^… pending: (met|missed|no traffic)$/);
+		await expect(verdictCell(yesterday)).toHaveText(/^(met|missed|no traffic)$/);
+		// Nothing cut: the table of days fits its panel at 1920x1080.
+		const fits = await page.getByTestId('table-range').evaluate((t) => {
+			const s = t.querySelector('.scroll')!;
+			return s.scrollWidth <= s.clientWidth;
+		});
+		expect(fits).toBe(true);
+		await saveScreenshot(page, `reports-today-${view}.png`);
+	}
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dayMark, lastCountedEnd, statusKey, verdictPrefix } from './status';
+import { computeKpis, emptyCounts } from '../domain/kpi';
+import type { HistoryDayStatus } from '../domain/history';
+import type { MetVerdict } from './day';
+import type { RangeDay, RangeReport } from './range';
+import { dayMark, lastCountedEnd, rangeFinality, rangeVerdictText, statusKey, verdictPrefix } from './status';
+import { displayCell, rangeTable } from './tables';
 
 const counts = (offered: number) => ({ offered, answered: 0, abandoned: 0 });
 
@@ -68,5 +73,73 @@ describe('statusKey', () => {
 		]);
 		expect(m.get(statusKey('2026-12-02', 'backfill'))).toBe('final');
 		expect(m.get(statusKey('2026-12-02', 'ingest'))).toBe('closing');
+	});
+});
+
+describe('rangeFinality', () => {
+	const day = (date: string, source: string, met: boolean | null, traffic = met !== null) => ({ date, source, traffic, met: { met } });
+	// A week to today: four final days (two met, one missed, one quiet), an ingested day still
+	// awaiting late outcomes, its backfilled twin final, and today running.
+	const days = [
+		day('2026-11-27', 'backfill', true),
+		day('2026-11-28', 'backfill', false),
+		day('2026-11-29', 'backfill', null),
+		day('2026-11-30', 'backfill', true),
+		day('2026-12-01', 'ingest', false),
+		day('2026-12-02', 'backfill', true),
+		day('2026-12-03', 'emulator', true)
+	];
+	const statuses = new Map<string, HistoryDayStatus>([
+		[statusKey('2026-11-27', 'backfill'), 'final'],
+		[statusKey('2026-11-28', 'backfill'), 'final'],
+		[statusKey('2026-11-29', 'backfill'), 'final'],
+		[statusKey('2026-11-30', 'backfill'), 'final'],
+		[statusKey('2026-12-01', 'ingest'), 'closing'],
+		[statusKey('2026-12-01', 'backfill'), 'final'],
+		[statusKey('2026-12-02', 'backfill'), 'final'],
+		[statusKey('2026-12-03', 'emulator'), 'open']
+	]);
+
+	it('counts only final days as met or missed, and names today and the pending day', () => {
+		const f = rangeFinality(days, statuses);
+		expect([f.metDays, f.missedDays, f.quietDays]).toEqual([3, 1, 1]);
+		expect(f.openDays).toEqual(['2026-12-03']);
+		expect(f.pendingDays).toEqual(['2026-12-01']);
+		expect(f.note).toBe('Not final: includes today so far (still running) and 1 pending day (ended; late outcomes may still arrive). Its totals and verdicts may still change.');
+		// Each day the calendar's mark: the ingested day's own status, not its final backfilled twin's.
+		expect(f.marks.get('2026-12-01')).toMatchObject({ word: 'pending', cls: 'provisional', verdict: 'missed' });
+		expect(f.marks.get('2026-12-03')).toMatchObject({ word: 'so far', cls: 'open', verdict: 'met' });
+		expect(f.marks.get('2026-11-28')).toMatchObject({ word: 'missed', cls: 'missed' });
+	});
+
+	it('says nothing of a range whose days are all final (or whose status the history did not give)', () => {
+		const f = rangeFinality(days.slice(0, 4), statuses);
+		expect(f.note).toBe('');
+		expect([f.metDays, f.missedDays, f.quietDays, f.openDays.length, f.pendingDays.length]).toEqual([2, 1, 1, 0, 0]);
+		expect(rangeFinality(days, new Map()).note).toBe('');
+		expect(rangeFinality(days, new Map()).metDays).toBe(4);
+	});
+
+	it('counts several pending days in words', () => {
+		const closing = new Map<string, HistoryDayStatus>(days.map((d) => [statusKey(d.date, d.source), 'closing']));
+		expect(rangeFinality(days.slice(0, 2), closing).note).toBe('Not final: includes 2 pending days (ended; late outcomes may still arrive). Its totals and verdicts may still change.');
+	});
+
+	it('puts the mark and the verdict so far in a day’s table row, and leaves final days as they read before', () => {
+		expect(rangeVerdictText(dayMark({ met: false }, true, 'open'))).toBe('◔ so far: missed');
+		expect(rangeVerdictText(dayMark({ met: true }, true, 'closing'))).toBe('… pending: met');
+		expect(rangeVerdictText(dayMark({ met: null }, false, 'open'))).toBe('◔ so far: no traffic');
+		expect(rangeVerdictText(dayMark({ met: true }, true, 'final'))).toBe('met');
+		expect(rangeVerdictText(dayMark({ met: null }, false, 'final'))).toBe('no traffic');
+
+		const kpis = computeKpis(emptyCounts(), 'abandons-count-against');
+		const rangeDays: RangeDay[] = days.map((d) => ({ ...d, weekday: 0, met: d.met as MetVerdict, kpis, recorded: { agentTime: false, csat: false } }));
+		const range: RangeReport = { from: '2026-11-27', to: '2026-12-03', days: rangeDays, missing: [], total: kpis, totalCounts: emptyCounts(), metDays: 4, missedDays: 2 };
+		const col = (t: ReturnType<typeof rangeTable>) => t.columns.find((c) => c.key === 'met')!;
+		const withMarks = rangeTable(range, rangeFinality(rangeDays, statuses).marks);
+		expect(rangeDays.map((d) => displayCell(withMarks, col(withMarks), d))).toEqual(['met', 'missed', 'no traffic', 'met', '… pending: missed', 'met', '◔ so far: met']);
+		// Without marks (the API's CSV), as before.
+		const plain = rangeTable(range);
+		expect(rangeDays.map((d) => displayCell(plain, col(plain), d))).toEqual(['met', 'missed', 'no traffic', 'met', 'missed', 'met', 'met']);
 	});
 });

@@ -21,6 +21,8 @@ export interface DayMark {
 	readonly cls: 'none' | 'quiet' | 'met' | 'missed' | 'open' | 'provisional';
 	/** Longer words for the cell's label: the verdict so far on a day that is not final. */
 	readonly detail: string;
+	/** The verdict (so far, on a day that is not final): met, missed, no traffic, or no data. */
+	readonly verdict: 'met' | 'missed' | 'no traffic' | 'no data';
 }
 
 /**
@@ -28,13 +30,13 @@ export interface DayMark {
  * undefined when the history did not say (read as final: that is how days read before).
  */
 export function dayMark(verdict: Pick<MetVerdict, 'met'> | null, traffic: boolean, status: HistoryDayStatus | undefined): DayMark {
-	if (!verdict) return { icon: '', word: 'no data', cls: 'none', detail: 'no data' };
+	if (!verdict) return { icon: '', word: 'no data', cls: 'none', detail: 'no data', verdict: 'no data' };
 	const sofar = !traffic || verdict.met === null ? 'no traffic' : verdict.met ? 'met' : 'missed';
 	// Short words: a calendar cell is about seven characters wide at 1920x1080.
-	if (status === 'open') return { icon: '◔', word: 'so far', cls: 'open', detail: `in progress, so far ${sofar}` };
-	if (status === 'closing') return { icon: '…', word: 'pending', cls: 'provisional', detail: `provisional (ended; late outcomes may still arrive), so far ${sofar}` };
-	if (sofar === 'no traffic') return { icon: '○', word: 'no traffic', cls: 'quiet', detail: sofar };
-	return sofar === 'met' ? { icon: '✓', word: 'met', cls: 'met', detail: sofar } : { icon: '✗', word: 'missed', cls: 'missed', detail: sofar };
+	if (status === 'open') return { icon: '◔', word: 'so far', cls: 'open', detail: `in progress, so far ${sofar}`, verdict: sofar };
+	if (status === 'closing') return { icon: '…', word: 'pending', cls: 'provisional', detail: `provisional (ended; late outcomes may still arrive), so far ${sofar}`, verdict: sofar };
+	if (sofar === 'no traffic') return { icon: '○', word: 'no traffic', cls: 'quiet', detail: sofar, verdict: sofar };
+	return sofar === 'met' ? { icon: '✓', word: 'met', cls: 'met', detail: sofar, verdict: sofar } : { icon: '✗', word: 'missed', cls: 'missed', detail: sofar, verdict: sofar };
 }
 
 /**
@@ -53,4 +55,59 @@ export function lastCountedEnd(intervals: readonly { readonly start: number; rea
 	let end: number | null = null;
 	for (const r of intervals) if (r.counts.offered + r.counts.answered + r.counts.abandoned > 0) end = Math.max(end ?? 0, r.start + intervalMs);
 	return end;
+}
+
+/** A range day as the finality of a week or month needs it. */
+type RangeDayOf = { readonly date: string; readonly source: string; readonly traffic: boolean; readonly met: Pick<MetVerdict, 'met'> };
+
+/** How final a week or month is: each day's mark, the final days' verdicts, and the days not final yet. */
+export interface RangeFinality {
+	/** Each day's mark, by date (the calendar's). */
+	readonly marks: ReadonlyMap<string, DayMark>;
+	/** Final days (or days the history said nothing about) judged met, missed, or without traffic. */
+	readonly metDays: number;
+	readonly missedDays: number;
+	readonly quietDays: number;
+	/** Days still running ('open': today) and ended days whose late outcomes may still arrive ('closing'). */
+	readonly openDays: readonly string[];
+	readonly pendingDays: readonly string[];
+	/** The headline's words when some day is not final ('' when every day is): what it includes and that its figures may change. */
+	readonly note: string;
+}
+
+/**
+ * The finality of a week or month from its days and the history's status of each (by
+ * `statusKey(date, source)`): a day not final is neither met nor missed in the counts, carries
+ * its calendar mark, and the range says it includes it. Pure.
+ */
+export function rangeFinality(days: readonly RangeDayOf[], statuses: ReadonlyMap<string, HistoryDayStatus>): RangeFinality {
+	const marks = new Map<string, DayMark>();
+	const openDays: string[] = [];
+	const pendingDays: string[] = [];
+	let metDays = 0;
+	let missedDays = 0;
+	let quietDays = 0;
+	for (const d of days) {
+		const m = dayMark(d.met, d.traffic, statuses.get(statusKey(d.date, d.source)));
+		marks.set(d.date, m);
+		if (m.cls === 'open') openDays.push(d.date);
+		else if (m.cls === 'provisional') pendingDays.push(d.date);
+		else if (m.cls === 'met') metDays++;
+		else if (m.cls === 'missed') missedDays++;
+		else quietDays++;
+	}
+	const parts = [
+		...(openDays.length === 1 ? ['today so far (still running)'] : openDays.length > 1 ? [`${openDays.length} days still running`] : []),
+		...(pendingDays.length ? [`${pendingDays.length} pending ${pendingDays.length === 1 ? 'day' : 'days'} (ended; late outcomes may still arrive)`] : [])
+	];
+	const note = parts.length ? `Not final: includes ${parts.join(' and ')}. Its totals and verdicts may still change.` : '';
+	return { marks, metDays, missedDays, quietDays, openDays, pendingDays, note };
+}
+
+/**
+ * A range day's verdict in its table row: as before on a final day ('met', 'missed', 'no
+ * traffic'), else its mark and the verdict so far ('◔ so far: missed', '… pending: met').
+ */
+export function rangeVerdictText(m: DayMark): string {
+	return m.cls === 'open' || m.cls === 'provisional' ? `${m.icon} ${m.word}: ${m.verdict}` : m.word;
 }

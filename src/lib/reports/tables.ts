@@ -5,6 +5,7 @@ import { formatDuration, formatHourMinute } from '../ui/format';
 import { COMPARED_KPIS, type ComparedKpi, type ComparedRow, type Comparison, type Difference } from './compare';
 import type { AgentRow, ChannelGroupRow, DayReport, GroupRow, IntervalRow, Judgement } from './day';
 import type { RangeDay, RangeReport } from './range';
+import { rangeVerdictText, type DayMark } from './status';
 
 /**
  * The report's tables, defined once: the page renders these columns and the CSV export (page and
@@ -179,8 +180,11 @@ export function agentTable(r: DayReport, agents: readonly AgentRow[]): Table<Age
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
-/** Daily figures of a range. */
-export function rangeTable(r: RangeReport): Table<RangeDay> {
+/**
+ * Daily figures of a range. With the days' `marks` (rangeFinality), a day not final reads its mark
+ * and its verdict so far ('◔ so far: missed'); without them (the API's CSV) every day as judged.
+ */
+export function rangeTable(r: RangeReport, marks?: ReadonlyMap<string, DayMark>): Table<RangeDay> {
 	const recorded = { agentTime: r.days.some((d) => d.recorded.agentTime), csat: r.days.some((d) => d.recorded.csat) };
 	return {
 		id: 'range',
@@ -190,7 +194,7 @@ export function rangeTable(r: RangeReport): Table<RangeDay> {
 		columns: [
 			{ key: 'date', label: 'Date', kind: 'text', get: (d) => d.date },
 			{ key: 'weekday', label: 'Weekday', kind: 'text', get: (d) => WEEKDAYS[d.weekday] ?? '' },
-			{ key: 'met', label: 'Target met', kind: 'text', get: (d) => verdictWord(d.met.met) },
+			{ key: 'met', label: 'Target met', kind: 'text', get: (d) => (marks?.has(d.date) ? rangeVerdictText(marks.get(d.date)!) : verdictWord(d.met.met)) },
 			...kpiColumns<RangeDay>((d) => d.kpis, COMPARED_KPIS).map((c) =>
 				// A day without agent states has no occupancy even when others in the range do.
 				c.needs === 'agentTime' ? { ...c, get: (d: RangeDay) => (d.recorded.agentTime ? d.kpis.occupancy : NOT_RECORDED) } : c
