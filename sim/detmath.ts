@@ -167,6 +167,14 @@ export function exp(x: number): number {
 	return y * POW2[k + 1000 + 1021]! * TWOM1000;
 }
 
+/**
+ * `xs[i] = exp(xs[i])` for every i: for the simulator's batches (draw-ahead.ts), where `exp`
+ * inlines into this loop and no result is returned across a call.
+ */
+export function expInPlace(xs: Float64Array): void {
+	for (let i = 0; i < xs.length; i++) xs[i] = exp(xs[i]!);
+}
+
 /** Arctangent, by halving the angle twice and a short series (|error| < 1e-16). */
 export function atan(x: number): number {
 	if (x !== x) return NaN;

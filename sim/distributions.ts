@@ -1,4 +1,4 @@
-import { exp, log } from './detmath';
+import { exp, expInPlace, log } from './detmath';
 import type { Rng } from './rng';
 import type { Arrivals, Dist } from './scenario';
 import { standardNormal, unitExponential } from './ziggurat';
@@ -96,6 +96,35 @@ export class Sampler {
 				return this.a;
 		}
 	}
+
+	/**
+	 * Fills `out` with the next `out.length` draws, the same numbers as that many `draw` calls.
+	 * One call per batch instead of one per draw: a draw's number is never returned across a
+	 * call the engine does not inline, where V8 allocates it as a heap number (see draw-ahead.ts).
+	 */
+	fill(rng: Rng, out: Float64Array): void {
+		const n = out.length;
+		const a = this.a;
+		switch (this.kind) {
+			case EXPONENTIAL:
+				for (let i = 0; i < n; i++) out[i] = a * unitExponential(rng);
+				return;
+			case LOGNORMAL: {
+				const b = this.b;
+				for (let i = 0; i < n; i++) out[i] = a + b * standardNormal(rng);
+				expInPlace(out);
+				return;
+			}
+			case CONSTANT:
+				for (let i = 0; i < n; i++) {
+					rng.next();
+					out[i] = a;
+				}
+				return;
+			default:
+				for (let i = 0; i < n; i++) out[i] = this.draw(rng);
+		}
+	}
 }
 
 /**
@@ -181,6 +210,8 @@ export class ArrivalProcess {
 	/** Trace entry (index into the scenario's `trace`) of each sorted time, for per-contact columns. */
 	private readonly order: Int32Array;
 	private idx = 0;
+	/** `next`'s one-time buffer. */
+	private readonly one = new Float64Array(1);
 
 	/** `interval` and `horizon` in seconds; `a` must be valid for them. */
 	constructor(
@@ -206,6 +237,11 @@ export class ArrivalProcess {
 		}
 	}
 
+	/** Whether arrivals are drawn (Poisson) rather than a trace's. */
+	get drawn(): boolean {
+		return this.rates.length > 0;
+	}
+
 	/** Trace entry of the arrival `next` returned last (-1 for Poisson arrivals). */
 	lastIndex(): number {
 		return this.rates.length === 0 && this.idx > 0 ? this.order[this.idx - 1]! : -1;
@@ -222,26 +258,53 @@ export class ArrivalProcess {
 		return n;
 	}
 
+	/**
+	 * Fills `out` with the arrival times that follow `t`, as successive `next` calls would give
+	 * them; returns how many there are (fewer than `out.length` once the horizon is reached).
+	 * The loop is here, not a `next` per time, so no time is returned across a call (see
+	 * draw-ahead.ts).
+	 */
+	fill(t: number, rng: Rng, out: Float64Array): number {
+		const n = out.length;
+		if (this.rates.length === 0) {
+			let k = 0;
+			while (k < n && this.idx < this.times.length) out[k++] = this.times[this.idx++]!;
+			return k;
+		}
+		const rates = this.rates;
+		const I = this.interval;
+		const H = this.horizon;
+		let k = 0;
+		next: while (k < n) {
+			let e = unitExponential(rng);
+			if (I === Infinity) {
+				const r = rates[0]!;
+				const x = r > 0 ? t + e / r : Infinity;
+				if (!(x < H)) return k;
+				out[k++] = t = x;
+				continue;
+			}
+			// Inversion of the cumulative rate: spend the unit exponential `e` interval by interval.
+			let i = Math.floor(t / I);
+			while (i < rates.length) {
+				const end = Math.min((i + 1) * I, H);
+				const r = rates[i]!;
+				const need = e / r;
+				if (r > 0 && t + need < end) {
+					out[k++] = t = t + need;
+					continue next;
+				}
+				if (r > 0) e -= (end - t) * r;
+				t = end;
+				i++;
+			}
+			return k;
+		}
+		return k;
+	}
+
 	/** The first arrival after `t`, or Infinity when none falls before the horizon. */
 	next(t: number, rng: Rng): number {
-		if (this.rates.length === 0) return this.idx < this.times.length ? this.times[this.idx++]! : Infinity;
-		let e = unitExponential(rng);
-		const rates = this.rates;
-		if (this.interval === Infinity) {
-			const r = rates[0]!;
-			const x = r > 0 ? t + e / r : Infinity;
-			return x < this.horizon ? x : Infinity;
-		}
-		let i = Math.floor(t / this.interval);
-		while (i < rates.length) {
-			const end = Math.min((i + 1) * this.interval, this.horizon);
-			const r = rates[i]!;
-			const need = e / r;
-			if (r > 0 && t + need < end) return t + need;
-			if (r > 0) e -= (end - t) * r;
-			t = end;
-			i++;
-		}
-		return Infinity;
+		return this.fill(t, rng, this.one) === 1 ? this.one[0]! : Infinity;
 	}
 }

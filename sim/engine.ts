@@ -2,6 +2,7 @@ import { countAbandoned, countAnswered, countHandled, countOffered, emptyCounts,
 import { Calendar } from './calendar';
 import { C_SERVING, C_WAITING, ContactTable } from './contact-table';
 import { ArrivalProcess } from './distributions';
+import { ArrivalsAhead, DrawAhead } from './draw-ahead';
 import { LinkedLists } from './linked-lists';
 import { NCH, type Model } from './model';
 import { STREAM, streamFor, type Rng } from './rng';
@@ -129,9 +130,16 @@ export class Engine {
 
 	private readonly arrivals: ArrivalProcess[];
 	private readonly rArr: Rng[];
-	private readonly rHandle: Rng[];
 	private readonly rPatience: Rng[];
-	private readonly rWrap: Rng[];
+	/**
+	 * Per queue, values drawn ahead (draw-ahead.ts): arrival times unless the queue replays a
+	 * trace, handling and after-contact times, and patience unless a trace's contacts draw
+	 * conditional patience from the same stream.
+	 */
+	private readonly arrAhead: (ArrivalsAhead | null)[];
+	private readonly handleAhead: DrawAhead[];
+	private readonly wrapAhead: (DrawAhead | null)[];
+	private readonly patienceAhead: (DrawAhead | null)[];
 	/** Per queue: transfer decisions and the receiving leg's durations of contacts handled there. */
 	private readonly rTransfer: Rng[];
 	/** Waits started so far (see ContactTable.wait). */
@@ -176,9 +184,11 @@ export class Engine {
 		this.cal = new Calendar(expected > 0 ? m.horizon / expected : m.horizon, 4096);
 		const id = m.queueIds;
 		this.rArr = id.map((q) => streamFor(opts.seed, rep, STREAM.arrivals, q));
-		this.rHandle = id.map((q) => streamFor(opts.seed, rep, STREAM.handle, q));
 		this.rPatience = id.map((q) => streamFor(opts.seed, rep, STREAM.patience, q));
-		this.rWrap = id.map((q) => streamFor(opts.seed, rep, STREAM.wrapup, q));
+		this.arrAhead = this.arrivals.map((a, q) => (a.drawn ? new ArrivalsAhead(a, this.rArr[q]!) : null));
+		this.handleAhead = m.handle.map((d, q) => new DrawAhead(d, streamFor(opts.seed, rep, STREAM.handle, id[q]!)));
+		this.wrapAhead = m.wrapup.map((d, q) => (d ? new DrawAhead(d, streamFor(opts.seed, rep, STREAM.wrapup, id[q]!)) : null));
+		this.patienceAhead = m.patience.map((d, q) => (d && !m.traceContacts[q] ? new DrawAhead(d, this.rPatience[q]!) : null));
 		this.rTransfer = id.map((q) => streamFor(opts.seed, rep, STREAM.transfer, q));
 		this.gOn = new Int32Array(G);
 		this.gDebt = new Int32Array(G);
@@ -193,8 +203,7 @@ export class Engine {
 			m.groupStaffing[g]!.forEach((st, k) => this.cal.push(st.at, EV_STAFF, g, k));
 		}
 		for (let q = 0; q < Q; q++) {
-			const t = this.arrivals[q]!.next(0, this.rArr[q]!);
-			if (t < Infinity) this.cal.push(t, EV_ARRIVAL, q, 0);
+			this.scheduleArrival(q, 0);
 		}
 	}
 
@@ -270,13 +279,23 @@ export class Engine {
 		};
 	}
 
-	private arrival(q: number): void {
-		const m = this.m;
-		const t = this.now;
-		// The trace entry of this arrival, read before `next` moves on (-1 for Poisson arrivals).
+	/** Puts queue `q`'s next arrival after `t` (the one in hand, or 0) on the calendar; returns the trace entry of the one in hand (-1 when drawn). */
+	private scheduleArrival(q: number, t: number): number {
+		const ahead = this.arrAhead[q]!;
+		if (ahead !== null) {
+			if (ahead.more()) this.cal.push(ahead.times[ahead.pos++]!, EV_ARRIVAL, q, 0);
+			return -1;
+		}
+		// The trace entry of this arrival, read before `next` moves on.
 		const k = this.arrivals[q]!.lastIndex();
 		const next = this.arrivals[q]!.next(t, this.rArr[q]!);
 		if (next < Infinity) this.cal.push(next, EV_ARRIVAL, q, 0);
+		return k;
+	}
+
+	private arrival(q: number): void {
+		const m = this.m;
+		const k = this.scheduleArrival(q, this.now);
 
 		const C = this.c;
 		const c = C.alloc();
@@ -285,11 +304,16 @@ export class Engine {
 		C.serial[c] = s;
 		// Every contact draws all its durations now, from per-purpose streams, so the n-th contact
 		// of a queue gets the same numbers in two scenarios (common random numbers).
-		C.handle[c] = m.handle[q]!.draw(this.rHandle[q]!);
-		const w = m.wrapup[q];
-		C.wrap[c] = w ? w.draw(this.rWrap[q]!) : 0;
-		const p = m.patience[q];
-		C.patience[c] = p ? p.draw(this.rPatience[q]!) : Infinity;
+		this.handleAhead[q]!.into(C.handle, c);
+		const w = this.wrapAhead[q]!;
+		if (w !== null) w.into(C.wrap, c);
+		else C.wrap[c] = 0;
+		const pa = this.patienceAhead[q]!;
+		if (pa !== null) pa.into(C.patience, c);
+		else {
+			const p = m.patience[q];
+			C.patience[c] = p ? p.draw(this.rPatience[q]!) : Infinity;
+		}
 		C.priority[c] = 0;
 		const tc = m.traceContacts[q];
 		if (tc && k >= 0) {
