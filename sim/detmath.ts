@@ -125,7 +125,7 @@ for (let k = 0, p = 1; k <= 1023; k++, p *= 2) POW2[k + 1021] = p;
 for (let k = -1, p = 0.5; k >= -1021; k--, p /= 2) POW2[k + 1021] = p;
 
 /**
- * e to the x (fdlibm __ieee754_exp), the same bits. The thresholds are compared on |x| and the
+ * `xs[i]` becomes e to the `xs[i]` (fdlibm __ieee754_exp), the same bits. The thresholds are compared on |x| and the
  * result is scaled by a product with 2^k instead of writing x's words into a buffer and adding
  * k to the exponent field (a store-to-load round trip each way); a product by a power of two is
  * exact while the result is normal, which is the only case where fdlibm adds to the exponent.
@@ -133,14 +133,27 @@ for (let k = -1, p = 0.5; k >= -1021; k--, p /= 2) POW2[k + 1021] = p;
  * 823–1,161 ms (three alternating rounds, same process, loaded 2-core machine); the same bits on
  * 6 M arguments (every threshold's neighbours, both signs, subnormal results, ±Infinity, NaN).
  */
-export function exp(x: number): number {
-	if (x !== x) return x + x;
+function expAt(xs: Float64Array, i: number): void {
+	let x = xs[i]!;
+	if (x !== x) {
+		xs[i] = x + x;
+		return;
+	}
 	const ax = x < 0 ? -x : x;
 	const neg = x < 0;
 	if (ax >= EXP_BIG) {
-		if (ax === Infinity) return neg ? 0 : x;
-		if (x > O_THRESHOLD) return Infinity;
-		if (x < U_THRESHOLD) return 0;
+		if (ax === Infinity) {
+			xs[i] = neg ? 0 : x;
+			return;
+		}
+		if (x > O_THRESHOLD) {
+			xs[i] = Infinity;
+			return;
+		}
+		if (x < U_THRESHOLD) {
+			xs[i] = 0;
+			return;
+		}
 	}
 	let hi = 0;
 	let lo = 0;
@@ -157,23 +170,41 @@ export function exp(x: number): number {
 		}
 		x = hi - lo;
 	} else if (ax < EXP_TINY) {
-		return 1 + x;
+		xs[i] = 1 + x;
+		return;
 	}
 	const t = x * x;
 	const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-	if (k === 0) return 1 - ((x * c) / (c - 2.0) - x);
+	if (k === 0) {
+		xs[i] = 1 - ((x * c) / (c - 2.0) - x);
+		return;
+	}
 	const y = 1 - (lo - (x * c) / (2.0 - c) - hi);
-	if (k >= -1021) return k === 1024 ? y * 2 * POW2[1023 + 1021]! : y * POW2[k + 1021]!;
-	return y * POW2[k + 1000 + 1021]! * TWOM1000;
+	if (k >= -1021) {
+		xs[i] = k === 1024 ? y * 2 * POW2[1023 + 1021]! : y * POW2[k + 1021]!;
+		return;
+	}
+	xs[i] = y * POW2[k + 1000 + 1021]! * TWOM1000;
 }
 
+const expScratch = new Float64Array(1);
+
 /**
- * `xs[i] = exp(xs[i])` for every i: for the simulator's batches (draw-ahead.ts), where `exp`
- * inlines into this loop and no result is returned across a call.
+ * e to the x; see `expAt`. Through a one-slot buffer so that no caller gets its result boxed:
+ * V8 never inlines `expAt` (too large), and a number returned from a call it does not inline is
+ * allocated on the heap (draw-ahead.ts).
  */
-export function expInPlace(xs: Float64Array): void {
-	for (let i = 0; i < xs.length; i++) xs[i] = exp(xs[i]!);
+export function exp(x: number): number {
+	expScratch[0] = x;
+	expAt(expScratch, 0);
+	return expScratch[0]!;
 }
+
+/** `xs[i] = exp(xs[i])` for every i (the simulator's draws ahead, draw-ahead.ts). */
+export function expInPlace(xs: Float64Array): void {
+	for (let i = 0; i < xs.length; i++) expAt(xs, i);
+}
+
 
 /** Arctangent, by halving the angle twice and a short series (|error| < 1e-16). */
 export function atan(x: number): number {
