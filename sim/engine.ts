@@ -100,6 +100,8 @@ export class Engine {
 	private readonly c = new ContactTable(1024);
 	/** Waiting contacts, one list per queue, in order of `order` (first come, first served without priority credit). */
 	private readonly waiting: LinkedLists;
+	/** Contacts waiting per channel, so an agent coming free skips its queues when none of its channels has any. */
+	private readonly chWaiting = new Int32Array(NCH);
 
 	// Agents.
 	private readonly aStatus: Uint8Array;
@@ -363,6 +365,7 @@ export class Engine {
 		let after = this.waiting.tail(q);
 		while (after >= 0 && order[after]! > order[c]!) after = this.waiting.prev(after);
 		this.waiting.insertAfter(q, after, c);
+		this.chWaiting[m.queueChannel[q]!]!++;
 		const pat = C.patience[c]!;
 		if (pat < Infinity) {
 			const at = t + pat;
@@ -385,7 +388,7 @@ export class Engine {
 	private widen(c: number): void {
 		const a = this.findAgent(this.c.queue[c]!, this.c.queuedAt[c]!);
 		if (a >= 0) {
-			this.waiting.remove(this.c.queue[c]!, c);
+			this.unqueue(this.c.queue[c]!, c);
 			this.answer(c, a);
 		}
 	}
@@ -401,10 +404,16 @@ export class Engine {
 		const m = this.m;
 		const C = this.c;
 		const q = C.queue[c]!;
-		this.waiting.remove(q, c);
+		this.unqueue(q, c);
 		countAbandoned(this.counts[C.interval[c]! * this.nq + q]!, at - C.queuedAt[c]!, m.queueSl[q]!);
 		if (this.tr !== null) this.tr.push(TR_ABANDONED, at, C.serial[c]!, q, 0);
 		C.release(c);
+	}
+
+	/** Takes waiting contact `c` out of queue `q`. */
+	private unqueue(q: number, c: number): void {
+		this.waiting.remove(q, c);
+		this.chWaiting[this.m.queueChannel[q]!]!--;
 	}
 
 	/** First contact of queue `q` still waiting (those past their deadline leave first), or -1. */
@@ -682,18 +691,18 @@ export class Engine {
 				}
 			}
 			if (best < 0) return;
-			this.waiting.remove(C.queue[best]!, best);
+			this.unqueue(C.queue[best]!, best);
 			this.answer(best, a);
 		}
 	}
 
-	/** Channels (bit `ch`) of which agent `a` of group `g` can take one more contact now. */
+	/** Channels (bit `ch`) of which agent `a` of group `g` can take one more contact now, and some contact waits. */
 	private takeable(a: number, g: number): number {
 		const chans = this.m.groupChannels[g]!;
 		let ok = 0;
 		for (let k = 0; k < chans.length; k++) {
 			const ch = chans[k]!;
-			if (this.canTake(a, g, ch)) ok |= 1 << ch;
+			if (this.chWaiting[ch]! > 0 && this.canTake(a, g, ch)) ok |= 1 << ch;
 		}
 		return ok;
 	}
