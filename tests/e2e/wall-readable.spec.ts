@@ -256,10 +256,12 @@ for (const [w, h, board, kiosk] of [
 	[3840, 2160, 'default', false],
 	[1280, 720, 'default', false],
 	[1080, 1920, 'default', false],
+	[2160, 3840, 'default', false],
 	[1920, 1080, 'kiosk', true],
 	[3840, 2160, 'kiosk', true],
 	[1280, 720, 'kiosk', true],
-	[1080, 1920, 'kiosk', true]
+	[1080, 1920, 'kiosk', true],
+	[2160, 3840, 'kiosk', true]
 ] as const) {
 	test(`no text cut or broken mid-word at ${w}x${h}, ${board} board${kiosk ? ' in kiosk mode' : ''}`, async ({ page }) => {
 		await page.setViewportSize({ width: w, height: h });
