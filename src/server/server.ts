@@ -285,6 +285,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	registerForecastRoutes(router, { reports, store, floorConfig: () => currentConfig(floors), require: deps.require, auth: deps.auth });
 	const member = cluster;
 	registerPlanRoutes(router, { ...deps, plans, ...(options.webhookRetry ? { retry: options.webhookRetry } : {}), ...(member ? { clusterReachable: () => member.connected, shareVersion: member.shareVersion.bind(member) } : {}) });
+	// Every saved token list is the one in force: this instance's saves, and in a cluster the other instances' as they arrive.
+	store.onConfigSaved((v) => {
+		if (v.kind === 'tokens' && v.key === 'people') auth.setPeople(plans.people());
+	});
 	registerTokenRoutes(router, { ...deps, plans });
 	const simulations = new Simulations(hub, () => floor.config, log, store.audit.bind(store));
 	registerSimulationRoutes(router, { simulations, auth });

@@ -7,15 +7,12 @@ import { actorOf } from './plans';
 /**
  * Tokens per person (admin): create a named token with a role (its plaintext shown once), list
  * them (names, roles, dates; never hashes), revoke. The first-start tokens stay as the bootstrap. In a cluster a change is
- * refused (503) while NATS, which gives it to the other instances, is unreachable.
+ * refused (503) while NATS, which gives it to the other instances, is unreachable. A saved list
+ * takes effect through the store (startServer has `auth` follow every saved list), not here.
  */
 export function registerTokenRoutes(router: HttpRouter, deps: Pick<RouteDeps, 'store' | 'sink' | 'shareConfig'> & { auth: Auth; plans: PlanStore }): void {
 	const { auth, plans, store } = deps;
 	const listed = () => plans.people().map(({ sha256: _h, ...rest }) => rest);
-	// Every saved list is the one in force: this instance's saves, and in a cluster the other instances' as they arrive.
-	store.onConfigSaved((v) => {
-		if (v.kind === 'tokens' && v.key === 'people') auth.setPeople(plans.people());
-	});
 	router
 		.route('get', '/api/tokens', (ctx) => ctx.json(200, { tokens: listed() }), { role: 'admin' })
 		.route(
