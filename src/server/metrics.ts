@@ -57,6 +57,8 @@ export class Metrics {
 	clientsStale: () => number = () => 0;
 	ingestSockets: () => number = () => 0;
 	bodyBytesHeld: () => number = () => 0;
+	/** With `--nats`: this instance's own cluster log records still waited for (Cluster.waiters). */
+	clusterLogWaiters: () => number = () => 0;
 	/** The ingest hold buffer (out-of-order events), when there is one. */
 	reorder: { readonly held: number; readonly stats: { readonly released: number; readonly expired: number } } | null = null;
 	readonly registry = new Registry();
@@ -105,6 +107,7 @@ export class Metrics {
 		counter('sightline_connection_cap_refusals_total', 'WebSocket upgrades refused (429) because their address had the most connections allowed open.', () => this.connectionCapRefusals());
 		counter('sightline_origin_refusals_total', 'Requests and upgrades refused for their Origin or Host.', () => this.originRefusals);
 		gauge('sightline_body_bytes_held', 'Bytes of request bodies held in memory while they arrive.', () => this.bodyBytesHeld());
+		gauge('sightline_cluster_log_waiters', 'With --nats: saves, deletes and imports made here whose cluster log record is still waited for (to answer the request, or to run what a live plan save does once stored); back to 0 at most 30 s after each request was answered.', () => this.clusterLogWaiters());
 		gauge('sightline_reorder_held', 'Ingested events held until their contact predecessor arrives.', () => this.reorder?.held ?? 0);
 		counter('sightline_reorder_released_total', 'Held events applied once their predecessor arrived.', () => this.reorder?.stats.released ?? 0);
 		counter('sightline_reorder_expired_total', 'Held events handed on without their predecessor (hold expired or full); the floor counts them as anomalies.', () => this.reorder?.stats.expired ?? 0);

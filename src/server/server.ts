@@ -111,7 +111,7 @@ export interface ServerOptions {
 	 * Run as one instance of a cluster sharing one JetStream event stream (DESIGN.md, source
 	 * `nats`): ingest publishes there, every instance applies the stream; configs are shared.
 	 */
-	readonly nats?: { readonly url: string; readonly stream?: string; readonly subjectPrefix?: string; readonly configBucket?: string; readonly applyTimeoutMs?: number };
+	readonly nats?: { readonly url: string; readonly stream?: string; readonly subjectPrefix?: string; readonly configBucket?: string; readonly applyTimeoutMs?: number; readonly applySlackMs?: number };
 	readonly log?: (line: string) => void;
 	/** With the emulator on an empty data dir: simulate and store this many past days first (0: none; `npm start` asks for 28). */
 	readonly backfillDays?: number;
@@ -248,6 +248,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		const upstream = (connected: boolean) => hub.setSource({ kind: 'ingest', upstream: connected ? 'connected' : 'unreachable' });
 		upstream(cluster.connected);
 		cluster.onStatus(upstream);
+		const joined = cluster;
+		metrics.clusterLogWaiters = () => joined.waiters;
 	}
 
 	const app = createApp();

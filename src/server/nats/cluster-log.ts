@@ -110,6 +110,13 @@ export function clusterLogOptions(stream = 'SIGHTLINE_EVENTS', subjectPrefix = '
 /** Config kinds whose every version lives in the log rather than in the key-value bucket. */
 export const LOGGED_CONFIG_KINDS: ReadonlySet<string> = new Set(['plan', 'live-plan']);
 
+/** The message id a record is appended under (a retried append of it is stored once); it names the record as applied too. */
+export function recordKey(record: ClusterLogRecord): string {
+	if (record.op === 'config') return record.id ? `cfg:${record.id}` : `cfg:${record.origin}:${record.kind}:${record.key}:${record.version}`;
+	if (record.op === 'delete-day') return `del:${record.origin}:${record.date}:${record.source}:${record.site ?? ''}:${record.ts}`;
+	return `imp:${record.id}`;
+}
+
 /** Settings of the log; every instance of one cluster must use the same. */
 export interface ClusterLogOptions {
 	/** Stream name (default `<event stream>_LOG`). */
@@ -161,14 +168,7 @@ export class ClusterLog {
 	 * sequence followers apply it at.
 	 */
 	async append(record: ClusterLogRecord): Promise<number> {
-		const id =
-			record.op === 'config'
-				? record.id
-					? `cfg:${record.id}`
-					: `cfg:${record.origin}:${record.kind}:${record.key}:${record.version}`
-				: record.op === 'delete-day'
-					? `del:${record.origin}:${record.date}:${record.source}:${record.site ?? ''}:${record.ts}`
-					: `imp:${record.id}`;
+		const id = recordKey(record);
 		const json = Buffer.from(JSON.stringify(record), 'utf8');
 		const publish = (subject: string, body: string | Uint8Array, msgID: string) =>
 			this.#js.publish(`${this.#opts.subjectPrefix}.${subject}`, body, { msgID: msgID.slice(0, 256), timeout: 5000 });

@@ -14,8 +14,9 @@ import type { Store } from '../store';
 import type { LiveHistory } from '../history/live';
 import { importAuditTarget, writeImport, type PreparedImport } from '../history/import';
 import type { VersionSave } from '../plans/plan-store';
-import { ClusterLog, clusterLogOptions, LOGGED_CONFIG_KINDS, type ClusterLogRecord, type ConfigRecord } from './cluster-log';
+import { ClusterLog, clusterLogOptions, LOGGED_CONFIG_KINDS, recordKey, type ClusterLogRecord, type ConfigRecord } from './cluster-log';
 import { NatsEventStream, type StreamBatch } from './event-stream';
+import { OwnRecords } from './own-records';
 import { SharedConfig, timedOut, type SharedConfigVersion } from './shared-config';
 
 /**
@@ -52,6 +53,8 @@ export interface ClusterOptions {
 	readonly instance: string;
 	/** Longest a delete, import or plan version request waits for this instance to apply its record (default APPLY_TIMEOUT_MS). */
 	readonly applyTimeoutMs?: number;
+	/** How long after such a request stopped waiting what its save left to run here is kept (default APPLY_SLACK_MS). */
+	readonly applySlackMs?: number;
 }
 
 /**
@@ -61,6 +64,15 @@ export interface ClusterOptions {
  * (and the admin's browser or script) for ever. An import of a month applies in a few seconds.
  */
 export const APPLY_TIMEOUT_MS = 30_000;
+
+/**
+ * How long, after a request stopped waiting for its record (APPLY_TIMEOUT_MS, or NATS not
+ * confirming the append), a live plan's save keeps what it runs here once stored (its audit line,
+ * its webhooks): the record may still come (NATS back, a stalled apply done). Past it, it is
+ * dropped, so a record NATS never stored leaves nothing behind; one stored later still is saved
+ * everywhere, without that audit line and those webhooks (logged).
+ */
+export const APPLY_SLACK_MS = 30_000;
 
 /**
  * A change NATS took, or may have taken, that is not applied here (yet): it is in the cluster log,
@@ -105,27 +117,19 @@ export class Cluster {
 	#applyingRemote = false;
 	/** Sequence of the last stream message applied here. */
 	#applied = 0;
-	/**
-	 * Sequence of the last cluster log record applied here, and the requests waiting for the record
-	 * they appended, by its sequence: handed what it did (rows deleted, the version number), or null
-	 * when it was passed over (applied nowhere).
-	 */
+	/** Sequence of the last cluster log record applied here. */
 	#logApplied = 0;
-	readonly #logWaiters = new Map<number, (done: number | null) => void>();
-	/** What this instance's own records did when applied before their append returned (rows deleted, version number), by sequence. */
-	readonly #ownApplied = new Map<number, number>();
-	/** What runs here when this instance's own plan or live-plan version is stored, by record id (shareVersion's `applied`). */
-	readonly #onVersionApplied = new Map<string, (version: number) => void>();
-	/** Own records whose request stopped waiting (APPLY_TIMEOUT_MS): nobody is left to collect what they did. */
-	readonly #givenUp = new Set<number>();
+	/** This instance's own records on their way: the requests waiting for them, and what a save runs once its record is stored here. */
+	readonly #own: OwnRecords;
 
-	private constructor(stream: NatsEventStream, config: SharedConfig, log: ClusterLog, deps: ClusterDeps, instance: string, applyTimeoutMs: number) {
+	private constructor(stream: NatsEventStream, config: SharedConfig, log: ClusterLog, deps: ClusterDeps, instance: string, applyTimeoutMs: number, applySlackMs: number) {
 		this.#stream = stream;
 		this.#config = config;
 		this.#log = log;
 		this.#deps = deps;
 		this.#instance = instance;
 		this.#applyTimeoutMs = applyTimeoutMs;
+		this.#own = new OwnRecords(applySlackMs, deps.log);
 	}
 
 	/**
@@ -143,7 +147,7 @@ export class Cluster {
 			await stream.close();
 			throw new Error(`NATS at ${opts.url}: could not open the shared config bucket or the cluster log: ${(e as Error).message}`);
 		}
-		const cluster = new Cluster(stream, config, log, deps, opts.instance, opts.applyTimeoutMs ?? APPLY_TIMEOUT_MS);
+		const cluster = new Cluster(stream, config, log, deps, opts.instance, opts.applyTimeoutMs ?? APPLY_TIMEOUT_MS, opts.applySlackMs ?? APPLY_SLACK_MS);
 		deps.store.onConfigSaved((v) => cluster.#published(v));
 		await log.follow(
 			cluster.#logSeqOnDisk(),
@@ -173,6 +177,14 @@ export class Cluster {
 	/** True while NATS is reachable. */
 	get connected(): boolean {
 		return this.#stream.connected;
+	}
+
+	/**
+	 * This instance's own cluster log records still waited for (the gauge `sightline_cluster_log_waiters`):
+	 * requests waiting for theirs, appends under way, saves with something left to run once stored.
+	 */
+	get waiters(): number {
+		return this.#own.size;
 	}
 
 	/** Sequence of the last stream message applied on this instance. */
@@ -251,66 +263,46 @@ export class Cluster {
 	async shareVersion(v: VersionSave, applied?: (version: number) => void): Promise<number> {
 		const id = randomUUID();
 		const expected = (this.#deps.store.latestConfig(v.kind, v.key)?.version ?? 0) + 1;
-		if (applied) this.#onVersionApplied.set(id, applied);
-		let version: number | null;
-		try {
-			version = await this.#appendApplied({ op: 'config', ...v, version: expected, origin: this.#instance, id, next: true }, `${v.kind} version`, 'saving it again adds one more version');
-		} catch (e) {
-			// Refused: it is nowhere and never will be. Not (yet) applied: it may still be, and then `applied` runs.
-			if (!(e instanceof NotAppliedYetError)) this.#onVersionApplied.delete(id);
-			throw e;
-		}
+		const version = await this.#appendApplied({ op: 'config', ...v, version: expected, origin: this.#instance, id, next: true }, `${v.kind} version`, 'saving it again adds one more version', applied);
 		if (version === null) throw new Error(`the cluster log could not read the ${v.kind} version back (a part of it is missing), so no instance saved it`);
 		return version;
 	}
 
 	/**
 	 * Appends one of this instance's records and waits, at most `applyTimeoutMs`, for it to be applied
-	 * here; resolves to what it did (null: passed over, applied nowhere). `again` says what doing it again does.
+	 * here; resolves to what it did (rows deleted, 0 for an import, the version number a version got;
+	 * null: passed over, applied nowhere). `again` says what doing it again does; `then` runs here once
+	 * it is applied, also after the request stopped waiting (within APPLY_SLACK_MS of that).
 	 */
-	async #appendApplied(record: ClusterLogRecord, what: string, again = 'doing it again ends the same way'): Promise<number | null> {
+	async #appendApplied(record: ClusterLogRecord, what: string, again = 'doing it again ends the same way', then?: (done: number) => void): Promise<number | null> {
 		// Known to be away: refused before anything is sent (a request sent now would wait in the client's buffer and might go out later).
 		if (!this.#stream.connected) throw new Error('NATS is unreachable');
+		// Noted before the append: this instance may apply the record before the append returns.
+		const own = this.#own.add(recordKey(record), what, then);
 		let seq: number;
 		try {
 			seq = await this.#log.append(record);
 		} catch (e) {
-			if (!timedOut(e)) throw e;
+			if (!timedOut(e)) {
+				this.#own.refused(own);
+				throw e;
+			}
 			// The request reached NATS and no answer came back: it may be in the log all the same.
+			this.#own.unanswered(own);
 			throw new NotAppliedYetError(
 				`NATS did not confirm in time that the cluster log took the ${what}: if it did, every instance applies it, this one included, as it gets to it; ${again}`
 			);
 		}
-		return this.#appliedHere(seq, what);
-	}
-
-	/**
-	 * Resolves once the cluster log record at `seq`, appended here, was applied here: to the rows it
-	 * deleted (0 for an import) or the version number it got; null when it was passed over.
-	 */
-	async #appliedHere(seq: number, what: string): Promise<number | null> {
-		const done = this.#ownApplied.get(seq);
-		if (done !== undefined) {
-			this.#ownApplied.delete(seq);
-			return done;
-		}
-		// Passed over (its parts could not be read back): applied nowhere.
-		if (this.#logApplied >= seq) return null;
-		return new Promise<number | null>((resolve, reject) => {
-			const timer = setTimeout(() => {
-				this.#logWaiters.delete(seq);
-				this.#givenUp.add(seq);
-				reject(
-					new NotAppliedYetError(
-						`the cluster log took the ${what} (message ${seq}) but this instance has not applied it within ${this.#applyTimeoutMs / 1000} s (NATS unreachable, or behind): it will when it catches up, as every instance does`
-					)
-				);
-			}, this.#applyTimeoutMs);
-			this.#logWaiters.set(seq, (n) => {
-				clearTimeout(timer);
-				resolve(n);
-			});
-		});
+		return this.#own.wait(
+			own,
+			seq,
+			this.#logApplied,
+			this.#applyTimeoutMs,
+			() =>
+				new NotAppliedYetError(
+					`the cluster log took the ${what} (message ${seq}) but this instance has not applied it within ${this.#applyTimeoutMs / 1000} s (NATS unreachable, or behind): it will when it catches up, as every instance does`
+				)
+		);
 	}
 
 	/** File in the data dir holding the sequence of the last cluster log record applied here. */
@@ -361,16 +353,9 @@ export class Cluster {
 		}
 		writeFileSync(this.#logSeqFile, String(seq), { mode: 0o600 });
 		this.#logApplied = seq;
-		// This instance's own record: its request waits for it, or its append has not returned yet.
+		// This instance's own record: its request waits for it, or its append has not returned yet; earlier ones not applied were passed over.
 		const own = (r.op !== 'config' || r.next === true) && r.origin === this.#instance;
-		if (own && !this.#logWaiters.has(seq) && !this.#givenUp.delete(seq)) this.#ownApplied.set(seq, done);
-		if (own && r.op === 'config' && r.id !== undefined) this.#versionApplied(r.id, r.kind, done);
-		// Waiters for an earlier record were passed over (it could not be read back): applied nowhere.
-		for (const [s, resolve] of this.#logWaiters) {
-			if (s > seq) continue;
-			this.#logWaiters.delete(s);
-			resolve(s === seq ? done : null);
-		}
+		this.#own.applied(own ? recordKey(r) : null, seq, done);
 	}
 
 	/**
@@ -385,18 +370,6 @@ export class Cluster {
 		const version = (latest?.version ?? 0) + 1;
 		store.importConfigVersion({ kind: r.kind, key: r.key, version, ts: r.ts, actor: r.actor, body: r.body }, r.origin);
 		return version;
-	}
-
-	/** Runs what the save of this instance's own version `id` asked for once stored here; a failure there is logged, never held against the log. */
-	#versionApplied(id: string, kind: string, version: number): void {
-		const fn = this.#onVersionApplied.get(id);
-		if (!fn) return;
-		this.#onVersionApplied.delete(id);
-		try {
-			fn(version);
-		} catch (e) {
-			this.#deps.log(`cluster: ${kind} version ${version} is saved here, but what follows its save failed: ${(e as Error)?.message ?? String(e)}`);
-		}
 	}
 
 	/**
@@ -457,6 +430,7 @@ export class Cluster {
 	}
 
 	async close(): Promise<void> {
+		this.#own.clear(() => new NotAppliedYetError('this instance stopped before it applied its cluster log record: every instance applies it, this one too once it runs again'));
 		this.#config.stop();
 		await this.#log.stop();
 		await this.#stopFollowing?.();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -15,6 +15,13 @@ export interface TestNats {
 	readonly port: number;
 	/** Process id of the running server (for CPU readings). */
 	readonly pid: number;
+	/**
+	 * Holds it (SIGSTOP): connected clients see nothing wrong, it answers nothing. Resolves once it
+	 * is stopped: kill only queues the signal, and a busy machine may let it run on a moment.
+	 */
+	pause(): Promise<void>;
+	/** Lets it run again (SIGCONT). */
+	resume(): void;
 	/** Stops it (SIGTERM, or SIGKILL) and waits for the exit; the store directory is kept. */
 	stop(signal?: NodeJS.Signals): Promise<void>;
 	/** Starts it again on the same port and store. */
@@ -71,6 +78,21 @@ export async function startNats(): Promise<TestNats> {
 		port,
 		get pid() {
 			return (proc as ChildProcess | null)?.pid ?? -1;
+		},
+		async pause() {
+			const pid = (proc as ChildProcess | null)?.pid ?? -1;
+			process.kill(pid, 'SIGSTOP');
+			// The state letter after the command name in /proc/PID/stat: T once it is stopped.
+			const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+			for (const end = Date.now() + 5000; state() !== 'T'; ) {
+				if (Date.now() > end) throw new Error(`nats-server ${pid} did not stop within 5 s of SIGSTOP`);
+				await new Promise((r) => setTimeout(r, 5));
+			}
+		},
+		resume() {
+			const p = proc as ChildProcess | null;
+			// Only a running process: one that exited (killed by the test) has nothing to resume.
+			if (p?.pid && p.exitCode === null && p.signalCode === null) process.kill(p.pid, 'SIGCONT');
 		},
 		stop,
 		start,
