@@ -37,7 +37,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
 	// NATS may still be stopped if a test failed half-way.
-	if (nats) process.kill(nats.pid, 'SIGCONT');
+	nats?.resume();
 	await a?.stop();
 	await cluster.stop();
 	await nats?.dispose();
@@ -149,7 +149,8 @@ describe('cluster: requests answer within a bound, and what they say is true', (
 		const planDoc = { version: 1, name: 'Saved while NATS was stopped', source: { kind: 'bundled', id: 'multichannel-day' }, changes: {}, costs: {}, replications: 20, seed: 1, dayStart: 28800 };
 		const plan = await call(a, 'POST', '/api/plans', { doc: { ...planDoc, name: 'Before NATS stopped' } });
 		expect(plan.status).toBe(201);
-		process.kill(nats.pid, 'SIGSTOP');
+		// Stopped before the requests go out (a bare SIGSTOP may not have taken effect yet under load).
+		await nats.pause();
 		let del: Awaited<ReturnType<typeof call>>;
 		let save: Awaited<ReturnType<typeof call>>;
 		let planSave: Awaited<ReturnType<typeof call>>;
@@ -160,7 +161,7 @@ describe('cluster: requests answer within a bound, and what they say is true', (
 				call(a, 'PUT', `/api/plans/${plan.body.id}`, { doc: planDoc })
 			]);
 		} finally {
-			process.kill(nats.pid, 'SIGCONT');
+			nats.resume();
 		}
 		expect(del.status).toBe(504);
 		expect(del.body.error).toMatch(/^NATS did not confirm in time that the cluster log took the delete: if it did, every instance applies it, this one included/);

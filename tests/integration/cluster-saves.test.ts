@@ -3,6 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as importMain } from '../../src/cli/import';
 import type { ServerProcess } from '../helpers/server-process';
+import { call } from './helpers/api';
 import { TestCluster } from './helpers/cluster';
 import { startNats, type TestNats } from './helpers/nats';
 import { sharedData } from './helpers/shared-data';
@@ -32,21 +33,6 @@ afterAll(async () => {
 	await cluster.stop();
 	await nats?.dispose();
 });
-
-/** A request with a token (the instance's bootstrap admin's unless given); the body parsed when it is JSON. */
-async function call(s: ServerProcess, method: string, path: string, body?: unknown, token = s.tokens.admin): Promise<{ status: number; body: any }> {
-	const res = await fetch(`${s.url}${path}`, {
-		method,
-		headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : typeof body === 'string' ? { 'content-type': 'text/csv' } : { 'content-type': 'application/json' }) },
-		...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) })
-	});
-	const text = await res.text();
-	try {
-		return { status: res.status, body: JSON.parse(text) };
-	} catch {
-		return { status: res.status, body: text };
-	}
-}
 
 const board = (name: string) => ({ name, queues: null, channels: null, slFormula: 'abandons-count-against', thresholds: { default: [], queues: {} } });
 const ny = { id: 'ny', name: 'New York', timeZone: 'America/New_York', resetTime: '06:00' };
