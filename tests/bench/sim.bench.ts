@@ -65,17 +65,19 @@
  * traced and not). Interleaved in one process (40 warm replications each, load ~1–2): cpu median
  * 32.6 → 28.6 ms with the draws ahead. The engine also settles sooner: V8 compiles it for about
  * ten replications (cpu on other threads; main's replications 3–12 ran 42–43 ms against 29–30
- * settled, the new engine's 29–30 against 26–29), so (b) now runs 32 replications and judges the
+ * settled, the new engine's 29.4–29.9 against 29.0–29.2), so (b) now runs 32 replications and judges the
  * median of the last 20, printing the first ten warm ones apart. That script on main and on this
  * round, alternated twice, load ~3.5: settled cpu median 38.5, 33.0 → 28.4, 28.2 ms; replications
- * 3–12 40.1, 36.1 → 44.1, 31.0 ms. Still above 25 ms. Tried and dropped: arrivals kept outside
+ * 3–12 40.1, 36.1 → 44.1, 31.0 ms; quiet (load 1.2–3.2), alternated twice: settled 32.8,
+ * 31.7 → 26.3, 28.1 ms. Still above 25 ms. Tried and dropped: arrivals kept outside
  * the calendar in a heap of queues, the calendar popping only events before the next arrival
  * (slower: 27.2 → 28.8 ms and 32.2 → 35.9 ms interleaved); skipping groups with no agent free
  * in the agent search (callgrind: 9,792 → 9,808 M instructions for 24 replications); one
  * overflow event per queue and stage instead of one per waiting contact, each under the sequence
  * number its own would have had (same results bit for bit, 13,400 overflow pops instead of
  * 17,600, but 17,600 walks to the next contact due: 27.9 → 30.8, 28.1 → 34.0, 26.6 → 29.2 ms
- * interleaved). Without overflow at all the day runs ~10 % faster (25.1 against 28.9 ms), the
+ * interleaved). Without overflow at all the day ran ~10 % faster (25.1, 26.1 against 28.9, 28.5 ms at
+ * load ~10, so only the direction counts), the
  * largest single feature cost measured; sampling and routing are the rest, spread thin.
  */
 import { cpus, loadavg } from 'node:os';
