@@ -129,7 +129,10 @@ test('a week and a month holding today and a pending day say they are not final'
 		const note = page.getByTestId('range-final');
 		await expect(note).toHaveAttribute('data-final', 'no');
 		await expect(note).toContainText('includes today so far (still running)');
-		if (holdsPending) await expect(note).toContainText('and 1 pending day (ended; late outcomes may still arrive)');
+		// "and" before the last reason: the month's days to come, unless today is its last day.
+		const [y, m] = today.split('-').map(Number) as [number, number];
+		const toCome = view === 'month' && today < new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+		if (holdsPending) await expect(note).toContainText(`today so far (still running)${toCome ? ',' : ' and'} 1 pending day (ended; late outcomes may still arrive)`);
 		await expect(note).toContainText('Its totals and verdicts may still change.');
 		await expect(note).not.toHaveClass(/\b(met|missed)\b/);
 		const summary = page.getByTestId('range-summary');
@@ -149,4 +152,48 @@ test('a week and a month holding today and a pending day say they are not final'
 		expect(fits).toBe(true);
 		await saveScreenshot(page, `reports-today-${view}.png`);
 	}
+});
+
+test('the month holding today counts the days after today as to come, not without data', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	const today = shift(yesterday, 1);
+	await expect.poll(async () => (await fetch(`${server.url}/api/reports/day/${today}`)).status, { timeout: 60_000 }).toBe(200);
+	// From the calendar, not the page's code: the month's days after today (UTC, the server's zone here).
+	const [y, m] = today.split('-').map(Number) as [number, number];
+	const monthDays = Array.from({ length: new Date(Date.UTC(y, m, 0)).getUTCDate() }, (_, i) => `${today.slice(0, 8)}${String(i + 1).padStart(2, '0')}`);
+	const after = monthDays.filter((d) => d > today);
+	// Days up to today with no history: the month's days before the backfill reached.
+	const range = await api<Range>(`/api/reports/range?from=${monthDays[0]}&to=${monthDays.at(-1)}`);
+	const held = new Set(range.days.map((d) => d.date));
+	const withoutData = monthDays.filter((d) => d <= today && !held.has(d)).length;
+
+	await page.goto(`${server.url}/reports?date=${today}&view=month`);
+	await expect(page.getByTestId('range-view')).toBeVisible({ timeout: 20_000 });
+	const summary = page.getByTestId('range-summary');
+	// The ingested day two days back is pending when this month holds it.
+	const holdsPending = pending.slice(0, 7) === today.slice(0, 7);
+	await expect(summary).toContainText(`1 so far${holdsPending ? ', 1 pending' : ''}${withoutData ? `, ${withoutData} without data` : ''}${after.length ? `, ${after.length} to come` : ''}.`);
+	if (!withoutData) await expect(summary).not.toContainText('without data');
+	const note = page.getByTestId('range-final');
+	await expect(note).toContainText('includes today so far (still running)');
+	if (after.length) await expect(note).toContainText(`${after.length} ${after.length === 1 ? 'day' : 'days'} to come. Its totals and verdicts may still change.`);
+	// The calendar: each day after today reads "to come" in the neutral look, none "no data".
+	for (const d of after) {
+		const cell = page.locator(`[data-testid="calendar"] [data-date="${d}"]`);
+		await expect(cell).toHaveAttribute('data-mark', 'to come');
+		await expect(cell).toHaveAttribute('aria-label', `${d}: to come (after today)`);
+		await expect(cell).not.toHaveClass(/\b(none|met|missed)\b/);
+	}
+	await expect(page.locator(`[data-testid="calendar"] [data-date="${today}"]`)).toHaveAttribute('data-mark', 'so far');
+	await saveScreenshot(page, 'reports-today-month-to-come.png');
+
+	// The next month, every day of it after today: all to come, the range not final, nothing "without data".
+	const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+	const nextDays = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+	await page.goto(`${server.url}/reports?date=${next}&view=month`);
+	await expect(page.getByTestId('range-view')).toBeVisible({ timeout: 20_000 });
+	await expect(summary).toContainText(`0 days met, 0 missed, 0 without traffic, ${nextDays} to come.`);
+	await expect(summary).not.toContainText('without data');
+	await expect(note).toHaveText(`◔ Not final: includes ${nextDays} days to come. Its totals and verdicts may still change.`);
+	await expect(page.locator(`[data-testid="calendar"] [data-date="${next}"]`)).toHaveAttribute('data-mark', 'to come');
 });

@@ -36,6 +36,14 @@ export function todayIn(timeZone: string, now = Date.now()): string {
 	return parts;
 }
 
+/**
+ * True when `date` comes after `today` (the center's today, `todayIn`): a day that has not begun,
+ * so having no history says nothing yet. False whenever `today` is unknown ('').
+ */
+export function isToCome(date: string, today: string): boolean {
+	return today !== '' && date > today;
+}
+
 /** What a day can be compared with: the previous day, the same weekday a week before, or a date. */
 export type CompareWith = 'previous' | 'last-week' | string;
 

@@ -1,4 +1,5 @@
 import { computeKpis, sumCounts, type KpiCounts, type Kpis } from '../domain/kpi';
+import { isToCome } from './dates';
 import type { DayReport, MetVerdict } from './day';
 
 /**
@@ -23,7 +24,7 @@ export interface RangeReport {
 	readonly from: string;
 	readonly to: string;
 	readonly days: readonly RangeDay[];
-	/** Dates in the range with no stored history. */
+	/** Dates in the range with no stored history (days still to come included: see `rangeGaps`). */
 	readonly missing: readonly string[];
 	readonly total: Kpis;
 	readonly totalCounts: KpiCounts;
@@ -74,4 +75,21 @@ export function buildRange(from: string, to: string, reports: readonly DayReport
 		metDays: days.filter((d) => d.met.met === true).length,
 		missedDays: days.filter((d) => d.met.met === false).length
 	};
+}
+
+/** The dates of a range with no stored history, told apart at the center's today. */
+export interface RangeGaps {
+	/** Today or earlier: days that happened and have no history. */
+	readonly withoutData: readonly string[];
+	/** After today: days that have not happened yet, so no history is expected. */
+	readonly toCome: readonly string[];
+}
+
+/**
+ * Splits a range's `missing` dates at `today` (YYYY-MM-DD in the center's time zone, '' when
+ * unknown: then every one is without data, as before). A day after today with history (clock
+ * skew, ingested future events) is in `days`, not here, and reads as its data says.
+ */
+export function rangeGaps(missing: readonly string[], today: string): RangeGaps {
+	return { withoutData: missing.filter((d) => !isToCome(d, today)), toCome: missing.filter((d) => isToCome(d, today)) };
 }

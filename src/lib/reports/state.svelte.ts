@@ -50,6 +50,8 @@ export class ReportsState {
 	calendarMonth = $state('');
 	/** Each stored day's status by `statusKey(date, source)` (open: running now; closing: late outcomes may still arrive; final). */
 	statuses = $state.raw<ReadonlyMap<string, HistoryDayStatus>>(new Map());
+	/** Today in the center's time zone (`todayIn`), read at each load: later days are to come, not without data. */
+	today = $state('');
 	/** The forecast issued for the day against what happened; null when none was issued. */
 	accuracy = $state.raw<IssuedAccuracy | null>(null);
 	accuracyMessage = $state('');
@@ -135,10 +137,13 @@ export class ReportsState {
 			const other = this.otherDate;
 			// Asked afresh each time: today turns from open to closing to final while the page is open.
 			const statuses = fetchDayStatuses(this.site);
+			// Read at each load: midnight passes while the page is open, like the statuses change.
+			const today = todayIn(this.timeZone);
 			if (this.view === 'day') {
 				const [report, comparison, cal, st] = await Promise.all([fetchDay(this.date, this.site), other ? fetchComparison(this.date, other, this.site) : Promise.resolve(null), calendar, statuses]);
 				if (seq !== this.#seq) return;
 				this.statuses = st;
+				this.today = today;
 				this.report = report;
 				this.comparison = comparison;
 				this.range = null;
@@ -149,6 +154,7 @@ export class ReportsState {
 				const [range, cal, st] = await Promise.all([fetchRange(span.from, span.to, this.site), calendar, statuses]);
 				if (seq !== this.#seq) return;
 				this.statuses = st;
+				this.today = today;
 				this.range = range;
 				this.#setCalendar(month.from, cal);
 			}

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { computeKpis, emptyCounts } from '../domain/kpi';
 import type { HistoryDayStatus } from '../domain/history';
 import type { MetVerdict } from './day';
-import type { RangeDay, RangeReport } from './range';
-import { dayMark, lastCountedEnd, rangeFinality, rangeVerdictText, statusKey, verdictPrefix } from './status';
+import { datesBetween, rangeGaps, type RangeDay, type RangeReport } from './range';
+import { dayMark, lastCountedEnd, rangeDaysText, rangeFinality, rangeVerdictText, statusKey, verdictPrefix } from './status';
 import { displayCell, rangeTable } from './tables';
 
 const counts = (offered: number) => ({ offered, answered: 0, abandoned: 0 });
@@ -15,6 +15,14 @@ describe('dayMark', () => {
 		expect(dayMark({ met: false }, true, undefined)).toMatchObject({ word: 'missed', cls: 'missed' });
 		expect(dayMark({ met: null }, false, 'final')).toMatchObject({ word: 'no traffic', cls: 'quiet' });
 		expect(dayMark(null, false, 'open')).toMatchObject({ word: 'no data', cls: 'none' });
+	});
+
+	it('reads a day after today without history as to come, never "no data"; one with history as its data says', () => {
+		const m = dayMark(null, false, undefined, true);
+		expect(m).toMatchObject({ word: 'to come', cls: 'future', icon: '', verdict: 'to come' });
+		expect(m.detail).not.toContain('no data');
+		expect(dayMark(null, false, undefined, false)).toMatchObject({ word: 'no data', cls: 'none' });
+		expect(dayMark({ met: true }, true, 'open', true)).toMatchObject({ word: 'so far', cls: 'open' });
 	});
 
 	it('reads a running day as in progress, never met or missed, and keeps the verdict so far in its label', () => {
@@ -141,5 +149,49 @@ describe('rangeFinality', () => {
 		// Without marks (the API's CSV), as before.
 		const plain = rangeTable(range);
 		expect(rangeDays.map((d) => displayCell(plain, col(plain), d))).toEqual(['met', 'missed', 'no traffic', 'met', 'missed', 'met', 'met']);
+	});
+
+	// The month holding today (Thursday 3 December 2026): history on the 1st to the 3rd, the 3rd running.
+	const dec = [day('2026-12-01', 'backfill', true), day('2026-12-02', 'backfill', false), day('2026-12-03', 'emulator', true)];
+	const decStatuses = new Map<string, HistoryDayStatus>([
+		[statusKey('2026-12-01', 'backfill'), 'final'],
+		[statusKey('2026-12-02', 'backfill'), 'final'],
+		[statusKey('2026-12-03', 'emulator'), 'open']
+	]);
+	const held = new Set(dec.map((d) => d.date));
+	const decMissing = datesBetween('2026-12-01', '2026-12-31').filter((d) => !held.has(d));
+
+	it('counts the days after today apart, as to come, and says the range is not final because of them', () => {
+		const g = rangeGaps(decMissing, '2026-12-03');
+		const f = rangeFinality(dec, decStatuses, g.toCome);
+		expect(f.toComeDays).toHaveLength(28);
+		expect([f.metDays, f.missedDays, f.quietDays]).toEqual([1, 1, 0]);
+		expect(f.note).toBe('Not final: includes today so far (still running) and 28 days to come. Its totals and verdicts may still change.');
+		expect(rangeDaysText(f, g.withoutData.length)).toBe('1 day met, 1 missed, 0 without traffic, 1 so far, 28 to come');
+		// The calendar's mark of a day to come, neutral; the days with history keep theirs.
+		expect(f.marks.get('2026-12-31')).toMatchObject({ word: 'to come', cls: 'future' });
+		expect(f.marks.get('2026-12-02')).toMatchObject({ word: 'missed', cls: 'missed' });
+	});
+
+	it('lists three reasons a range is not final in words', () => {
+		const st = new Map(decStatuses).set(statusKey('2026-12-02', 'backfill'), 'closing');
+		expect(rangeFinality(dec, st, ['2026-12-04']).note).toBe(
+			'Not final: includes today so far (still running), 1 pending day (ended; late outcomes may still arrive) and 1 day to come. Its totals and verdicts may still change.'
+		);
+	});
+
+	it('reads a month entirely after today as not final, all to come', () => {
+		const g = rangeGaps(datesBetween('2027-01-01', '2027-01-31'), '2026-12-03');
+		const f = rangeFinality([], new Map(), g.toCome);
+		expect(f.note).toBe('Not final: includes 31 days to come. Its totals and verdicts may still change.');
+		expect(rangeDaysText(f, g.withoutData.length)).toBe('0 days met, 0 missed, 0 without traffic, 31 to come');
+	});
+
+	it('reads a month entirely before today as before: its empty days without data, final', () => {
+		const g = rangeGaps(datesBetween('2026-11-01', '2026-11-30').filter((d) => d !== '2026-11-27'), '2026-12-03');
+		const f = rangeFinality(days.slice(0, 1), statuses, g.toCome);
+		expect(f.note).toBe('');
+		expect(f.toComeDays).toEqual([]);
+		expect(rangeDaysText(f, g.withoutData.length)).toBe('1 day met, 0 missed, 0 without traffic, 29 without data');
 	});
 });

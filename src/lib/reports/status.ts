@@ -18,19 +18,23 @@ export function statusKey(date: string, source: string): string {
 export interface DayMark {
 	readonly icon: string;
 	readonly word: string;
-	readonly cls: 'none' | 'quiet' | 'met' | 'missed' | 'open' | 'provisional';
+	readonly cls: 'none' | 'future' | 'quiet' | 'met' | 'missed' | 'open' | 'provisional';
 	/** Longer words for the cell's label: the verdict so far on a day that is not final. */
 	readonly detail: string;
-	/** The verdict (so far, on a day that is not final): met, missed, no traffic, or no data. */
-	readonly verdict: 'met' | 'missed' | 'no traffic' | 'no data';
+	/** The verdict (so far, on a day that is not final): met, missed, no traffic, no data, or to come. */
+	readonly verdict: 'met' | 'missed' | 'no traffic' | 'no data' | 'to come';
 }
+
+/** The mark of a day after today without history: it has not happened, so it is neither judged nor "no data". */
+export const TO_COME_MARK: DayMark = { icon: '', word: 'to come', cls: 'future', detail: 'to come (after today)', verdict: 'to come' };
 
 /**
  * The mark of one calendar day: `verdict` null when the store has no report for it, `status`
- * undefined when the history did not say (read as final: that is how days read before).
+ * undefined when the history did not say (read as final: that is how days read before);
+ * `toCome` when the day is after today (`isToCome`), which only matters when it has no report.
  */
-export function dayMark(verdict: Pick<MetVerdict, 'met'> | null, traffic: boolean, status: HistoryDayStatus | undefined): DayMark {
-	if (!verdict) return { icon: '', word: 'no data', cls: 'none', detail: 'no data', verdict: 'no data' };
+export function dayMark(verdict: Pick<MetVerdict, 'met'> | null, traffic: boolean, status: HistoryDayStatus | undefined, toCome = false): DayMark {
+	if (!verdict) return toCome ? TO_COME_MARK : { icon: '', word: 'no data', cls: 'none', detail: 'no data', verdict: 'no data' };
 	const sofar = !traffic || verdict.met === null ? 'no traffic' : verdict.met ? 'met' : 'missed';
 	// Short words: a calendar cell is about seven characters wide at 1920x1080.
 	if (status === 'open') return { icon: '◔', word: 'so far', cls: 'open', detail: `in progress, so far ${sofar}`, verdict: sofar };
@@ -71,6 +75,8 @@ export interface RangeFinality {
 	/** Days still running ('open': today) and ended days whose late outcomes may still arrive ('closing'). */
 	readonly openDays: readonly string[];
 	readonly pendingDays: readonly string[];
+	/** Days after today with no history (`rangeGaps`): not happened yet, so the range is not final either. */
+	readonly toComeDays: readonly string[];
 	/** The headline's words when some day is not final ('' when every day is): what it includes and that its figures may change. */
 	readonly note: string;
 }
@@ -78,9 +84,10 @@ export interface RangeFinality {
 /**
  * The finality of a week or month from its days and the history's status of each (by
  * `statusKey(date, source)`): a day not final is neither met nor missed in the counts, carries
- * its calendar mark, and the range says it includes it. Pure.
+ * its calendar mark, and the range says it includes it. `toCome`: its dates after today with no
+ * history (`rangeGaps`); they are marked to come and make the range not final. Pure.
  */
-export function rangeFinality(days: readonly RangeDayOf[], statuses: ReadonlyMap<string, HistoryDayStatus>): RangeFinality {
+export function rangeFinality(days: readonly RangeDayOf[], statuses: ReadonlyMap<string, HistoryDayStatus>, toCome: readonly string[] = []): RangeFinality {
 	const marks = new Map<string, DayMark>();
 	const openDays: string[] = [];
 	const pendingDays: string[] = [];
@@ -96,12 +103,30 @@ export function rangeFinality(days: readonly RangeDayOf[], statuses: ReadonlyMap
 		else if (m.cls === 'missed') missedDays++;
 		else quietDays++;
 	}
+	for (const date of toCome) marks.set(date, TO_COME_MARK);
 	const parts = [
 		...(openDays.length === 1 ? ['today so far (still running)'] : openDays.length > 1 ? [`${openDays.length} days still running`] : []),
-		...(pendingDays.length ? [`${pendingDays.length} pending ${pendingDays.length === 1 ? 'day' : 'days'} (ended; late outcomes may still arrive)`] : [])
+		...(pendingDays.length ? [`${pendingDays.length} pending ${pendingDays.length === 1 ? 'day' : 'days'} (ended; late outcomes may still arrive)`] : []),
+		...(toCome.length ? [`${toCome.length} ${toCome.length === 1 ? 'day' : 'days'} to come`] : [])
 	];
-	const note = parts.length ? `Not final: includes ${parts.join(' and ')}. Its totals and verdicts may still change.` : '';
-	return { marks, metDays, missedDays, quietDays, openDays, pendingDays, note };
+	const listed = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
+	const note = listed ? `Not final: includes ${listed}. Its totals and verdicts may still change.` : '';
+	return { marks, metDays, missedDays, quietDays, openDays, pendingDays, toComeDays: [...toCome], note };
+}
+
+/**
+ * The range summary's count of days from its finality and its days without data (past days with
+ * no history, `rangeGaps`): "3 days met, 1 missed, 1 without traffic, 1 so far, 2 without data,
+ * 28 to come". Days to come are never counted as without data.
+ */
+export function rangeDaysText(fin: RangeFinality, withoutData: number): string {
+	return [
+		`${fin.metDays} ${fin.metDays === 1 ? 'day' : 'days'} met, ${fin.missedDays} missed, ${fin.quietDays} without traffic`,
+		...(fin.openDays.length ? [`${fin.openDays.length} so far`] : []),
+		...(fin.pendingDays.length ? [`${fin.pendingDays.length} pending`] : []),
+		...(withoutData ? [`${withoutData} without data`] : []),
+		...(fin.toComeDays.length ? [`${fin.toComeDays.length} to come`] : [])
+	].join(', ');
 }
 
 /**
