@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { startSightline, type Sightline } from './helpers/server';
 import { saveScreenshot } from './helpers/wall';
+import { pendingDayEvents } from '../helpers/pending-day';
 
 /**
  * /reports on days that are not over: the live emulator's today (started at 14:00, so it has
@@ -36,12 +37,7 @@ const pending = shift(yesterday, -1);
 test.beforeAll(async () => {
 	test.setTimeout(180_000);
 	server = await startSightline({ speed: 1, extraArgs: ['--time-zone', 'UTC', '--backfill', '3', '--from', '14:00'], startTimeoutMs: 150_000 });
-	const at = (hhmm: string) => Date.parse(`${pending}T${hhmm}:00Z`);
-	const events = [
-		{ type: 'contact.queued', id: 'pend-1', ts: at('10:00'), contact: 'pc1', queue: 'billing', channel: 'voice' },
-		{ type: 'contact.abandoned', id: 'pend-2', ts: at('10:00') + 45_000, contact: 'pc1', queue: 'billing' },
-		{ type: 'contact.queued', id: 'pend-3', ts: at('11:00'), contact: 'pc2', queue: 'email', channel: 'email' }
-	];
+	const events = pendingDayEvents(pending, 'pend');
 	const r = await fetch(`${server.url}/api/events`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', authorization: `Bearer ${server.tokens.ingest}` },

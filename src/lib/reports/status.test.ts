@@ -146,7 +146,7 @@ describe('rangeFinality', () => {
 		const col = (t: ReturnType<typeof rangeTable>) => t.columns.find((c) => c.key === 'met')!;
 		const withMarks = rangeTable(range, rangeFinality(rangeDays, statuses).marks);
 		expect(rangeDays.map((d) => displayCell(withMarks, col(withMarks), d))).toEqual(['met', 'missed', 'no traffic', 'met', '… pending: missed', 'met', '◔ so far: met']);
-		// Without marks (the API's CSV), as before.
+		// Without marks, as before.
 		const plain = rangeTable(range);
 		expect(rangeDays.map((d) => displayCell(plain, col(plain), d))).toEqual(['met', 'missed', 'no traffic', 'met', 'missed', 'met', 'met']);
 	});

@@ -182,7 +182,7 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 /**
  * Daily figures of a range. With the days' `marks` (rangeFinality), a day not final reads its mark
- * and its verdict so far ('◔ so far: missed'); without them (the API's CSV) every day as judged.
+ * and its verdict so far ('◔ so far: missed'), on the page and in the API's CSV alike; without them every day as judged.
  */
 export function rangeTable(r: RangeReport, marks?: ReadonlyMap<string, DayMark>): Table<RangeDay> {
 	const recorded = { agentTime: r.days.some((d) => d.recorded.agentTime), csat: r.days.some((d) => d.recorded.csat) };

@@ -77,6 +77,11 @@ export class HistoryQueries {
 		});
 	}
 
+	/** Each stored day's status from `from` to `to` inclusive, one row per date and source (what `days()` says, without its figures). */
+	dayStatuses(from: string, to: string): { date: string; source: HistorySource; status: HistoryDayStatus }[] {
+		return this.db.prepare('SELECT date, source, status FROM h_days WHERE site = ? AND date BETWEEN ? AND ? ORDER BY date, source').all(this.site, from, to) as { date: string; source: HistorySource; status: HistoryDayStatus }[];
+	}
+
 	/**
 	 * Computes and stores the summary of a day just written whole (a backfill day, as it is
 	 * written), so the first days() after a fresh start does not compute 28 of them (~0.6 s).

@@ -7,6 +7,8 @@ import type { DayInput, IntervalInput } from '../../lib/reports/input';
 import { buildRange, type RangeReport } from '../../lib/reports/range';
 import { DEFAULT_REPORT_SETTINGS, parseReportSettings, versionInForce, type ReportSettings } from '../../lib/reports/settings';
 import { DEFAULT_SITE, type SiteConfig } from '../../lib/domain/sites';
+import type { HistoryDayStatus } from '../../lib/domain/history';
+import { statusKey } from '../../lib/reports/status';
 import { HistoryQueries } from '../history/queries';
 import type { Store } from '../store';
 
@@ -94,6 +96,14 @@ export class ReportService {
 			.map((d) => this.day(d, site))
 			.filter((r): r is DayReport => r !== null);
 		return buildRange(from, to, reports);
+	}
+
+	/**
+	 * Whether each stored day of `site` from `from` to `to` is running, closing or final, by
+	 * `statusKey(date, source)`: what the page reads from `GET /api/history/days` for the same marks.
+	 */
+	dayStatuses(from: string, to: string, site: string = DEFAULT_SITE): ReadonlyMap<string, HistoryDayStatus> {
+		return new Map(new HistoryQueries(this.deps.store.db, site).dayStatuses(from, to).map((d) => [statusKey(d.date, d.source), d.status]));
 	}
 
 	/** `day` against `other`; null (with which one) when either has no history. */

@@ -4,6 +4,7 @@ import { compareDate, daysBetween, isDate } from '../../lib/reports/dates';
 import type { DayReport } from '../../lib/reports/day';
 import type { SiteConfig } from '../../lib/domain/sites';
 import { siteParam } from './site-param';
+import { rangeFinality } from '../../lib/reports/status';
 import { MET_RULE_LABEL } from '../../lib/reports/settings';
 import { agentTable, channelGroupTable, channelTable, comparedIntervalTable, comparisonTable, intervalTable, queueTable, rangeTable, type Table } from '../../lib/reports/tables';
 import type { Role } from '../auth';
@@ -111,7 +112,8 @@ export function registerReportRoutes(router: HttpRouter, deps: ReportRouteDeps):
 			if (span > MAX_RANGE_DAYS) throw new HttpError(400, `a range spans at most ${MAX_RANGE_DAYS} days, asked for ${span}`);
 			const csv = wantsCsv(ctx);
 			const r = reports.range(from, to, site(ctx));
-			if (csv) sendCsv(ctx, rangeTable(r), `${from}_${to}`);
+			// The days not final carry the page's marks ("◔ so far: met", "… pending: missed"), from the same function.
+			if (csv) sendCsv(ctx, rangeTable(r, rangeFinality(r.days, reports.dayStatuses(from, to, site(ctx))).marks), `${from}_${to}`);
 			else ctx.json(200, r);
 		})
 		.route('get', '/api/reports/compare', (ctx) => {
