@@ -53,7 +53,11 @@ async function watchLongTasks(page: Page): Promise<void> {
 
 test('add agents at the morning peak, run, and the scenario beats the baseline with a paired 95 % interval above zero', async ({ page }) => {
 	await openPlan(page);
+	// Before any pick, the select names the group the chart and the shift form edit (it was blank).
+	await expect(page.getByTestId('staffing-group')).toHaveValue('voice-early');
+	await expect(page.getByTestId('shift-add')).toHaveText('Apply to voice-early');
 	await page.getByTestId('staffing-group').selectOption('voice-support');
+	await expect(page.getByTestId('shift-add')).toHaveText('Apply to voice-support');
 	await page.getByTestId('shift-n').fill('6');
 	await page.getByTestId('shift-from').fill('10:00');
 	await page.getByTestId('shift-to').fill('12:00');
