@@ -193,3 +193,40 @@ test('the month holding today counts the days after today as to come, not withou
 	await expect(note).toHaveText(`◔ Not final: includes ${nextDays} days to come. Its totals and verdicts may still change.`);
 	await expect(page.locator(`[data-testid="calendar"] [data-date="${next}"]`)).toHaveAttribute('data-mark', 'to come');
 });
+
+test('the day view of tomorrow says it is to come, not "No history"; a past day without history keeps it', async ({ page }) => {
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	// The center's time zone as the page reads it (/api/config: the default site's), and its today and
+	// tomorrow worked out here with Intl, not by the page's code.
+	const cfg = await api<{ timeZone?: string; sites?: { id: string; timeZone: string }[] }>('/api/config');
+	const zone = cfg.sites?.[0]?.timeZone ?? cfg.timeZone ?? 'UTC';
+	const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
+	const tomorrow = shift(today, 1);
+	expect((await fetch(`${server.url}/api/reports/day/${tomorrow}`)).status).toBe(404);
+
+	await page.goto(`${server.url}/reports?date=${tomorrow}`);
+	const toCome = page.getByTestId('to-come');
+	await expect(toCome).toHaveText(`${tomorrow} is to come: it has not happened yet (today is ${today} in the center's time zone).`, { timeout: 20_000 });
+	await expect(page.locator('main')).not.toContainText('No history');
+	await expect(page.getByTestId('no-data')).toHaveCount(0);
+	// The calendar's neutral "to come" look (dotted, no fill), not the dimmed "no data" one.
+	await expect(toCome).toHaveClass(/\bfuture\b/);
+	await expect(toCome).not.toHaveClass(/\bnone\b/);
+	await expect(toCome).toHaveCSS('border-top-style', 'dotted');
+	await saveScreenshot(page, 'reports-day-to-come.png');
+
+	// Stepping past today with the arrow key reads the same.
+	await page.goto(`${server.url}/reports?date=${today}`);
+	await expect(page.getByTestId('day-report')).toBeVisible({ timeout: 20_000 });
+	await page.keyboard.press('ArrowRight');
+	await expect(page).toHaveURL(new RegExp(`date=${tomorrow}`));
+	await expect(toCome).toContainText(`${tomorrow} is to come`);
+	await expect(page.locator('main')).not.toContainText('No history');
+
+	// A past day before the backfill has no history: it keeps its message.
+	const past = shift(today, -20);
+	expect((await fetch(`${server.url}/api/reports/day/${past}`)).status).toBe(404);
+	await page.goto(`${server.url}/reports?date=${past}`);
+	await expect(page.getByTestId('no-data')).toHaveText(`No history for ${past}. Pick a marked day in the calendar.`, { timeout: 20_000 });
+	await expect(toCome).toHaveCount(0);
+});

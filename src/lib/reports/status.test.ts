@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { computeKpis, emptyCounts } from '../domain/kpi';
 import type { HistoryDayStatus } from '../domain/history';
 import type { MetVerdict } from './day';
+import { todayIn } from './dates';
 import { datesBetween, rangeGaps, type RangeDay, type RangeReport } from './range';
-import { dayMark, lastCountedEnd, rangeDaysText, rangeFinality, rangeVerdictText, statusKey, verdictPrefix } from './status';
+import { dayMark, lastCountedEnd, noReportText, rangeDaysText, rangeFinality, rangeVerdictText, statusKey, verdictPrefix } from './status';
 import { displayCell, rangeTable } from './tables';
 
 const counts = (offered: number) => ({ offered, answered: 0, abandoned: 0 });
@@ -36,6 +37,27 @@ describe('dayMark', () => {
 		const m = dayMark({ met: true }, true, 'closing');
 		expect(m).toMatchObject({ word: 'pending', cls: 'provisional' });
 		expect(m.detail).toBe('provisional (ended; late outcomes may still arrive), so far met');
+	});
+});
+
+describe('noReportText', () => {
+	const TODAY = '2026-12-03';
+	it('says a date after today is to come and names today, with nothing about missing data', () => {
+		const t = noReportText('2026-12-04', TODAY);
+		expect(t).toEqual({ text: "2026-12-04 is to come: it has not happened yet (today is 2026-12-03 in the center's time zone).", toCome: true });
+		expect(t.text).not.toMatch(/no history|no data|missing/i);
+		expect(noReportText('2027-01-31', TODAY).toCome).toBe(true);
+	});
+	it('keeps "No history" for today, a past date, and any date while today is unknown', () => {
+		const past = { text: 'No history for 2026-11-20. Pick a marked day in the calendar.', toCome: false };
+		expect(noReportText('2026-11-20', TODAY)).toEqual(past);
+		expect(noReportText(TODAY, TODAY)).toEqual({ text: `No history for ${TODAY}. Pick a marked day in the calendar.`, toCome: false });
+		expect(noReportText('2099-01-01', '').toCome).toBe(false);
+	});
+	it('follows the center’s today: the same instant is today in Kolkata and still yesterday in UTC', () => {
+		const now = Date.parse('2026-12-03T20:00:00Z');
+		expect(noReportText('2026-12-04', todayIn('UTC', now)).toCome).toBe(true);
+		expect(noReportText('2026-12-04', todayIn('Asia/Kolkata', now)).toCome).toBe(false);
 	});
 });
 

@@ -1,6 +1,7 @@
 import type { HistoryDayStatus } from '../domain/history';
 import { formatHourMinute } from '../ui/format';
 import type { MetVerdict } from './day';
+import { isToCome } from './dates';
 
 /**
  * How a day's verdict reads given whether the day is over. The history says so per day
@@ -27,6 +28,23 @@ export interface DayMark {
 
 /** The mark of a day after today without history: it has not happened, so it is neither judged nor "no data". */
 export const TO_COME_MARK: DayMark = { icon: '', word: 'to come', cls: 'future', detail: 'to come (after today)', verdict: 'to come' };
+
+/** What the day view shows for a date with no report: its words, and whether the day is to come. */
+export interface NoReportText {
+	readonly text: string;
+	/** True when the date is after today: shown in the calendar's neutral "to come" look (`TO_COME_MARK.cls`). */
+	readonly toCome: boolean;
+}
+
+/**
+ * The day view's words for `date` when the history has no report of it. A date after `today` (the
+ * center's, `todayIn` of its time zone; `isToCome`) has not happened, so nothing is missing: it says
+ * so and names today. A past date (or any date while today is unknown, '') keeps "No history".
+ */
+export function noReportText(date: string, today: string): NoReportText {
+	if (isToCome(date, today)) return { text: `${date} is to come: it has not happened yet (today is ${today} in the center's time zone).`, toCome: true };
+	return { text: `No history for ${date}. Pick a marked day in the calendar.`, toCome: false };
+}
 
 /**
  * The mark of one calendar day: `verdict` null when the store has no report for it, `status`
