@@ -81,11 +81,14 @@
  * largest single feature cost measured; sampling and routing are the rest, spread thin.
  *
  * Sixth round (2026-12-03, another machine, ~2× slower than the fifth round's: settled cpu
- * median 37–57 ms, so the absolute 25 ms is out of reach here whatever the engine does). (b) now
- * also runs the yardstick beside each replication and judges the ratio (see below). Run on the
- * engine of the issue's day under this same script, alternated with main: that engine 150.5,
- * 156.7, 168.1 ms settled cpu median, main 58.5, 52.8, 45.7 ms (0.35× it, the issue asked for
- * 25/42.5 = 0.59×); the script of that day on its own engine, warm median 166.7, 151.1, 142.3 ms.
+ * median 37–61 ms over eleven runs, so the absolute 25 ms is out of reach here whatever the
+ * engine does). (b) now also runs the yardstick beside each replication and judges the ratio (see
+ * below). Run on the engine of the issue's day under this same script, alternated with main: that
+ * engine 150.5, 156.7, 168.1 ms settled cpu median, main 58.5, 52.8, 45.7 ms (0.27–0.39× it, the
+ * issue asked for 25/42.5 = 0.59×); the script of that day on its own engine, warm median 166.7,
+ * 151.1, 142.3 ms. That engine suffers from (a)'s run before it in the same process: each engine
+ * alone in a process of its own days (esbuild bundles, interleaved), it took 65–87 ms and main
+ * 0.585–0.61× of it against the yardstick (five runs), at the target's edge, not under it.
  * Tried and dropped: no boxed numbers on the sampling path (the ziggurat's slow paths through a
  * buffer, unit exponentials of an arrival batch drawn in a loop of their own, the arrival
  * inversion's time seeded with `+from`, which V8 otherwise kept tagged and boxed per arrival):
